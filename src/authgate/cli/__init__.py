@@ -1,0 +1,3 @@
+"""The ``authgate`` command line (typer)."""
+
+__all__: list[str] = []

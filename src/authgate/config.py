@@ -1,0 +1,167 @@
+"""authgate's one configuration object.
+
+Every setting comes from ``AUTHGATE_*`` environment variables, a ``.env`` file,
+or keyword arguments, and nothing else in the package reads ``os.environ``.
+Bad values fail here, at construction, rather than at the first login.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from authgate.core.errors import ConfigurationError
+
+__all__ = ["AuthgateSettings"]
+
+logger = logging.getLogger("authgate.config")
+
+_PLACEHOLDER_SECRETS = frozenset(
+    {"", "secret", "changeme", "change-me", "replace-this-secret", "replace-me", "dev", "test"}
+)
+_MIN_SECRET_LENGTH = 32
+
+
+class AuthgateSettings(BaseSettings):
+    """All of authgate's knobs, with safe defaults.
+
+    ``mode="production"`` refuses a missing or placeholder ``secret_key``;
+    ``mode="development"`` generates one, keeps it in ``data_dir`` so restarts
+    keep working, and logs a warning that says so.
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix="AUTHGATE_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    mode: Literal["development", "production"] = "development"
+    database_url: str = "sqlite:///authgate.db"
+    auto_migrate: bool = True
+    data_dir: Path = Path(".authgate")
+    secret_key: SecretStr | None = None
+    redis_url: str | None = None
+
+    # Accounts
+    allow_registration: bool = True
+    default_roles: tuple[str, ...] = ("user",)
+    username_min_length: int = Field(default=3, ge=1, le=64)
+    username_max_length: int = Field(default=32, ge=1, le=64)
+
+    # Passwords (NIST SP 800-63B)
+    password_min_length: int = Field(default=8, ge=8, le=128)
+    password_max_length: int = Field(default=128, ge=64, le=4096)
+    password_hashers: tuple[str, ...] = ("argon2", "bcrypt", "sha256")
+    argon2_memory_cost: int = Field(default=19456, ge=8192)
+    argon2_time_cost: int = Field(default=2, ge=1)
+    argon2_parallelism: int = Field(default=1, ge=1)
+    bcrypt_rounds: int = Field(default=12, ge=4, le=31)
+
+    # Sessions
+    session_idle_timeout: timedelta = timedelta(minutes=30)
+    session_absolute_lifetime: timedelta = timedelta(hours=12)
+    remember_me_lifetime: timedelta = timedelta(days=30)
+    session_touch_interval: timedelta = timedelta(minutes=1)
+    session_revalidate_interval: timedelta = timedelta(seconds=5)
+    cookie_name: str = "authgate_session"
+    cookie_secure: Literal["auto", "always", "never"] = "auto"
+    cookie_ticket_ttl: timedelta = timedelta(seconds=30)
+
+    # Throttling
+    lockout_threshold: int = Field(default=5, ge=1)
+    lockout_base_delay: timedelta = timedelta(seconds=30)
+    lockout_max_delay: timedelta = timedelta(minutes=15)
+    failure_window: timedelta = timedelta(hours=24)
+    ip_lockout_threshold: int | None = Field(default=None, ge=1)
+
+    # JWT API
+    api_prefix: str = "/api/auth"
+    api_url: str | None = None
+    jwt_algorithm: Literal["EdDSA", "RS256"] = "EdDSA"
+    jwt_private_key: SecretStr | None = None
+    jwt_private_key_file: Path | None = None
+    jwt_previous_public_keys: tuple[str, ...] = ()
+    jwt_issuer: str = "authgate"
+    jwt_audience: str = "authgate"
+    access_token_ttl: timedelta = timedelta(minutes=15)
+    refresh_token_ttl: timedelta = timedelta(days=7)
+
+    # Demo
+    demo_mode: bool = False
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_known(cls, value: str) -> str:
+        scheme = value.split(":", 1)[0].split("+", 1)[0]
+        if scheme not in {"sqlite", "postgresql", "postgres", "mysql", "mariadb"}:
+            raise ValueError(
+                f"unsupported database URL scheme {scheme!r}: use sqlite, postgresql or mysql"
+            )
+        return value
+
+    @field_validator("password_hashers")
+    @classmethod
+    def _hashers_not_empty(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value:
+            raise ValueError("password_hashers needs at least one hasher")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> AuthgateSettings:
+        if self.password_max_length < self.password_min_length:
+            raise ValueError("password_max_length must be >= password_min_length")
+        if self.username_max_length < self.username_min_length:
+            raise ValueError("username_max_length must be >= username_min_length")
+        if self.lockout_max_delay < self.lockout_base_delay:
+            raise ValueError("lockout_max_delay must be >= lockout_base_delay")
+        if self.session_idle_timeout <= timedelta(0):
+            raise ValueError("session_idle_timeout must be positive")
+        if self.session_absolute_lifetime <= timedelta(0):
+            raise ValueError("session_absolute_lifetime must be positive")
+        if not self.api_prefix.startswith("/") or self.api_prefix.endswith("/"):
+            raise ValueError("api_prefix must start with '/' and not end with '/'")
+        if self.mode == "production":
+            self._require_production_secret()
+        return self
+
+    def _require_production_secret(self) -> None:
+        value = self.secret_key.get_secret_value() if self.secret_key else ""
+        if value.strip().lower() in _PLACEHOLDER_SECRETS or len(value) < _MIN_SECRET_LENGTH:
+            raise ConfigurationError(
+                "AUTHGATE_SECRET_KEY must be set to a random value of at least "
+                f"{_MIN_SECRET_LENGTH} characters in production mode "
+                '(python -c "import secrets; print(secrets.token_urlsafe(48))").'
+            )
+
+    @property
+    def is_production(self) -> bool:
+        return self.mode == "production"
+
+    def resolved_secret_key(self) -> str:
+        """The secret key, generating and persisting one in development mode.
+
+        In development a key is written once to ``data_dir/secret.key`` so that
+        restarts keep working (encrypted MFA secrets stay readable).
+        """
+        if self.secret_key is not None and self.secret_key.get_secret_value():
+            return self.secret_key.get_secret_value()
+        if self.is_production:  # pragma: no cover - blocked by the validator
+            raise ConfigurationError("AUTHGATE_SECRET_KEY is required in production mode.")
+        path = self.data_dir / "secret.key"
+        if path.exists():
+            return path.read_text(encoding="utf-8").strip()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        path.write_text(key + "\n", encoding="utf-8")
+        path.chmod(0o600)
+        logger.warning(
+            "authgate is in development mode with no AUTHGATE_SECRET_KEY: generated one in %s. "
+            "Set AUTHGATE_SECRET_KEY (and AUTHGATE_MODE=production) before deploying.",
+            path,
+        )
+        return key

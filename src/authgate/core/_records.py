@@ -1,0 +1,40 @@
+"""Turn ORM rows into the frozen records the service hands out."""
+
+from __future__ import annotations
+
+from authgate.core.records import AuditRecord, AuthUser
+from authgate.store.models import AuditEvent, User
+
+__all__ = ["to_audit", "to_user"]
+
+
+def to_user(row: User) -> AuthUser:
+    return AuthUser(
+        id=row.id,
+        username=row.username,
+        email=row.email,
+        display_name=row.display_name,
+        roles=frozenset(role.name for role in row.roles),
+        is_active=row.is_active,
+        email_verified=row.email_verified,
+        mfa_enabled=bool(getattr(row, "mfa_enabled", False)),
+        must_change_password=row.must_change_password,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        last_login_at=row.last_login_at,
+    )
+
+
+def to_audit(row: AuditEvent) -> AuditRecord:
+    return AuditRecord(
+        id=row.id,
+        occurred_at=row.occurred_at,
+        event_type=row.event_type,
+        outcome=row.outcome,
+        user_id=row.user_id,
+        actor_id=row.actor_id,
+        username=row.username,
+        ip=row.ip,
+        user_agent=row.user_agent,
+        detail=dict(row.detail or {}),
+    )

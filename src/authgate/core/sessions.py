@@ -1,0 +1,146 @@
+"""Server-side sessions: opening, validating, sliding and revoking them.
+
+The browser holds a 256-bit random token; the store holds its SHA-256, so a
+leaked database yields no live session. Every login gets a new token and a new
+session id (no fixation). The idle timeout slides with use, the absolute
+lifetime never moves, and ``last_seen_at`` is written at most once per
+``touch_interval`` so validation is a read on almost every page view.
+
+These functions work on the caller's database session; ``AuthService`` owns
+transactions, events and errors around them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session as DbSession
+
+from authgate.core._secrets import digest, new_id, new_token
+from authgate.core.records import SessionRecord
+from authgate.store.models import Session, User
+
+__all__ = [
+    "SessionPolicy",
+    "delete_expired",
+    "find_by_id",
+    "find_by_token",
+    "is_expired",
+    "open_session",
+    "revoke_user_sessions",
+    "to_record",
+    "touch",
+]
+
+_MAX_USER_AGENT = 512
+
+
+@dataclass(frozen=True)
+class SessionPolicy:
+    idle_timeout: timedelta = timedelta(minutes=30)
+    absolute_lifetime: timedelta = timedelta(hours=12)
+    remember_lifetime: timedelta = timedelta(days=30)
+    touch_interval: timedelta = timedelta(minutes=1)
+
+
+def open_session(
+    db: DbSession,
+    user: User,
+    *,
+    now: datetime,
+    policy: SessionPolicy,
+    remember: bool = False,
+    mfa: bool = False,
+    ip: str | None = None,
+    user_agent: str | None = None,
+) -> tuple[Session, str]:
+    """Create a session row; return it with the token (the only copy)."""
+    token = new_token()
+    lifetime = policy.remember_lifetime if remember else policy.absolute_lifetime
+    # A remembered session is meant to outlive a closed laptop lid: its idle
+    # limit is its whole lifetime. Ordinary sessions keep the short idle limit.
+    idle = lifetime if remember else min(policy.idle_timeout, lifetime)
+    absolute = now + lifetime
+    row = Session(
+        id=new_id(),
+        token_hash=digest(token),
+        user_id=user.id,
+        created_at=now,
+        last_seen_at=now,
+        idle_timeout_seconds=int(idle.total_seconds()),
+        expires_at=min(now + idle, absolute),
+        absolute_expires_at=absolute,
+        remember=remember,
+        mfa=mfa,
+        ip=(ip or None) and ip[:64],
+        user_agent=(user_agent or None) and user_agent[:_MAX_USER_AGENT],
+    )
+    db.add(row)
+    return row, token
+
+
+def find_by_token(db: DbSession, token: str) -> Session | None:
+    if not isinstance(token, str) or not token or len(token) > 512:
+        return None
+    return db.scalar(select(Session).where(Session.token_hash == digest(token)))
+
+
+def find_by_id(db: DbSession, session_id: str) -> Session | None:
+    if not isinstance(session_id, str) or not session_id or len(session_id) > 32:
+        return None
+    return db.get(Session, session_id)
+
+
+def is_expired(row: Session, now: datetime) -> bool:
+    return now >= row.expires_at or now >= row.absolute_expires_at
+
+
+def touch(row: Session, *, now: datetime, policy: SessionPolicy) -> bool:
+    """Slide the idle timeout; return True if the row changed (needs a commit)."""
+    if now - row.last_seen_at < policy.touch_interval:
+        return False
+    row.last_seen_at = now
+    row.expires_at = min(
+        now + timedelta(seconds=row.idle_timeout_seconds), row.absolute_expires_at
+    )
+    return True
+
+
+def revoke_user_sessions(db: DbSession, user_id: int, *, keep: str | None = None) -> int:
+    """Delete all of a user's sessions except ``keep``; return how many ended."""
+    statement = delete(Session).where(Session.user_id == user_id)
+    if keep:
+        statement = statement.where(Session.id != keep)
+    result = db.execute(statement)
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def delete_expired(db: DbSession, *, now: datetime, batch_size: int) -> int:
+    """Delete one batch of expired sessions; return how many went."""
+    ids = db.scalars(
+        select(Session.id)
+        .where((Session.expires_at <= now) | (Session.absolute_expires_at <= now))
+        .limit(batch_size)
+    ).all()
+    if not ids:
+        return 0
+    db.execute(delete(Session).where(Session.id.in_(ids)))
+    return len(ids)
+
+
+def to_record(row: Session) -> SessionRecord:
+    return SessionRecord(
+        id=row.id,
+        user_id=row.user_id,
+        created_at=row.created_at,
+        last_seen_at=row.last_seen_at,
+        expires_at=row.expires_at,
+        absolute_expires_at=row.absolute_expires_at,
+        remember=row.remember,
+        ip=row.ip,
+        user_agent=row.user_agent,
+        mfa=row.mfa,
+    )
+

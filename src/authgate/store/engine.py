@@ -1,0 +1,87 @@
+"""Engine factory: one well-configured SQLAlchemy engine per database URL.
+
+SQLite gets WAL, foreign keys and a busy timeout so that several threads and
+processes (reruns, the API, the CLI) share one file without "database is
+locked". PostgreSQL and MySQL/MariaDB get a pre-pinged pool so a restarted
+server costs one failed checkout, not a traceback per request.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.pool import StaticPool
+
+__all__ = ["create_store_engine", "normalize_database_url"]
+
+_SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def normalize_database_url(url: str | URL) -> URL:
+    """Pick the driver authgate supports for a plain ``postgresql://`` or ``mysql://`` URL."""
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend in {"postgresql", "postgres"} and parsed.drivername in {"postgresql", "postgres"}:
+        return parsed.set(drivername="postgresql+psycopg")
+    if backend in {"mysql", "mariadb"} and parsed.drivername in {"mysql", "mariadb"}:
+        return parsed.set(drivername="mysql+pymysql")
+    return parsed
+
+
+def is_memory_sqlite(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
+
+
+def create_store_engine(url: str | URL, *, echo: bool = False, **kwargs: Any) -> Engine:
+    """Create an engine with the settings each backend needs to be safe under concurrency."""
+    parsed = normalize_database_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        return _sqlite_engine(parsed, echo=echo, **kwargs)
+    options: dict[str, Any] = {
+        "pool_pre_ping": True,
+        "pool_size": 10,
+        "max_overflow": 20,
+        "pool_recycle": 1800,
+    }
+    if backend == "postgresql":
+        options["connect_args"] = {"connect_timeout": 5}
+    elif backend in {"mysql", "mariadb"}:
+        options["connect_args"] = {"connect_timeout": 5, "charset": "utf8mb4"}
+        options["isolation_level"] = "READ COMMITTED"
+    options.update(kwargs)
+    return create_engine(parsed, echo=echo, **options)
+
+
+def _sqlite_engine(url: URL, *, echo: bool, **kwargs: Any) -> Engine:
+    options: dict[str, Any] = {
+        "connect_args": {"check_same_thread": False, "timeout": _SQLITE_BUSY_TIMEOUT_MS / 1000},
+    }
+    memory = is_memory_sqlite(url)
+    if memory:
+        # One shared connection: every thread must see the same in-memory database.
+        options["poolclass"] = StaticPool
+    options.update(kwargs)
+    engine = create_engine(url, echo=echo, **options)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy issue BEGIN itself so that BEGIN IMMEDIATE works.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={_SQLITE_BUSY_TIMEOUT_MS}")
+        if not memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        # Take the write lock up front: a deferred transaction that later
+        # upgrades to a writer fails at once with SQLITE_BUSY instead of waiting.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine

@@ -1,0 +1,227 @@
+"""SQLAlchemy 2.0 models: the only place authgate's tables are described.
+
+Times are stored as timezone-aware UTC. Secrets (session tokens, one-time
+tokens, refresh tokens, recovery codes) are stored only as SHA-256 hex digests,
+so a copy of the database yields no live credential.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+__all__ = [
+    "AuditEvent",
+    "Base",
+    "LoginThrottle",
+    "OneTimeToken",
+    "RefreshToken",
+    "Role",
+    "Session",
+    "User",
+    "UserRole",
+    "utc",
+]
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utc(value: datetime) -> datetime:
+    """Attach UTC to a naive datetime (SQLite and MySQL return naive values)."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A DateTime that always comes back timezone-aware in UTC, on every backend."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> Any:
+        if dialect.name == "mysql":
+            from sqlalchemy.dialects.mysql import DATETIME
+
+            return dialect.type_descriptor(DATETIME(fsp=6))
+        return dialect.type_descriptor(DateTime(timezone=True))
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        value = utc(value).astimezone(UTC)
+        if dialect.name in {"mysql", "sqlite"}:
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else utc(value).astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime}
+
+
+class User(Base):
+    __tablename__ = "authgate_users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64))
+    username_key: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str | None] = mapped_column(String(320))
+    email_key: Mapped[str | None] = mapped_column(String(320), unique=True)
+    email_verified: Mapped[bool] = mapped_column(Boolean, default=False)
+    display_name: Mapped[str] = mapped_column(String(128), default="")
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    password_changed_at: Mapped[datetime | None]
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    last_login_at: Mapped[datetime | None]
+
+    roles: Mapped[list[Role]] = relationship(
+        secondary="authgate_user_roles", lazy="selectin", order_by="Role.name"
+    )
+
+
+class Role(Base):
+    __tablename__ = "authgate_roles"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+
+
+class UserRole(Base):
+    __tablename__ = "authgate_user_roles"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("authgate_users.id", ondelete="CASCADE"), primary_key=True
+    )
+    role_id: Mapped[int] = mapped_column(
+        ForeignKey("authgate_roles.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class Session(Base):
+    """A server-side login session; the browser holds the token, we hold its hash."""
+
+    __tablename__ = "authgate_sessions"
+    __table_args__ = (
+        Index("ix_authgate_sessions_user_id", "user_id"),
+        Index("ix_authgate_sessions_expires_at", "expires_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("authgate_users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    idle_timeout_seconds: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[datetime]
+    absolute_expires_at: Mapped[datetime]
+    remember: Mapped[bool] = mapped_column(Boolean, default=False)
+    mfa: Mapped[bool] = mapped_column(Boolean, default=False)
+    ip: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(512))
+
+
+class OneTimeToken(Base):
+    """A single-use, purpose-tagged token (email verification, reset, cookie ticket)."""
+
+    __tablename__ = "authgate_one_time_tokens"
+    __table_args__ = (Index("ix_authgate_one_time_tokens_expires_at", "expires_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    purpose: Mapped[str] = mapped_column(String(32))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("authgate_users.id", ondelete="CASCADE")
+    )
+    session_id: Mapped[str | None] = mapped_column(
+        ForeignKey("authgate_sessions.id", ondelete="CASCADE")
+    )
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class RefreshToken(Base):
+    """One link of a refresh-token family; a reused link revokes the whole family."""
+
+    __tablename__ = "authgate_refresh_tokens"
+    __table_args__ = (Index("ix_authgate_refresh_tokens_family_id", "family_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    family_id: Mapped[str] = mapped_column(String(32))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    session_id: Mapped[str] = mapped_column(
+        ForeignKey("authgate_sessions.id", ondelete="CASCADE")
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("authgate_users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+
+class AuditEvent(Base):
+    """One auth event; ``user_id`` is not a foreign key so history outlives users."""
+
+    __tablename__ = "authgate_audit_events"
+    __table_args__ = (
+        Index("ix_authgate_audit_events_occurred_at", "occurred_at"),
+        Index("ix_authgate_audit_events_user_id", "user_id"),
+        Index("ix_authgate_audit_events_event_type", "event_type"),
+    )
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    occurred_at: Mapped[datetime]
+    event_type: Mapped[str] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    actor_id: Mapped[int | None] = mapped_column(Integer)
+    username: Mapped[str | None] = mapped_column(String(320))
+    ip: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(512))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class LoginThrottle(Base):
+    """Failure counter for one throttle key (``account:<id|login>`` or ``ip:<addr>``)."""
+
+    __tablename__ = "authgate_login_throttle"
+    __table_args__ = (UniqueConstraint("key", name="uq_authgate_login_throttle_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(400))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    first_failure_at: Mapped[datetime]
+    last_failure_at: Mapped[datetime]
+    locked_until: Mapped[datetime | None]
+
