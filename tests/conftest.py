@@ -49,7 +49,9 @@ def _probe(kind: str) -> str | None:
                 connection.execute(text("SELECT 1"))
             _reachability[kind] = None
         except Exception as error:
-            _reachability[kind] = f"{kind} at {SERVER_URLS[kind]} unreachable: {error}".splitlines()[0]
+            _reachability[kind] = (
+                f"{kind} at {SERVER_URLS[kind]} unreachable: {error}".splitlines()[0]
+            )
         finally:
             engine.dispose()
     return _reachability[kind]
@@ -58,8 +60,9 @@ def _probe(kind: str) -> str | None:
 def _worker_database(kind: str, worker: str) -> str:
     """A database of our own per xdist worker, so parallel runs never collide."""
     name = f"authgate_{worker}"
-    admin = create_store_engine(SERVER_URLS[kind], pool_size=1, max_overflow=0,
-                                isolation_level="AUTOCOMMIT")
+    admin = create_store_engine(
+        SERVER_URLS[kind], pool_size=1, max_overflow=0, isolation_level="AUTOCOMMIT"
+    )
     try:
         with admin.connect() as connection:
             if kind == "postgresql":
@@ -168,3 +171,19 @@ def sqlite_service(clock: FrozenClock, tmp_path) -> Iterator[AuthService]:  # ty
     )
     yield svc
     svc.close()
+
+
+@pytest.fixture
+def service_factory(clock: FrozenClock, tmp_path):  # type: ignore[no-untyped-def]
+    """Build services on a temporary SQLite file with settings overrides; closes them all."""
+    made: list[AuthService] = []
+
+    def build(database_url: str | None = None, **overrides: object) -> AuthService:
+        url = database_url or f"sqlite:///{tmp_path / 'factory.db'}"
+        svc = AuthService(settings=make_settings(url, tmp_path, **overrides), clock=clock)
+        made.append(svc)
+        return svc
+
+    yield build
+    for svc in made:
+        svc.close()

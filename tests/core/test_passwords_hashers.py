@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 
 import argon2
 import bcrypt
@@ -99,7 +100,12 @@ def test_argon2_hash_refuses_non_text_and_unencodable() -> None:
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"memory_cost": 7}, {"time_cost": 0}, {"parallelism": 0}, {"memory_cost": 16, "parallelism": 4}],
+    [
+        {"memory_cost": 7},
+        {"time_cost": 0},
+        {"parallelism": 0},
+        {"memory_cost": 16, "parallelism": 4},
+    ],
 )
 def test_argon2_rejects_bad_configuration(kwargs: dict[str, int]) -> None:
     with pytest.raises(ValueError):
@@ -210,15 +216,13 @@ def test_legacy_sha256_ignores_other_strings(encoded: str) -> None:
 
 
 def test_legacy_sha256_uses_constant_time_compare(monkeypatch: pytest.MonkeyPatch) -> None:
-    import authgate.core.passwords.hashers as module
-
     calls: list[tuple[str, str]] = []
 
     def spy(a: str, b: str) -> bool:
         calls.append((a, b))
         return a == b
 
-    monkeypatch.setattr(module.hmac, "compare_digest", spy)
+    monkeypatch.setattr(hmac, "compare_digest", spy)
     assert LegacySha256Hasher().verify("pw", _sha256("pw"))
     assert len(calls) == 1
 

@@ -41,8 +41,11 @@ app.add_typer(sessions_app, name="sessions")
 
 DatabaseUrl = Annotated[
     str | None,
-    typer.Option("--database-url", help="Database URL (default: AUTHGATE_DATABASE_URL or "
-                 "sqlite:///authgate.db).", show_default=False),
+    typer.Option(
+        "--database-url",
+        help="Database URL (default: AUTHGATE_DATABASE_URL or sqlite:///authgate.db).",
+        show_default=False,
+    ),
 ]
 PasswordStdin = Annotated[
     bool, typer.Option("--password-stdin", help="Read the password from standard input.")
@@ -109,8 +112,10 @@ def _user_id(service: AuthService, login: str) -> int:
 
 
 @db_app.command("upgrade")
-def db_upgrade(database_url: DatabaseUrl = None,
-               revision: Annotated[str, typer.Option(help="Target revision.")] = "head") -> None:
+def db_upgrade(
+    database_url: DatabaseUrl = None,
+    revision: Annotated[str, typer.Option(help="Target revision.")] = "head",
+) -> None:
     """Create or migrate authgate's tables."""
     from authgate.store.migrate import current_revision, upgrade
 
@@ -156,7 +161,9 @@ def users_create(
     database_url: DatabaseUrl = None,
     email: Annotated[str | None, typer.Option(help="Email address.")] = None,
     display_name: Annotated[str | None, typer.Option("--display-name")] = None,
-    role: Annotated[list[str] | None, typer.Option("--role", "-r", help="Role (repeatable).")] = None,
+    role: Annotated[
+        list[str] | None, typer.Option("--role", "-r", help="Role (repeatable).")
+    ] = None,
     must_change: Annotated[bool, typer.Option("--must-change-password")] = False,
     password_stdin: PasswordStdin = False,
 ) -> None:
@@ -165,11 +172,19 @@ def users_create(
     def action() -> None:
         password = _read_password(password_stdin)
         with _service(database_url) as service:
-            user = service.register(username, password, email=email, display_name=display_name,
-                                    roles=role or ["user"], actor_id=0,
-                                    must_change_password=must_change)
-            typer.echo(f"created user {user.username} (id {user.id}, roles "
-                       f"{', '.join(sorted(user.roles))})")
+            user = service.register(
+                username,
+                password,
+                email=email,
+                display_name=display_name,
+                roles=role or ["user"],
+                actor_id=0,
+                must_change_password=must_change,
+            )
+            typer.echo(
+                f"created user {user.username} (id {user.id}, roles "
+                f"{', '.join(sorted(user.roles))})"
+            )
 
     _run(action)
 
@@ -187,16 +202,27 @@ def users_list(
             users = service.list_users(search=search, limit=1000)
             for user in users:
                 if as_json:
-                    typer.echo(json.dumps({
-                        "id": user.id, "username": user.username, "email": user.email,
-                        "display_name": user.display_name, "roles": sorted(user.roles),
-                        "active": user.is_active,
-                        "last_login_at": user.last_login_at.isoformat()
-                        if user.last_login_at else None}))
+                    typer.echo(
+                        json.dumps(
+                            {
+                                "id": user.id,
+                                "username": user.username,
+                                "email": user.email,
+                                "display_name": user.display_name,
+                                "roles": sorted(user.roles),
+                                "active": user.is_active,
+                                "last_login_at": user.last_login_at.isoformat()
+                                if user.last_login_at
+                                else None,
+                            }
+                        )
+                    )
                 else:
                     state = "active" if user.is_active else "disabled"
-                    typer.echo(f"{user.id:>6}  {user.username:<24} {user.email or '-':<32} "
-                               f"{','.join(sorted(user.roles)):<20} {state}")
+                    typer.echo(
+                        f"{user.id:>6}  {user.username:<24} {user.email or '-':<32} "
+                        f"{','.join(sorted(user.roles)):<20} {state}"
+                    )
             if not users and not as_json:
                 typer.echo("no users")
 
@@ -236,8 +262,9 @@ def users_set_password(
     def action() -> None:
         password = _read_password(password_stdin)
         with _service(database_url) as service:
-            ended = service.set_password(_user_id(service, username), password, actor_id=0,
-                                         must_change=must_change)
+            ended = service.set_password(
+                _user_id(service, username), password, actor_id=0, must_change=must_change
+            )
             typer.echo(f"password set for {username}; {ended} session(s) ended")
 
     _run(action)
@@ -308,9 +335,11 @@ def sessions_list(
             else:
                 rows = service.list_all_sessions()
             for session, name in rows:
-                typer.echo(f"{session.id}  {name:<24} {session.ip or '-':<16} "
-                           f"last seen {session.last_seen_at:%Y-%m-%d %H:%M:%S}  "
-                           f"expires {session.expires_at:%Y-%m-%d %H:%M:%S}")
+                typer.echo(
+                    f"{session.id}  {name:<24} {session.ip or '-':<16} "
+                    f"last seen {session.last_seen_at:%Y-%m-%d %H:%M:%S}  "
+                    f"expires {session.expires_at:%Y-%m-%d %H:%M:%S}"
+                )
             if not rows:
                 typer.echo("no live sessions")
 
@@ -370,10 +399,15 @@ def import_stauth(
         with _service(database_url) as service:
             for record in records:
                 try:
-                    service.import_user(record.username, password_hash=record.password_hash,
-                                        email=record.email, display_name=record.display_name,
-                                        roles=record.roles, source="streamlit-authenticator",
-                                        actor_id=0)
+                    service.import_user(
+                        record.username,
+                        password_hash=record.password_hash,
+                        email=record.email,
+                        display_name=record.display_name,
+                        roles=record.roles,
+                        source="streamlit-authenticator",
+                        actor_id=0,
+                    )
                     imported += 1
                 except AuthgateError as error:
                     skipped.append(f"user {record.username!r}: {error.message}")
@@ -395,9 +429,10 @@ def api(
     """Serve the JSON auth API with uvicorn."""
 
     def action() -> None:
+        settings = _settings(database_url)  # a bad setting fails before the server loads
         from authgate.api.server import run
 
-        run(host=host, port=port, settings=_settings(database_url))
+        run(host=host, port=port, settings=settings)
 
     _run(action)
 

@@ -3,9 +3,38 @@
 Nothing here imports Streamlit, FastAPI or Starlette.
 """
 
+from typing import TYPE_CHECKING
+
 from authgate.core.clock import Clock, FrozenClock, SystemClock
-from authgate.core.errors import *  # noqa: F403
-from authgate.core.errors import __all__ as _errors
+from authgate.core.errors import (
+    AccountDisabled,
+    AccountLocked,
+    AuthgateError,
+    ConfigurationError,
+    EmailNotVerified,
+    EmailTaken,
+    InvalidCredentials,
+    InvalidEmail,
+    InvalidInput,
+    InvalidRole,
+    InvalidToken,
+    InvalidUsername,
+    MfaInvalidCode,
+    MfaRequired,
+    NotAuthenticated,
+    PasswordChangeRequired,
+    PermissionDenied,
+    PolicyViolation,
+    RegistrationClosed,
+    SessionExpired,
+    SessionRevoked,
+    StoreUnavailable,
+    TokenExpired,
+    TokenReused,
+    UsernameTaken,
+    UserNotFound,
+    WeakPassword,
+)
 from authgate.core.records import (
     AuditRecord,
     AuthUser,
@@ -15,18 +44,47 @@ from authgate.core.records import (
     StrengthEstimate,
 )
 
+if TYPE_CHECKING:
+    from authgate.core.service import AuthService
+
 __all__ = [
+    "AccountDisabled",
+    "AccountLocked",
     "AuditRecord",
     "AuthService",
     "AuthUser",
+    "AuthgateError",
     "Clock",
+    "ConfigurationError",
+    "EmailNotVerified",
+    "EmailTaken",
     "FrozenClock",
+    "InvalidCredentials",
+    "InvalidEmail",
+    "InvalidInput",
+    "InvalidRole",
+    "InvalidToken",
+    "InvalidUsername",
     "LoginResult",
+    "MfaInvalidCode",
+    "MfaRequired",
+    "NotAuthenticated",
+    "PasswordChangeRequired",
+    "PermissionDenied",
+    "PolicyViolation",
+    "RegistrationClosed",
     "SessionContext",
+    "SessionExpired",
     "SessionRecord",
+    "SessionRevoked",
+    "StoreUnavailable",
     "StrengthEstimate",
     "SystemClock",
-    *_errors,
+    "TokenExpired",
+    "TokenReused",
+    "UserNotFound",
+    "UsernameTaken",
+    "WeakPassword",
 ]
 
 

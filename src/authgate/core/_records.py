@@ -5,7 +5,7 @@ from __future__ import annotations
 from authgate.core.records import AuditRecord, AuthUser
 from authgate.store.models import AuditEvent, User
 
-__all__ = ["to_audit", "to_user"]
+__all__ = ["scheme_of", "to_audit", "to_user"]
 
 
 def to_user(row: User) -> AuthUser:
@@ -38,3 +38,12 @@ def to_audit(row: AuditEvent) -> AuditRecord:
         user_agent=row.user_agent,
         detail=dict(row.detail or {}),
     )
+
+
+def scheme_of(encoded: str) -> str:
+    """The hashing scheme of a stored hash, for audit details (never the hash)."""
+    if encoded.startswith("$argon2"):
+        return "argon2"
+    if encoded.startswith("$2"):
+        return "bcrypt"
+    return "sha256"

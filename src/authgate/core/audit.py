@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session as DbSession
 
 from authgate.core.events import AuthEvent
+from authgate.core.identity import sanitize_client_text
 from authgate.store.models import AuditEvent
 
 __all__ = ["record_event"]
@@ -25,9 +26,7 @@ _MAX_TEXT = {"username": 320, "ip": 64, "user_agent": 512}
 
 
 def _clip(name: str, value: str | None) -> str | None:
-    if value is None:
-        return None
-    return value[: _MAX_TEXT[name]]
+    return sanitize_client_text(value, _MAX_TEXT[name])
 
 
 def record_event(db: DbSession, event: AuthEvent, *, now: datetime) -> AuditEvent:
@@ -51,7 +50,7 @@ def record_event(db: DbSession, event: AuthEvent, *, now: datetime) -> AuditEven
         "user_id": event.user_id,
         "actor_id": event.actor_id,
         "username": row.username,
-        "ip": event.ip,
+        "ip": row.ip,
         **detail,
     }
     level = logging.INFO if event.outcome == "success" else logging.WARNING

@@ -92,8 +92,7 @@ class AccountLocked(AuthgateError):
         self.retry_after = retry_after
         self.retry_after_seconds = max(1, int(retry_after_seconds))
         super().__init__(
-            "Too many failed attempts. Try again in "
-            f"{_human_seconds(self.retry_after_seconds)}."
+            f"Too many failed attempts. Try again in {_human_seconds(self.retry_after_seconds)}."
         )
 
 

@@ -17,9 +17,9 @@ __all__ = [
     "AccountLockedOut",
     "AccountUnlocked",
     "AuthEvent",
+    "LoggedOut",
     "LoginFailed",
     "LoginSucceeded",
-    "LoggedOut",
     "PasswordChanged",
     "PasswordRehashed",
     "PasswordSetByAdmin",
@@ -172,4 +172,3 @@ class RefreshTokenReused(AuthEvent):
     outcome: ClassVar[str] = "failure"
     family_id: str = ""
     session_id: str = ""
-

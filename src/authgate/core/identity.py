@@ -2,7 +2,7 @@
 
 Usernames are NFKC-normalized and then limited to ASCII letters, digits and
 ``. _ -``: NFKC folds look-alikes such as fullwidth letters into ASCII, and the
-ASCII rule shuts out mixed-script spoofs (a Cyrillic "а" in "admin") that
+ASCII rule shuts out mixed-script spoofs (a Cyrillic U+0430 "a" in "admin") that
 NFKC alone lets through. Uniqueness is case-insensitive through a separate key.
 """
 
@@ -24,6 +24,7 @@ __all__ = [
     "normalize_login",
     "normalize_role",
     "normalize_username",
+    "sanitize_client_text",
 ]
 
 _USERNAME_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
@@ -48,7 +49,9 @@ class NormalizedEmail:
         return self.value.rsplit("@", 1)[0]
 
 
-def normalize_username(raw: object, *, min_length: int = 3, max_length: int = 32) -> NormalizedUsername:
+def normalize_username(
+    raw: object, *, min_length: int = 3, max_length: int = 32
+) -> NormalizedUsername:
     """Return the username as stored and its uniqueness key, or raise InvalidUsername."""
     if not isinstance(raw, str):
         raise InvalidUsername("Username must be text.")
@@ -88,11 +91,25 @@ def normalize_login(raw: object) -> str:
     """The lookup key for a login identifier (username or email); never raises for text.
 
     Login must answer "wrong username or password" for anything malformed, so
-    this only folds case and Unicode forms and leaves validation to lookup.
+    this only folds case and Unicode forms and leaves validation to lookup. A
+    value with control characters can name no account and becomes "" (some
+    databases reject NUL bytes outright).
     """
     if not isinstance(raw, str):
         raise InvalidInput("Username must be text.")
-    return unicodedata.normalize("NFKC", raw).strip()[:_MAX_LOGIN_LENGTH].casefold()
+    value = unicodedata.normalize("NFKC", raw).strip()[:_MAX_LOGIN_LENGTH].casefold()
+    if any(unicodedata.category(ch) == "Cc" for ch in value):
+        return ""
+    return value
+
+
+def sanitize_client_text(raw: object, max_length: int) -> str | None:
+    """Client-supplied metadata (IP, user agent) made safe to store: no control
+    characters, bounded length, ``None`` when empty or not text."""
+    if not isinstance(raw, str):
+        return None
+    value = "".join(ch for ch in raw if unicodedata.category(ch) != "Cc").strip()
+    return value[:max_length] or None
 
 
 def normalize_display_name(raw: object, *, fallback: str = "") -> str:

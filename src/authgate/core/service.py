@@ -16,7 +16,8 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable
-from datetime import timedelta
+from contextlib import AbstractContextManager
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -25,8 +26,8 @@ from sqlalchemy.orm import sessionmaker
 
 from authgate.config import AuthgateSettings
 from authgate.core import sessions as session_store
-from authgate.core._db import transaction
-from authgate.core._records import to_user
+from authgate.core._db import is_unavailable, transaction
+from authgate.core._records import scheme_of, to_user
 from authgate.core._roles import assign_roles
 from authgate.core.audit import record_event
 from authgate.core.clock import Clock, SystemClock
@@ -58,6 +59,7 @@ from authgate.core.identity import (
     normalize_login,
     normalize_role,
     normalize_username,
+    sanitize_client_text,
 )
 from authgate.core.passwords.hashers import build_hashers
 from authgate.core.passwords.service import PasswordService
@@ -131,12 +133,16 @@ class AuthService(UserAdminMixin):
             window=s.failure_window,
         )
         self.throttle: Throttle = throttle or self._default_throttle(throttle_policy)
-        self.ip_throttle_policy = (
-            ThrottlePolicy(
-                threshold=s.ip_lockout_threshold,
-                base_delay=s.lockout_base_delay,
-                max_delay=s.lockout_max_delay,
-                window=s.failure_window,
+        # Per-IP counting locks only when configured: by default one NAT'd
+        # office must not be able to lock out all of its users.
+        self.ip_throttle: Throttle | None = (
+            self._default_throttle(
+                ThrottlePolicy(
+                    threshold=s.ip_lockout_threshold,
+                    base_delay=s.lockout_base_delay,
+                    max_delay=s.lockout_max_delay,
+                    window=s.failure_window,
+                )
             )
             if s.ip_lockout_threshold
             else None
@@ -154,8 +160,9 @@ class AuthService(UserAdminMixin):
             self.migrate()
 
     @classmethod
-    def from_settings(cls, settings: AuthgateSettings | None = None, **kwargs: object) -> AuthService:
-        return cls(settings=settings or AuthgateSettings(), **kwargs)  # type: ignore[arg-type]
+    def from_settings(cls, settings: AuthgateSettings | None = None) -> AuthService:
+        """The service for ``settings`` (default: from the environment)."""
+        return cls(settings=settings or AuthgateSettings())
 
     def _default_throttle(self, policy: ThrottlePolicy) -> Throttle:
         if self.settings.redis_url:
@@ -171,8 +178,6 @@ class AuthService(UserAdminMixin):
         try:
             ensure_schema(self.engine)
         except Exception as error:
-            from authgate.core._db import is_unavailable
-
             if is_unavailable(error):
                 raise StoreUnavailable() from error
             raise
@@ -197,7 +202,7 @@ class AuthService(UserAdminMixin):
         with self._version_lock:
             self._state_version += 1
 
-    def _db(self) -> transaction:  # type: ignore[valid-type]
+    def _db(self) -> AbstractContextManager[DbSession]:
         return transaction(self._session_factory)
 
     def _emit(self, db: DbSession, event: AuthEvent) -> None:
@@ -339,6 +344,8 @@ class AuthService(UserAdminMixin):
     ) -> AuthUser:
         if not isinstance(login, str) or not isinstance(password, str):
             raise InvalidCredentials()
+        ip = sanitize_client_text(ip, 64)
+        user_agent = sanitize_client_text(user_agent, 512)
         key = normalize_login(login)
         attempted = key[:320]
         with self._db() as db:
@@ -346,9 +353,13 @@ class AuthService(UserAdminMixin):
             user = to_user(row) if row is not None else None
             stored_hash = row.password_hash if row is not None else None
         account_key = f"account:{user.id}" if user else f"login:{key}"
-        now = self.clock.now()
-        self._refuse_if_locked(account_key, ip, now=now, user_id=user.id if user else None,
-                               attempted=attempted, user_agent=user_agent)
+        self._refuse_if_locked(
+            account_key,
+            ip,
+            user_id=user.id if user else None,
+            attempted=attempted,
+            user_agent=user_agent,
+        )
         ok, new_hash = False, None
         if len(password) > _MAX_PASSWORD_INPUT or not password:
             self.passwords.dummy_verify("x")
@@ -357,12 +368,25 @@ class AuthService(UserAdminMixin):
         else:
             ok, new_hash = self.passwords.verify(password, stored_hash)
         if not ok or user is None:
-            self._fail(account_key, ip, user=user, attempted=attempted, user_agent=user_agent,
-                       reason="invalid_password" if user else "unknown_user")
+            self._fail(
+                account_key,
+                ip,
+                user=user,
+                attempted=attempted,
+                user_agent=user_agent,
+                reason="invalid_password" if user else "unknown_user",
+            )
             raise InvalidCredentials()
         if not user.is_active:
-            self._record_alone(LoginFailed(user_id=user.id, username=attempted, ip=ip,
-                                           user_agent=user_agent, reason="account_disabled"))
+            self._record_alone(
+                LoginFailed(
+                    user_id=user.id,
+                    username=attempted,
+                    ip=ip,
+                    user_agent=user_agent,
+                    reason="account_disabled",
+                )
+            )
             raise AccountDisabled()
         self.throttle.reset(account_key)
         if new_hash is not None and stored_hash is not None:
@@ -374,26 +398,55 @@ class AuthService(UserAdminMixin):
             select(User).where(or_(User.username_key == key, User.email_key == key)).limit(1)
         )
 
-    def _refuse_if_locked(self, account_key: str, ip: str | None, *, now: object,
-                          user_id: int | None, attempted: str, user_agent: str | None) -> None:
+    def _refuse_if_locked(
+        self,
+        account_key: str,
+        ip: str | None,
+        *,
+        user_id: int | None,
+        attempted: str,
+        user_agent: str | None,
+    ) -> None:
+        """Raise AccountLocked (and audit the refusal) while the account or IP is locked."""
         moment = self.clock.now()
         statuses = [self.throttle.status(account_key, moment)]
-        if ip and self.ip_throttle_policy is not None:
-            statuses.append(self.throttle.status(f"ip:{ip}", moment))
+        if ip and self.ip_throttle is not None:
+            statuses.append(self.ip_throttle.status(f"ip:{ip}", moment))
         for status in statuses:
             if status.locked_at(moment):
                 assert status.locked_until is not None
-                self._record_alone(LoginFailed(user_id=user_id, username=attempted, ip=ip,
-                                               user_agent=user_agent, reason="locked"))
+                self._record_alone(
+                    LoginFailed(
+                        user_id=user_id,
+                        username=attempted,
+                        ip=ip,
+                        user_agent=user_agent,
+                        reason="locked",
+                    )
+                )
                 wait = (status.locked_until - moment).total_seconds()
                 raise AccountLocked(status.locked_until, int(wait + 0.999))
 
-    def _fail(self, account_key: str, ip: str | None, *, user: AuthUser | None, attempted: str,
-              user_agent: str | None, reason: str) -> None:
+    def _fail(
+        self,
+        account_key: str,
+        ip: str | None,
+        *,
+        user: AuthUser | None,
+        attempted: str,
+        user_agent: str | None,
+        reason: str,
+    ) -> None:
         now = self.clock.now()
-        events: list[AuthEvent] = [LoginFailed(user_id=user.id if user else None,
-                                               username=attempted, ip=ip,
-                                               user_agent=user_agent, reason=reason)]
+        events: list[AuthEvent] = [
+            LoginFailed(
+                user_id=user.id if user else None,
+                username=attempted,
+                ip=ip,
+                user_agent=user_agent,
+                reason=reason,
+            )
+        ]
         status = self.throttle.record_failure(account_key, now)
         if _just_locked(status, now):
             events.append(self._lock_event(status, now, user, attempted, ip, "account"))
@@ -406,24 +459,30 @@ class AuthService(UserAdminMixin):
                 self._emit(db, event)
         self._after_commit(events)
 
-    def _record_ip_failure(self, ip: str, now: object) -> ThrottleStatus | None:
-        if self.ip_throttle_policy is None:
+    def _record_ip_failure(self, ip: str, now: datetime) -> ThrottleStatus | None:
+        if self.ip_throttle is None:
             return None
-        from authgate.core.throttle import DatabaseThrottle as _Db
-
-        if isinstance(self.throttle, _Db):
-            ip_throttle: Throttle = _Db(self._session_factory, self.ip_throttle_policy)
-        else:
-            ip_throttle = self.throttle
-        return ip_throttle.record_failure(f"ip:{ip}", self.clock.now())
+        return self.ip_throttle.record_failure(f"ip:{ip}", now)
 
     @staticmethod
-    def _lock_event(status: ThrottleStatus, now: object, user: AuthUser | None, attempted: str,
-                    ip: str | None, scope: str) -> AccountLockedOut:
+    def _lock_event(
+        status: ThrottleStatus,
+        now: datetime,
+        user: AuthUser | None,
+        attempted: str,
+        ip: str | None,
+        scope: str,
+    ) -> AccountLockedOut:
         assert status.locked_until is not None
-        seconds = int((status.locked_until - now).total_seconds())  # type: ignore[operator]
-        return AccountLockedOut(user_id=user.id if user else None, username=attempted, ip=ip,
-                                failures=status.failures, locked_seconds=seconds, scope=scope)
+        seconds = int((status.locked_until - now).total_seconds())
+        return AccountLockedOut(
+            user_id=user.id if user else None,
+            username=attempted,
+            ip=ip,
+            failures=status.failures,
+            locked_seconds=seconds,
+            scope=scope,
+        )
 
     def _store_rehash(self, user_id: int, old_hash: str, new_hash: str) -> None:
         """Save an upgraded hash quietly: one column, not a password change."""
@@ -432,9 +491,15 @@ class AuthService(UserAdminMixin):
             if row is None or row.password_hash != old_hash:
                 return
             row.password_hash = new_hash
-            self._emit(db, PasswordRehashed(user_id=user_id, username=row.username,
-                                            old_scheme=_scheme(old_hash),
-                                            new_scheme=_scheme(new_hash)))
+            self._emit(
+                db,
+                PasswordRehashed(
+                    user_id=user_id,
+                    username=row.username,
+                    old_scheme=scheme_of(old_hash),
+                    new_scheme=scheme_of(new_hash),
+                ),
+            )
 
     # -- sessions ---------------------------------------------------------
 
@@ -449,11 +514,20 @@ class AuthService(UserAdminMixin):
         method: str = "password",
     ) -> LoginResult:
         """Open a session for a user whose credentials were already checked."""
-        return self._open(user_id, remember=remember, mfa=mfa, ip=ip, user_agent=user_agent,
-                          method=method)
+        return self._open(
+            user_id, remember=remember, mfa=mfa, ip=ip, user_agent=user_agent, method=method
+        )
 
-    def _open(self, user_id: int, *, remember: bool, ip: str | None, user_agent: str | None,
-              mfa: bool = False, method: str = "password") -> LoginResult:
+    def _open(
+        self,
+        user_id: int,
+        *,
+        remember: bool,
+        ip: str | None,
+        user_agent: str | None,
+        mfa: bool = False,
+        method: str = "password",
+    ) -> LoginResult:
         now = self.clock.now()
         with self._db() as db:
             row = db.get(User, user_id)
@@ -463,16 +537,29 @@ class AuthService(UserAdminMixin):
                 raise AccountDisabled()
             row.last_login_at = now
             session, token = session_store.open_session(
-                db, row, now=now, policy=self.session_policy, remember=bool(remember),
-                mfa=mfa, ip=ip, user_agent=user_agent,
+                db,
+                row,
+                now=now,
+                policy=self.session_policy,
+                remember=bool(remember),
+                mfa=mfa,
+                ip=ip,
+                user_agent=user_agent,
             )
             db.flush()
-            event = LoginSucceeded(user_id=row.id, username=row.username, ip=ip,
-                                   user_agent=user_agent, session_id=session.id,
-                                   remember=bool(remember), method=method)
+            event = LoginSucceeded(
+                user_id=row.id,
+                username=row.username,
+                ip=ip,
+                user_agent=user_agent,
+                session_id=session.id,
+                remember=bool(remember),
+                method=method,
+            )
             self._emit(db, event)
-            result = LoginResult(user=to_user(row), session=session_store.to_record(session),
-                                 token=token)
+            result = LoginResult(
+                user=to_user(row), session=session_store.to_record(session), token=token
+            )
         self._after_commit([event])
         return result
 
@@ -505,17 +592,31 @@ class AuthService(UserAdminMixin):
             session_store.touch(row, now=now, policy=self.session_policy)
         return SessionContext(user=to_user(user), session=session_store.to_record(row))
 
-    def logout(self, *, token: str | None = None, session_id: str | None = None,
-               ip: str | None = None, user_agent: str | None = None) -> bool:
+    def logout(
+        self,
+        *,
+        token: str | None = None,
+        session_id: str | None = None,
+        ip: str | None = None,
+        user_agent: str | None = None,
+    ) -> bool:
         """End one session (by token or id); False if it was already gone."""
         with self._db() as db:
-            row = (session_store.find_by_token(db, token) if token
-                   else session_store.find_by_id(db, session_id or ""))
+            row = (
+                session_store.find_by_token(db, token)
+                if token
+                else session_store.find_by_id(db, session_id or "")
+            )
             if row is None:
                 return False
             user = db.get(User, row.user_id)
-            event = LoggedOut(user_id=row.user_id, username=user.username if user else None,
-                              ip=ip, user_agent=user_agent, session_id=row.id)
+            event = LoggedOut(
+                user_id=row.user_id,
+                username=user.username if user else None,
+                ip=ip,
+                user_agent=user_agent,
+                session_id=row.id,
+            )
             db.delete(row)
             self._emit(db, event)
         self._bump()
@@ -528,8 +629,11 @@ class AuthService(UserAdminMixin):
         with self._db() as db:
             rows = db.scalars(
                 select(Session)
-                .where(Session.user_id == user_id, Session.expires_at > now,
-                       Session.absolute_expires_at > now)
+                .where(
+                    Session.user_id == user_id,
+                    Session.expires_at > now,
+                    Session.absolute_expires_at > now,
+                )
                 .order_by(Session.last_seen_at.desc())
             ).all()
             return [session_store.to_record(r) for r in rows]
@@ -537,8 +641,14 @@ class AuthService(UserAdminMixin):
     def count_active_sessions(self) -> int:
         now = self.clock.now()
         with self._db() as db:
-            return int(db.scalar(select(func.count()).select_from(Session).where(
-                Session.expires_at > now, Session.absolute_expires_at > now)) or 0)
+            return int(
+                db.scalar(
+                    select(func.count())
+                    .select_from(Session)
+                    .where(Session.expires_at > now, Session.absolute_expires_at > now)
+                )
+                or 0
+            )
 
     # -- cookie tickets ----------------------------------------------------
 
@@ -553,8 +663,14 @@ class AuthService(UserAdminMixin):
             row = session_store.find_by_id(db, session_id)
             if row is None:
                 raise NotAuthenticated()
-            return issue_token(db, TokenPurpose.COOKIE_TICKET, now=self.clock.now(), ttl=ttl,
-                               user_id=row.user_id, session_id=row.id)
+            return issue_token(
+                db,
+                TokenPurpose.COOKIE_TICKET,
+                now=self.clock.now(),
+                ttl=ttl,
+                user_id=row.user_id,
+                session_id=row.id,
+            )
 
     def redeem_cookie_ticket(self, ticket: str) -> tuple[str, SessionContext]:
         """Consume a ticket; return a fresh session token for the cookie and the session.
@@ -565,8 +681,7 @@ class AuthService(UserAdminMixin):
         from authgate.core._secrets import digest, new_token
 
         with self._db() as db:
-            ticket_row = consume_token(db, TokenPurpose.COOKIE_TICKET, ticket,
-                                       now=self.clock.now())
+            ticket_row = consume_token(db, TokenPurpose.COOKIE_TICKET, ticket, now=self.clock.now())
             row = session_store.find_by_id(db, ticket_row.session_id or "")
             context = self._check_session(db, row, touch=False)
             assert row is not None
@@ -581,8 +696,9 @@ class AuthService(UserAdminMixin):
         total, batches = 0, 0
         while max_batches is None or batches < max_batches:
             with self._db() as db:
-                deleted = session_store.delete_expired(db, now=self.clock.now(),
-                                                       batch_size=batch_size)
+                deleted = session_store.delete_expired(
+                    db, now=self.clock.now(), batch_size=batch_size
+                )
                 delete_expired_tokens(db, now=self.clock.now(), batch_size=batch_size)
             total += deleted
             batches += 1
@@ -592,21 +708,15 @@ class AuthService(UserAdminMixin):
 
     # -- passwords for UIs -------------------------------------------------
 
-    def password_strength(self, password: str, *, username: str | None = None,
-                          email: str | None = None) -> StrengthEstimate:
+    def password_strength(
+        self, password: str, *, username: str | None = None, email: str | None = None
+    ) -> StrengthEstimate:
         return estimate_strength(password, [v for v in (username, email) if v])
 
     def password_help_texts(self) -> list[str]:
         return list(self.policy.help_texts())
 
 
-def _just_locked(status: ThrottleStatus, now: object) -> bool:
-    return status.locked_at(now) and status.failures >= 1  # type: ignore[arg-type]
-
-
-def _scheme(encoded: str) -> str:
-    if encoded.startswith("$argon2"):
-        return "argon2"
-    if encoded.startswith("$2"):
-        return "bcrypt"
-    return "sha256"
+def _just_locked(status: ThrottleStatus, now: datetime) -> bool:
+    """Each failure past the threshold (re)locks: every one is a lockout event."""
+    return status.locked_at(now)

@@ -12,6 +12,7 @@ transactions, events and errors around them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -19,6 +20,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session as DbSession
 
 from authgate.core._secrets import digest, new_id, new_token
+from authgate.core.identity import sanitize_client_text
 from authgate.core.records import SessionRecord
 from authgate.store.models import Session, User
 
@@ -35,6 +37,7 @@ __all__ = [
 ]
 
 _MAX_USER_AGENT = 512
+_SESSION_ID = re.compile(r"[0-9a-f]{32}")
 
 
 @dataclass(frozen=True)
@@ -74,8 +77,8 @@ def open_session(
         absolute_expires_at=absolute,
         remember=remember,
         mfa=mfa,
-        ip=(ip or None) and ip[:64],
-        user_agent=(user_agent or None) and user_agent[:_MAX_USER_AGENT],
+        ip=sanitize_client_text(ip, 64),
+        user_agent=sanitize_client_text(user_agent, _MAX_USER_AGENT),
     )
     db.add(row)
     return row, token
@@ -88,7 +91,7 @@ def find_by_token(db: DbSession, token: str) -> Session | None:
 
 
 def find_by_id(db: DbSession, session_id: str) -> Session | None:
-    if not isinstance(session_id, str) or not session_id or len(session_id) > 32:
+    if not isinstance(session_id, str) or not _SESSION_ID.fullmatch(session_id):
         return None
     return db.get(Session, session_id)
 
@@ -102,9 +105,7 @@ def touch(row: Session, *, now: datetime, policy: SessionPolicy) -> bool:
     if now - row.last_seen_at < policy.touch_interval:
         return False
     row.last_seen_at = now
-    row.expires_at = min(
-        now + timedelta(seconds=row.idle_timeout_seconds), row.absolute_expires_at
-    )
+    row.expires_at = min(now + timedelta(seconds=row.idle_timeout_seconds), row.absolute_expires_at)
     return True
 
 
@@ -143,4 +144,3 @@ def to_record(row: Session) -> SessionRecord:
         user_agent=row.user_agent,
         mfa=row.mfa,
     )
-

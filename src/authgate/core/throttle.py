@@ -50,7 +50,7 @@ class ThrottlePolicy:
         if failures < self.threshold:
             return None
         exponent = min(failures - self.threshold, 32)
-        return min(self.base_delay * (2**exponent), self.max_delay)
+        return min(self.base_delay * (1 << exponent), self.max_delay)
 
 
 @dataclass(frozen=True)
@@ -107,13 +107,9 @@ class DatabaseThrottle:
 
     def _record_failure_once(self, key: str, now: datetime) -> ThrottleStatus:
         with self._session_factory() as db, db.begin():
-            row = db.scalar(
-                select(LoginThrottle).where(LoginThrottle.key == key).with_for_update()
-            )
+            row = db.scalar(select(LoginThrottle).where(LoginThrottle.key == key).with_for_update())
             if row is None:
-                row = LoginThrottle(
-                    key=key, failures=0, first_failure_at=now, last_failure_at=now
-                )
+                row = LoginThrottle(key=key, failures=0, first_failure_at=now, last_failure_at=now)
                 db.add(row)
             elif self._stale(row, now):
                 row.failures = 0

@@ -26,7 +26,7 @@ _MAX_TOKEN_LENGTH = 512
 class TokenPurpose(StrEnum):
     COOKIE_TICKET = "cookie_ticket"
     EMAIL_VERIFICATION = "email_verification"
-    PASSWORD_RESET = "password_reset"
+    PASSWORD_RESET = "password_reset"  # noqa: S105 - a purpose tag, not a secret
     MFA_TICKET = "mfa_ticket"
 
 

@@ -19,14 +19,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
 from authgate.core import sessions as session_store
-from authgate.core._records import to_audit, to_user
+from authgate.core._records import scheme_of, to_audit, to_user
 from authgate.core._roles import assign_roles
 from authgate.core.errors import (
     EmailTaken,
     InvalidCredentials,
     InvalidInput,
-    UserNotFound,
     UsernameTaken,
+    UserNotFound,
 )
 from authgate.core.events import (
     AccountDisabledEvent,
@@ -48,6 +48,7 @@ from authgate.core.identity import (
     normalize_login,
     normalize_role,
     normalize_username,
+    sanitize_client_text,
 )
 from authgate.core.records import AuditRecord, AuthUser, SessionRecord
 from authgate.core.throttle import ThrottleStatus
@@ -84,11 +85,25 @@ class UserAdminMixin:
         def _emit(self, db: DbSession, event: AuthEvent) -> None: ...
         def _after_commit(self, events: Iterable[AuthEvent]) -> None: ...
         def _bump(self) -> None: ...
-        def _fail(self, account_key: str, ip: str | None, *, user: AuthUser | None,
-                  attempted: str, user_agent: str | None, reason: str) -> None: ...
-        def _refuse_if_locked(self, account_key: str, ip: str | None, *, now: object,
-                              user_id: int | None, attempted: str,
-                              user_agent: str | None) -> None: ...
+        def _fail(
+            self,
+            account_key: str,
+            ip: str | None,
+            *,
+            user: AuthUser | None,
+            attempted: str,
+            user_agent: str | None,
+            reason: str,
+        ) -> None: ...
+        def _refuse_if_locked(
+            self,
+            account_key: str,
+            ip: str | None,
+            *,
+            user_id: int | None,
+            attempted: str,
+            user_agent: str | None,
+        ) -> None: ...
 
     # -- reading ------------------------------------------------------------
 
@@ -106,14 +121,23 @@ class UserAdminMixin:
             )
             return to_user(row) if row is not None else None
 
-    def list_users(self, *, search: str | None = None, limit: int = 100,
-                   offset: int = 0) -> list[AuthUser]:
+    def list_users(
+        self, *, search: str | None = None, limit: int = 100, offset: int = 0
+    ) -> list[AuthUser]:
         statement = select(User).order_by(User.username_key)
+        search = sanitize_client_text(search, 100)
         if search:
-            pattern = f"%{search.strip().casefold()}%"
-            statement = statement.where(or_(User.username_key.like(pattern),
-                                            User.email_key.like(pattern),
-                                            func.lower(User.display_name).like(pattern)))
+            escaped = (
+                search.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            )
+            pattern = f"%{escaped}%"
+            statement = statement.where(
+                or_(
+                    User.username_key.like(pattern, escape="\\"),
+                    User.email_key.like(pattern, escape="\\"),
+                    func.lower(User.display_name).like(pattern, escape="\\"),
+                )
+            )
         statement = statement.limit(max(1, min(limit, _MAX_PAGE))).offset(max(0, offset))
         with self._db() as db:
             return [to_user(row) for row in db.scalars(statement).all()]
@@ -130,9 +154,16 @@ class UserAdminMixin:
 
     # -- profile and password ------------------------------------------------
 
-    def update_profile(self, user_id: int, *, display_name: Any = UNSET, email: Any = UNSET,
-                       actor_id: int | None = None, ip: str | None = None,
-                       user_agent: str | None = None) -> AuthUser:
+    def update_profile(
+        self,
+        user_id: int,
+        *,
+        display_name: Any = UNSET,
+        email: Any = UNSET,
+        actor_id: int | None = None,
+        ip: str | None = None,
+        user_agent: str | None = None,
+    ) -> AuthUser:
         """Change display name and/or email (``None`` or "" removes the email)."""
         now = self.clock.now()
         changed: list[str] = []
@@ -148,15 +179,22 @@ class UserAdminMixin:
                     mail = normalize_email(email) if email not in (None, "") else None
                     new_key = mail.key if mail else None
                     if new_key != row.email_key:
-                        if new_key and db.scalar(select(User.id).where(
-                                User.email_key == new_key, User.id != row.id)):
+                        if new_key and db.scalar(
+                            select(User.id).where(User.email_key == new_key, User.id != row.id)
+                        ):
                             raise EmailTaken()
                         row.email = mail.value if mail else None
                         row.email_key = new_key
                         row.email_verified = False
                         changed.append("email")
-                event = ProfileUpdated(user_id=row.id, username=row.username, actor_id=actor_id,
-                                       ip=ip, user_agent=user_agent, changed=tuple(changed))
+                event = ProfileUpdated(
+                    user_id=row.id,
+                    username=row.username,
+                    actor_id=actor_id,
+                    ip=ip,
+                    user_agent=user_agent,
+                    changed=tuple(changed),
+                )
                 if changed:
                     row.updated_at = now
                     self._emit(db, event)
@@ -168,9 +206,16 @@ class UserAdminMixin:
             self._after_commit([event])
         return result
 
-    def change_password(self, user_id: int, current_password: str, new_password: str, *,
-                        keep_session_id: str | None = None, ip: str | None = None,
-                        user_agent: str | None = None) -> int:
+    def change_password(
+        self,
+        user_id: int,
+        current_password: str,
+        new_password: str,
+        *,
+        keep_session_id: str | None = None,
+        ip: str | None = None,
+        user_agent: str | None = None,
+    ) -> int:
         """Change one's own password; every other session ends. Returns how many ended.
 
         A wrong current password counts toward the lockout like a failed login.
@@ -182,20 +227,40 @@ class UserAdminMixin:
             stored, username, email = row.password_hash, row.username, row.email
             user = to_user(row)
         account_key = f"account:{user_id}"
-        self._refuse_if_locked(account_key, ip, now=None, user_id=user_id, attempted=username,
-                               user_agent=user_agent)
+        self._refuse_if_locked(
+            account_key, ip, user_id=user_id, attempted=username, user_agent=user_agent
+        )
         ok = bool(stored) and self.passwords.verify(current_password, stored or "")[0]
         if not ok:
-            self._fail(account_key, ip, user=user, attempted=username, user_agent=user_agent,
-                       reason="wrong_current_password")
+            self._fail(
+                account_key,
+                ip,
+                user=user,
+                attempted=username,
+                user_agent=user_agent,
+                reason="wrong_current_password",
+            )
             raise InvalidCredentials("The current password is incorrect.")
         self.policy.validate(new_password, username=username, email=email)
-        return self._replace_password(user_id, new_password, keep_session_id=keep_session_id,
-                                      actor_id=None, must_change=False, ip=ip,
-                                      user_agent=user_agent)
+        return self._replace_password(
+            user_id,
+            new_password,
+            keep_session_id=keep_session_id,
+            actor_id=None,
+            must_change=False,
+            ip=ip,
+            user_agent=user_agent,
+        )
 
-    def set_password(self, user_id: int, new_password: str, *, actor_id: int | None = None,
-                     must_change: bool = False, enforce_policy: bool = True) -> int:
+    def set_password(
+        self,
+        user_id: int,
+        new_password: str,
+        *,
+        actor_id: int | None = None,
+        must_change: bool = False,
+        enforce_policy: bool = True,
+    ) -> int:
         """Set a password as an administrator; all the user's sessions end."""
         if not isinstance(new_password, str):
             raise InvalidInput("Password must be text.")
@@ -204,13 +269,27 @@ class UserAdminMixin:
             username, email = row.username, row.email
         if enforce_policy:
             self.policy.validate(new_password, username=username, email=email)
-        return self._replace_password(user_id, new_password, keep_session_id=None,
-                                      actor_id=actor_id, must_change=must_change, ip=None,
-                                      user_agent=None)
+        return self._replace_password(
+            user_id,
+            new_password,
+            keep_session_id=None,
+            actor_id=actor_id,
+            must_change=must_change,
+            ip=None,
+            user_agent=None,
+        )
 
-    def _replace_password(self, user_id: int, new_password: str, *, keep_session_id: str | None,
-                          actor_id: int | None, must_change: bool, ip: str | None,
-                          user_agent: str | None) -> int:
+    def _replace_password(
+        self,
+        user_id: int,
+        new_password: str,
+        *,
+        keep_session_id: str | None,
+        actor_id: int | None,
+        must_change: bool,
+        ip: str | None,
+        user_agent: str | None,
+    ) -> int:
         encoded = self.passwords.hash(new_password)
         now = self.clock.now()
         with self._db() as db:
@@ -222,12 +301,21 @@ class UserAdminMixin:
             ended = session_store.revoke_user_sessions(db, user_id, keep=keep_session_id)
             event: AuthEvent
             if actor_id is None:
-                event = PasswordChanged(user_id=user_id, username=row.username, ip=ip,
-                                        user_agent=user_agent, sessions_ended=ended)
+                event = PasswordChanged(
+                    user_id=user_id,
+                    username=row.username,
+                    ip=ip,
+                    user_agent=user_agent,
+                    sessions_ended=ended,
+                )
             else:
-                event = PasswordSetByAdmin(user_id=user_id, username=row.username,
-                                           actor_id=actor_id, must_change=must_change,
-                                           sessions_ended=ended)
+                event = PasswordSetByAdmin(
+                    user_id=user_id,
+                    username=row.username,
+                    actor_id=actor_id,
+                    must_change=must_change,
+                    sessions_ended=ended,
+                )
             self._emit(db, event)
         self.throttle.reset(f"account:{user_id}")
         self._bump()
@@ -236,8 +324,9 @@ class UserAdminMixin:
 
     # -- roles, state, deletion ------------------------------------------------
 
-    def set_roles(self, user_id: int, roles: Iterable[str], *,
-                  actor_id: int | None = None) -> AuthUser:
+    def set_roles(
+        self, user_id: int, roles: Iterable[str], *, actor_id: int | None = None
+    ) -> AuthUser:
         names = sorted({normalize_role(r) for r in roles})
         now = self.clock.now()
         with self._db() as db:
@@ -245,8 +334,13 @@ class UserAdminMixin:
             old = tuple(sorted(r.name for r in row.roles))
             assign_roles(db, row, names, now=now)
             row.updated_at = now
-            event = RolesChanged(user_id=row.id, username=row.username, actor_id=actor_id,
-                                 old_roles=old, new_roles=tuple(names))
+            event = RolesChanged(
+                user_id=row.id,
+                username=row.username,
+                actor_id=actor_id,
+                old_roles=old,
+                new_roles=tuple(names),
+            )
             self._emit(db, event)
             db.flush()
             result = to_user(row)
@@ -254,8 +348,7 @@ class UserAdminMixin:
         self._after_commit([event])
         return result
 
-    def set_active(self, user_id: int, active: bool, *,
-                   actor_id: int | None = None) -> AuthUser:
+    def set_active(self, user_id: int, active: bool, *, actor_id: int | None = None) -> AuthUser:
         """Enable or disable an account; disabling ends all of its sessions."""
         now = self.clock.now()
         with self._db() as db:
@@ -267,8 +360,9 @@ class UserAdminMixin:
                 event = AccountEnabled(user_id=row.id, username=row.username, actor_id=actor_id)
             else:
                 ended = session_store.revoke_user_sessions(db, row.id)
-                event = AccountDisabledEvent(user_id=row.id, username=row.username,
-                                             actor_id=actor_id, sessions_ended=ended)
+                event = AccountDisabledEvent(
+                    user_id=row.id, username=row.username, actor_id=actor_id, sessions_ended=ended
+                )
             self._emit(db, event)
             result = to_user(row)
         self._bump()
@@ -300,31 +394,53 @@ class UserAdminMixin:
 
     # -- sessions, as seen by their owner or an admin ---------------------------
 
-    def revoke_session(self, session_id: str, *, user_id: int | None = None,
-                       actor_id: int | None = None, reason: str = "revoked") -> bool:
+    def revoke_session(
+        self,
+        session_id: str,
+        *,
+        user_id: int | None = None,
+        actor_id: int | None = None,
+        reason: str = "revoked",
+    ) -> bool:
         """End one session; with ``user_id``, only if it belongs to that user."""
         with self._db() as db:
             row = session_store.find_by_id(db, session_id)
             if row is None or (user_id is not None and row.user_id != user_id):
                 return False
             owner = db.get(User, row.user_id)
-            event = SessionRevokedEvent(user_id=row.user_id,
-                                        username=owner.username if owner else None,
-                                        actor_id=actor_id, session_id=row.id, reason=reason)
+            event = SessionRevokedEvent(
+                user_id=row.user_id,
+                username=owner.username if owner else None,
+                actor_id=actor_id,
+                session_id=row.id,
+                reason=reason,
+            )
             db.delete(row)
             self._emit(db, event)
         self._bump()
         self._after_commit([event])
         return True
 
-    def revoke_user_sessions(self, user_id: int, *, keep_session_id: str | None = None,
-                             actor_id: int | None = None, reason: str = "revoked") -> int:
+    def revoke_user_sessions(
+        self,
+        user_id: int,
+        *,
+        keep_session_id: str | None = None,
+        actor_id: int | None = None,
+        reason: str = "revoked",
+    ) -> int:
         """End all of a user's sessions, optionally keeping the current one."""
         with self._db() as db:
             row = self._require(db, user_id)
             ended = session_store.revoke_user_sessions(db, user_id, keep=keep_session_id)
-            event = SessionsRevoked(user_id=user_id, username=row.username, actor_id=actor_id,
-                                    count=ended, kept_session_id=keep_session_id, reason=reason)
+            event = SessionsRevoked(
+                user_id=user_id,
+                username=row.username,
+                actor_id=actor_id,
+                count=ended,
+                kept_session_id=keep_session_id,
+                reason=reason,
+            )
             self._emit(db, event)
         self._bump()
         self._after_commit([event])
@@ -335,23 +451,36 @@ class UserAdminMixin:
         now = self.clock.now()
         with self._db() as db:
             rows = db.execute(
-                select(Session, User.username).join(User, User.id == Session.user_id)
+                select(Session, User.username)
+                .join(User, User.id == Session.user_id)
                 .where(Session.expires_at > now, Session.absolute_expires_at > now)
-                .order_by(Session.last_seen_at.desc()).limit(max(1, min(limit, 10_000)))
+                .order_by(Session.last_seen_at.desc())
+                .limit(max(1, min(limit, 10_000)))
             ).all()
             return [(session_store.to_record(s), name) for s, name in rows]
 
     # -- import and audit -------------------------------------------------------
 
-    def import_user(self, username: str, *, password_hash: str, email: str | None = None,
-                    display_name: str | None = None, roles: Iterable[str] = ("user",),
-                    source: str = "import", actor_id: int | None = None) -> AuthUser:
+    def import_user(
+        self,
+        username: str,
+        *,
+        password_hash: str,
+        email: str | None = None,
+        display_name: str | None = None,
+        roles: Iterable[str] = ("user",),
+        source: str = "import",
+        actor_id: int | None = None,
+    ) -> AuthUser:
         """Create an account from an existing hash (bcrypt, legacy SHA-256).
 
         The hash is kept as it is and upgraded to Argon2id at the first login.
         """
-        name = normalize_username(username, min_length=self.settings.username_min_length,
-                                  max_length=self.settings.username_max_length)
+        name = normalize_username(
+            username,
+            min_length=self.settings.username_min_length,
+            max_length=self.settings.username_max_length,
+        )
         mail = normalize_email(email) if email else None
         if not isinstance(password_hash, str) or not password_hash or len(password_hash) > 255:
             raise InvalidInput("The password hash is missing or malformed.")
@@ -363,18 +492,31 @@ class UserAdminMixin:
                     raise UsernameTaken()
                 if mail and db.scalar(select(User.id).where(User.email_key == mail.key)):
                     raise EmailTaken()
-                row = User(username=name.value, username_key=name.key,
-                           email=mail.value if mail else None, email_key=mail.key if mail else None,
-                           email_verified=False,
-                           display_name=normalize_display_name(display_name, fallback=name.value),
-                           password_hash=password_hash, password_changed_at=None,
-                           must_change_password=False, is_active=True, created_at=now,
-                           updated_at=now, last_login_at=None)
+                row = User(
+                    username=name.value,
+                    username_key=name.key,
+                    email=mail.value if mail else None,
+                    email_key=mail.key if mail else None,
+                    email_verified=False,
+                    display_name=normalize_display_name(display_name, fallback=name.value),
+                    password_hash=password_hash,
+                    password_changed_at=None,
+                    must_change_password=False,
+                    is_active=True,
+                    created_at=now,
+                    updated_at=now,
+                    last_login_at=None,
+                )
                 db.add(row)
                 db.flush()
                 assign_roles(db, row, names, now=now)
-                event = UserImported(user_id=row.id, username=row.username, actor_id=actor_id,
-                                     source=source, hash_scheme=_scheme_of(password_hash))
+                event = UserImported(
+                    user_id=row.id,
+                    username=row.username,
+                    actor_id=actor_id,
+                    source=source,
+                    hash_scheme=scheme_of(password_hash),
+                )
                 self._emit(db, event)
                 db.flush()
                 result = to_user(row)
@@ -383,13 +525,19 @@ class UserAdminMixin:
         self._after_commit([event])
         return result
 
-    def list_audit_events(self, *, user_id: int | None = None, event_type: str | None = None,
-                          outcome: str | None = None, since: datetime | None = None,
-                          until: datetime | None = None, limit: int = 200,
-                          offset: int = 0) -> list[AuditRecord]:
+    def list_audit_events(
+        self,
+        *,
+        user_id: int | None = None,
+        event_type: str | None = None,
+        outcome: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 200,
+        offset: int = 0,
+    ) -> list[AuditRecord]:
         """Audit rows, newest first, filtered by any combination of the arguments."""
-        statement = select(AuditEvent).order_by(AuditEvent.occurred_at.desc(),
-                                                AuditEvent.id.desc())
+        statement = select(AuditEvent).order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
         if user_id is not None:
             statement = statement.where(AuditEvent.user_id == user_id)
         if event_type:
@@ -403,11 +551,3 @@ class UserAdminMixin:
         statement = statement.limit(max(1, min(limit, 10_000))).offset(max(0, offset))
         with self._db() as db:
             return [to_audit(row) for row in db.scalars(statement).all()]
-
-
-def _scheme_of(encoded: str) -> str:
-    if encoded.startswith("$argon2"):
-        return "argon2"
-    if encoded.startswith("$2"):
-        return "bcrypt"
-    return "sha256"

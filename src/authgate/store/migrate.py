@@ -42,9 +42,7 @@ def head_revision() -> str:
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
-        context = MigrationContext.configure(
-            connection, opts={"version_table": _VERSION_TABLE}
-        )
+        context = MigrationContext.configure(connection, opts={"version_table": _VERSION_TABLE})
         return context.get_current_revision()
 
 
@@ -69,20 +67,18 @@ def _migration_lock(connection: Connection) -> Iterator[None]:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Migrate the database up to ``revision`` (default: the newest)."""
-    with engine.connect() as connection:
-        with _migration_lock(connection):
-            connection.commit()
-            command.upgrade(_config(connection), revision)
-            connection.commit()
+    with engine.connect() as connection, _migration_lock(connection):
+        connection.commit()
+        command.upgrade(_config(connection), revision)
+        connection.commit()
 
 
 def downgrade(engine: Engine, revision: str) -> None:
     """Migrate the database down to ``revision`` (``base`` removes every table)."""
-    with engine.connect() as connection:
-        with _migration_lock(connection):
-            connection.commit()
-            command.downgrade(_config(connection), revision)
-            connection.commit()
+    with engine.connect() as connection, _migration_lock(connection):
+        connection.commit()
+        command.downgrade(_config(connection), revision)
+        connection.commit()
 
 
 def ensure_schema(engine: Engine) -> None:

@@ -157,9 +157,7 @@ class OneTimeToken(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     purpose: Mapped[str] = mapped_column(String(32))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    user_id: Mapped[int | None] = mapped_column(
-        ForeignKey("authgate_users.id", ondelete="CASCADE")
-    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("authgate_users.id", ondelete="CASCADE"))
     session_id: Mapped[str | None] = mapped_column(
         ForeignKey("authgate_sessions.id", ondelete="CASCADE")
     )
@@ -178,9 +176,7 @@ class RefreshToken(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     family_id: Mapped[str] = mapped_column(String(32))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    session_id: Mapped[str] = mapped_column(
-        ForeignKey("authgate_sessions.id", ondelete="CASCADE")
-    )
+    session_id: Mapped[str] = mapped_column(ForeignKey("authgate_sessions.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("authgate_users.id", ondelete="CASCADE"))
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
@@ -224,4 +220,3 @@ class LoginThrottle(Base):
     first_failure_at: Mapped[datetime]
     last_failure_at: Mapped[datetime]
     locked_until: Mapped[datetime | None]
-

@@ -136,8 +136,12 @@ class CommonPasswordValidator:
     """
 
     def __init__(self, blocklist: Iterable[str] | None = None) -> None:
-        source = load_blocklist() if blocklist is None else blocklist
-        self._blocklist = frozenset(_fold(entry).strip() for entry in source)
+        # The shipped list is already folded (lower-case ASCII); reuse it as is.
+        self._blocklist = (
+            load_blocklist()
+            if blocklist is None
+            else frozenset(_fold(entry).strip() for entry in blocklist)
+        )
 
     def __repr__(self) -> str:
         return f"CommonPasswordValidator(<{len(self._blocklist)} entries>)"

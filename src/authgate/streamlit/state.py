@@ -1,0 +1,65 @@
+"""The gate's per-tab keys in ``st.session_state`` and the values stored under them.
+
+``st.session_state`` is per tab and never the source of truth for who is
+logged in: it keeps the session *id* (never the token) with a cached
+validation, which the gate refreshes against the store. Keys are prefixed
+``authgate.`` so they cannot collide with an application's widgets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Final, Literal
+
+from authgate.core.records import AuthUser
+
+__all__ = [
+    "AUTH",
+    "COOKIE_READ",
+    "FLASH",
+    "NEXT_PAGE",
+    "PENDING_SYNC",
+    "Flash",
+    "TabAuth",
+]
+
+AUTH: Final = "authgate.auth"
+"""``TabAuth`` of the logged-in user of this tab, or absent."""
+
+COOKIE_READ: Final = "authgate.cookie_read"
+"""Set once the cookie snapshot of this tab's websocket was used (it never changes)."""
+
+FLASH: Final = "authgate.flash"
+"""A ``Flash`` to show once on the next page drawn (logged out, session expired...)."""
+
+NEXT_PAGE: Final = "authgate.next"
+"""The url path an anonymous visitor asked for, to land on after logging in."""
+
+PENDING_SYNC: Final = "authgate.pending_sync"
+"""A ``PendingSync`` the browser still has to perform (set or clear the cookie)."""
+
+
+@dataclass(frozen=True)
+class TabAuth:
+    """A validated session as this tab last saw it.
+
+    ``checked_at`` is ``time.monotonic()`` at validation and ``version`` the
+    backend's ``state_version`` then; the gate trusts the entry until either
+    moves too far, or until ``expires_at`` passes.
+    """
+
+    session_id: str
+    user: AuthUser
+    expires_at: datetime
+    checked_at: float
+    version: int
+
+
+@dataclass(frozen=True)
+class Flash:
+    """A one-time message: ``kind`` picks ``st.info``, ``st.warning`` or ``st.success``."""
+
+    kind: Literal["info", "warning", "success", "error"]
+    message: str
+    to_login: bool = False

@@ -1,0 +1,193 @@
+"""Login: credentials, enumeration resistance, lockout, hash upgrades, audit."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+import bcrypt
+import pytest
+
+from authgate.core.clock import FrozenClock
+from authgate.core.errors import AccountDisabled, AccountLocked, InvalidCredentials
+from authgate.core.service import AuthService
+
+GOOD = "correct horse battery"
+
+
+def _fail(service: AuthService, login: str, times: int, **kwargs: str) -> list[Exception]:
+    errors: list[Exception] = []
+    for _ in range(times):
+        with pytest.raises((InvalidCredentials, AccountLocked)) as caught:
+            service.login(login, "wrong password!", **kwargs)
+        errors.append(caught.value)
+    return errors
+
+
+def test_login_by_username_or_email_any_case(service: AuthService) -> None:
+    service.register("Alice", GOOD, email="alice@example.com")
+    for login in ("alice", "ALICE", " Alice ", "Alice@Example.com"):
+        result = service.login(login, GOOD)
+        assert result.user.username == "Alice"
+    assert service.get_user(result.user.id).last_login_at is not None  # type: ignore[union-attr]
+
+
+def test_empty_database_login_is_plain_invalid_credentials(service: AuthService) -> None:
+    with pytest.raises(InvalidCredentials):
+        service.login("nobody", GOOD)
+    assert service.list_users() == []
+
+
+def test_unknown_user_and_wrong_password_look_alike(sqlite_service: AuthService) -> None:
+    sqlite_service.register("alice", GOOD)
+    with pytest.raises(InvalidCredentials) as unknown:
+        sqlite_service.login("bob", GOOD)
+    with pytest.raises(InvalidCredentials) as wrong:
+        sqlite_service.login("alice", "not the password")
+    assert unknown.value.message == wrong.value.message
+    assert unknown.value.code == wrong.value.code
+
+
+def test_unknown_user_costs_one_hash(sqlite_service: AuthService, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    calls: list[str] = []
+    passwords = sqlite_service.passwords
+    real_dummy, real_verify = passwords.dummy_verify, passwords.verify
+    monkeypatch.setattr(passwords, "dummy_verify", lambda p: calls.append("dummy") or real_dummy(p))
+    monkeypatch.setattr(
+        passwords, "verify", lambda p, h: calls.append("verify") or real_verify(p, h)
+    )
+    sqlite_service.register("alice", GOOD)
+    with pytest.raises(InvalidCredentials):
+        sqlite_service.login("ghost", GOOD)
+    with pytest.raises(InvalidCredentials):
+        sqlite_service.login("alice", "nope nope nope")
+    assert calls == ["dummy", "verify"]
+
+
+@pytest.mark.parametrize("bad", [None, 42, "", "x" * 5000])
+def test_malformed_credentials_are_invalid_credentials(sqlite_service: AuthService, bad) -> None:  # type: ignore[no-untyped-def]
+    sqlite_service.register("alice", GOOD)
+    with pytest.raises(InvalidCredentials):
+        sqlite_service.login("alice", bad)
+    with pytest.raises(InvalidCredentials):
+        sqlite_service.login(bad, GOOD)
+
+
+def test_lockout_after_five_failures_grows_and_ends(
+    service: AuthService, clock: FrozenClock
+) -> None:
+    service.register("alice", GOOD)
+    errors = _fail(service, "alice", 5)
+    assert all(isinstance(e, InvalidCredentials) for e in errors)
+    with pytest.raises(AccountLocked) as locked:
+        service.login("alice", GOOD)  # even the right password is refused while locked
+    assert locked.value.retry_after_seconds == 30
+    assert locked.value.retry_after == clock.now() + timedelta(seconds=30)
+    clock.advance(seconds=31)
+    _fail(service, "alice", 1)  # sixth failure: 60 s
+    with pytest.raises(AccountLocked) as longer:
+        service.login("alice", GOOD)
+    assert longer.value.retry_after_seconds == 60
+    for _ in range(10):  # keep failing: the delay is capped at 15 minutes
+        clock.advance(minutes=16)
+        _fail(service, "alice", 1)
+    with pytest.raises(AccountLocked) as capped:
+        service.login("alice", GOOD)
+    assert capped.value.retry_after_seconds == 15 * 60
+    clock.advance(minutes=15, seconds=1)
+    assert service.login("alice", GOOD).user.username == "alice"  # ended by itself
+
+
+def test_success_resets_the_counter(sqlite_service: AuthService) -> None:
+    sqlite_service.register("alice", GOOD)
+    _fail(sqlite_service, "alice", 4)
+    sqlite_service.login("alice", GOOD)
+    errors = _fail(sqlite_service, "alice", 4)
+    assert all(isinstance(e, InvalidCredentials) for e in errors)
+    sqlite_service.login("alice", GOOD)
+
+
+def test_unknown_logins_lock_like_known_ones(sqlite_service: AuthService) -> None:
+    _fail(sqlite_service, "ghost", 5)
+    with pytest.raises(AccountLocked):
+        sqlite_service.login("ghost", GOOD)
+
+
+def test_lock_is_per_account_not_per_ip_by_default(sqlite_service: AuthService) -> None:
+    sqlite_service.register("alice", GOOD)
+    sqlite_service.register("bob", GOOD)
+    _fail(sqlite_service, "alice", 5, ip="10.0.0.9")
+    for i in range(20):
+        with pytest.raises(InvalidCredentials):
+            sqlite_service.login(f"ghost{i}", "whatever-123", ip="10.0.0.9")
+    assert sqlite_service.login("bob", GOOD, ip="10.0.0.9").user.username == "bob"
+
+
+def test_ip_lockout_when_configured(service_factory) -> None:  # type: ignore[no-untyped-def]
+    svc = service_factory(ip_lockout_threshold=10)
+    svc.register("bob", GOOD)
+    for i in range(10):
+        with pytest.raises(InvalidCredentials):
+            svc.login(f"user{i}", "whatever-123", ip="10.0.0.9")
+    with pytest.raises(AccountLocked):
+        svc.login("bob", GOOD, ip="10.0.0.9")
+    assert svc.login("bob", GOOD, ip="10.0.0.10").user.username == "bob"
+
+
+def test_disabled_account_cannot_log_in(sqlite_service: AuthService) -> None:
+    user = sqlite_service.register("alice", GOOD)
+    sqlite_service.set_active(user.id, False, actor_id=0)
+    with pytest.raises(AccountDisabled):
+        sqlite_service.login("alice", GOOD)
+    with pytest.raises(InvalidCredentials):  # a wrong password does not reveal the state
+        sqlite_service.login("alice", "wrong password!")
+
+
+def test_bcrypt_import_is_upgraded_on_login(service: AuthService) -> None:
+    legacy = bcrypt.hashpw(GOOD.encode(), bcrypt.gensalt(rounds=4)).decode()
+    user = service.import_user("alice", password_hash=legacy, email="a@example.com")
+    assert service.login("alice", GOOD).user.id == user.id
+    with service._db() as db:
+        from authgate.store.models import User
+
+        stored = db.get(User, user.id)
+        assert stored is not None and stored.password_hash is not None
+        assert stored.password_hash.startswith("$argon2id$")
+        assert stored.password_changed_at is None  # a rehash is not a password change
+    assert service.login("alice", GOOD).user.id == user.id
+    events = [e.event_type for e in service.list_audit_events(user_id=user.id)]
+    assert "password.rehashed" in events
+
+
+def test_legacy_sha256_is_upgraded_on_login(sqlite_service: AuthService) -> None:
+    digest = hashlib.sha256(GOOD.encode()).hexdigest()
+    sqlite_service.import_user("alice", password_hash=digest)
+    sqlite_service.login("alice", GOOD)
+    with pytest.raises(InvalidCredentials):
+        sqlite_service.login("alice", digest)  # the digest itself is not a password
+    (rehash,) = sqlite_service.list_audit_events(event_type="password.rehashed")
+    assert rehash.detail == {"old_scheme": "sha256", "new_scheme": "argon2"}
+
+
+def test_login_events_are_audited(sqlite_service: AuthService, caplog) -> None:  # type: ignore[no-untyped-def]
+    caplog.set_level("INFO", logger="authgate.audit")
+    user = sqlite_service.register("alice", GOOD)
+    result = sqlite_service.login("alice", GOOD, ip="10.1.1.1", user_agent="UA/1", remember=True)
+    _fail(sqlite_service, "alice", 5, ip="10.1.1.1")
+    with pytest.raises(AccountLocked):
+        sqlite_service.login("alice", GOOD)
+    kinds = [(e.event_type, e.outcome) for e in sqlite_service.list_audit_events()]
+    assert ("login.succeeded", "success") in kinds
+    assert kinds.count(("login.failed", "failure")) == 6
+    assert ("account.locked", "failure") in kinds
+    success = sqlite_service.list_audit_events(event_type="login.succeeded")[0]
+    assert success.user_id == user.id and success.ip == "10.1.1.1"
+    assert success.detail["session_id"] == result.session.id and success.detail["remember"]
+    reasons = {
+        e.detail["reason"] for e in sqlite_service.list_audit_events(event_type="login.failed")
+    }
+    assert reasons == {"invalid_password", "locked"}
+    for record in sqlite_service.list_audit_events():
+        assert GOOD not in repr(record) and result.token not in repr(record)
+    assert GOOD not in caplog.text and result.token not in caplog.text
+    assert '"event": "login.succeeded"' in caplog.text
