@@ -11,9 +11,9 @@ import logging
 import secrets
 from datetime import timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import BeforeValidator, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from authgate.core.errors import ConfigurationError
@@ -21,6 +21,26 @@ from authgate.core.errors import ConfigurationError
 __all__ = ["AuthgateSettings"]
 
 logger = logging.getLogger("authgate.config")
+
+_DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _parse_duration(value: object) -> object:
+    """Accept seconds ("600", 600) and "30s"/"15m"/"12h"/"7d" besides ISO 8601."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return timedelta(seconds=value)
+    if isinstance(value, str):
+        text = value.strip().lower()
+        try:
+            if text[-1:] in _DURATION_UNITS:
+                return timedelta(seconds=float(text[:-1]) * _DURATION_UNITS[text[-1]])
+            return timedelta(seconds=float(text))
+        except ValueError:
+            return value  # let pydantic try ISO 8601 and report the error
+    return value
+
+
+Duration = Annotated[timedelta, BeforeValidator(_parse_duration)]
 
 _PLACEHOLDER_SECRETS = frozenset(
     {"", "secret", "changeme", "change-me", "replace-this-secret", "replace-me", "dev", "test"}
@@ -63,20 +83,20 @@ class AuthgateSettings(BaseSettings):
     bcrypt_rounds: int = Field(default=12, ge=4, le=31)
 
     # Sessions
-    session_idle_timeout: timedelta = timedelta(minutes=30)
-    session_absolute_lifetime: timedelta = timedelta(hours=12)
-    remember_me_lifetime: timedelta = timedelta(days=30)
-    session_touch_interval: timedelta = timedelta(minutes=1)
-    session_revalidate_interval: timedelta = timedelta(seconds=5)
+    session_idle_timeout: Duration = timedelta(minutes=30)
+    session_absolute_lifetime: Duration = timedelta(hours=12)
+    remember_me_lifetime: Duration = timedelta(days=30)
+    session_touch_interval: Duration = timedelta(minutes=1)
+    session_revalidate_interval: Duration = timedelta(seconds=5)
     cookie_name: str = "authgate_session"
     cookie_secure: Literal["auto", "always", "never"] = "auto"
-    cookie_ticket_ttl: timedelta = timedelta(seconds=30)
+    cookie_ticket_ttl: Duration = timedelta(seconds=30)
 
     # Throttling
     lockout_threshold: int = Field(default=5, ge=1)
-    lockout_base_delay: timedelta = timedelta(seconds=30)
-    lockout_max_delay: timedelta = timedelta(minutes=15)
-    failure_window: timedelta = timedelta(hours=24)
+    lockout_base_delay: Duration = timedelta(seconds=30)
+    lockout_max_delay: Duration = timedelta(minutes=15)
+    failure_window: Duration = timedelta(hours=24)
     ip_lockout_threshold: int | None = Field(default=None, ge=1)
 
     # JWT API
@@ -88,8 +108,8 @@ class AuthgateSettings(BaseSettings):
     jwt_previous_public_keys: tuple[str, ...] = ()
     jwt_issuer: str = "authgate"
     jwt_audience: str = "authgate"
-    access_token_ttl: timedelta = timedelta(minutes=15)
-    refresh_token_ttl: timedelta = timedelta(days=7)
+    access_token_ttl: Duration = timedelta(minutes=15)
+    refresh_token_ttl: Duration = timedelta(days=7)
 
     # Demo
     demo_mode: bool = False

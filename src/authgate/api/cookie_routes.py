@@ -82,7 +82,9 @@ class SessionCookie:
             return request.url.scheme == "https"
         return self.secure == "always"
 
-    def write(self, response: Response, request: Request, token: str, context: SessionContext) -> None:
+    def write(
+        self, response: Response, request: Request, token: str, context: SessionContext
+    ) -> None:
         max_age: int | None = None
         if context.session.remember:
             remaining = context.session.absolute_expires_at - datetime.now(UTC)

@@ -80,6 +80,11 @@ def _run(action: Callable[[], T]) -> T:
     """Run a command body; turn expected failures into one line and exit code 1."""
     try:
         return action()
+    except typer.Exit:
+        raise
+    except typer.Abort:  # end of input (or Ctrl-C) at a prompt
+        typer.echo("error: aborted", err=True)
+        raise typer.Exit(1) from None
     except (AuthgateError, CliError, StauthImportError) as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1) from None

@@ -1,0 +1,80 @@
+"""``create_api``: the JSON auth API as one FastAPI application.
+
+The app holds its ``TokenService`` on ``app.state``; every route reaches it
+through the single ``get_service`` dependency, so tests (and embedders) swap
+it with ``app.dependency_overrides[get_service]``. There is no module-level
+service: two apps in one process (tests, a mounted copy) never share state.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+
+from authgate.api.errors import install_error_handlers
+from authgate.api.routers import (
+    build_account_router,
+    build_auth_router,
+    build_health_router,
+    build_jwks_router,
+    build_sessions_router,
+)
+from authgate.config import AuthgateSettings
+from authgate.core.service import AuthService
+from authgate.core.token_service import TokenService
+
+__all__ = ["create_api", "get_service"]
+
+_STATE_KEY = "authgate_tokens"
+
+
+async def get_service(request: Request) -> TokenService:
+    """The app's ``TokenService`` (its ``.service`` is the ``AuthService``).
+
+    ``async`` on purpose: FastAPI runs sync dependencies in the thread pool,
+    and a lookup this cheap should not pay for a thread hop on every request.
+    """
+    tokens: TokenService = getattr(request.app.state, _STATE_KEY)
+    return tokens
+
+
+def create_api(
+    service: AuthService,
+    *,
+    token_service: TokenService | None = None,
+    settings: AuthgateSettings | None = None,
+) -> FastAPI:
+    """Build the API around a service; raises ConfigurationError without signing keys.
+
+    ``settings`` defaults to the service's own; only ``api_prefix`` is read
+    here (the token settings belong to the ``TokenService``).
+    """
+    settings = settings or service.settings
+    tokens = token_service or TokenService(service)
+    prefix = settings.api_prefix
+    token_url = f"{prefix}/token"
+    app = FastAPI(
+        title="authgate",
+        summary="Authentication API: JWT access tokens with rotating refresh tokens.",
+        version=_version(),
+        openapi_url=f"{prefix}/openapi.json",
+        docs_url=f"{prefix}/docs",
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=f"{prefix}/docs/oauth2-redirect",
+    )
+    setattr(app.state, _STATE_KEY, tokens)
+    install_error_handlers(app)
+    app.include_router(build_auth_router(get_service, token_url=token_url), prefix=prefix)
+    app.include_router(build_account_router(get_service, token_url=token_url), prefix=prefix)
+    app.include_router(build_sessions_router(get_service, token_url=token_url), prefix=prefix)
+    app.include_router(build_health_router(get_service), prefix=prefix)
+    app.include_router(build_jwks_router(get_service))
+    return app
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("authgate")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0"

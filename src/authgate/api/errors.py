@@ -1,0 +1,197 @@
+"""One error shape for the whole API, and the one table from exceptions to statuses.
+
+Every failure answers ``{"detail": {"code": ..., "message": ..., "errors": [...]}}``
+(FastAPI's ``detail`` envelope with a machine-readable code): typed core
+exceptions, malformed bodies (422), unknown routes (404) and anything else.
+``code`` is stable and meant for programs; ``message`` is safe to show.
+
+401 answers carry ``WWW-Authenticate: Bearer`` (RFC 6750), 429 and 503 carry
+``Retry-After``. ``STATUS_BY_ERROR`` names every exception of
+``authgate.core.errors`` explicitly; a test keeps it complete.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from authgate.core import errors as e
+
+__all__ = [
+    "STATUS_BY_ERROR",
+    "ApiError",
+    "ErrorDetail",
+    "ErrorResponse",
+    "FieldError",
+    "error_responses",
+    "install_error_handlers",
+    "status_for",
+]
+
+logger = logging.getLogger("authgate.api")
+
+STATUS_BY_ERROR: dict[type[e.AuthgateError], int] = {
+    e.AuthgateError: 400,
+    e.ConfigurationError: 500,
+    e.StoreUnavailable: 503,
+    e.InvalidInput: 422,
+    e.InvalidUsername: 422,
+    e.InvalidEmail: 422,
+    e.InvalidRole: 422,
+    e.WeakPassword: 422,
+    e.InvalidCredentials: 401,
+    e.MfaRequired: 401,
+    e.MfaInvalidCode: 401,
+    e.NotAuthenticated: 401,
+    e.SessionExpired: 401,
+    e.SessionRevoked: 401,
+    e.InvalidToken: 401,
+    e.TokenExpired: 401,
+    e.TokenReused: 401,
+    e.AccountLocked: 429,
+    e.AccountDisabled: 403,
+    e.EmailNotVerified: 403,
+    e.PasswordChangeRequired: 403,
+    e.RegistrationClosed: 403,
+    e.PermissionDenied: 403,
+    e.UserNotFound: 404,
+    e.UsernameTaken: 409,
+    e.EmailTaken: 409,
+}
+
+_STORE_RETRY_SECONDS = 5
+_HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
+
+
+class FieldError(BaseModel):
+    """One reason a value was refused: where, a stable code, and what to tell the user."""
+
+    loc: list[str | int] = Field(default_factory=list)
+    code: str
+    message: str
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="Stable, machine-readable error code.")
+    message: str = Field(description="A message safe to show to the user.")
+    errors: list[FieldError] = Field(
+        default_factory=list, description="Per-field reasons (malformed bodies, weak passwords)."
+    )
+
+
+class ErrorResponse(BaseModel):
+    """The body of every error answer."""
+
+    detail: ErrorDetail
+
+
+class ApiError(Exception):
+    """An API-level failure that is not a domain error (for example a 404 for a path id)."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+def status_for(error: e.AuthgateError) -> int:
+    """The status of the nearest class in the table (every core class is listed)."""
+    for cls in type(error).__mro__:
+        if cls in STATUS_BY_ERROR:
+            return STATUS_BY_ERROR[cls]
+    return 500
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` entries so the schema documents every error a route gives."""
+    return {
+        status: {"model": ErrorResponse, "description": _describe(status)}
+        for status in sorted({*statuses, 422})
+    }
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(e.AuthgateError, _authgate_error)  # type: ignore[arg-type]
+    app.add_exception_handler(ApiError, _api_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, _unexpected_error)
+
+
+def _body(code: str, message: str, errors: list[FieldError] | None = None) -> dict[str, Any]:
+    detail = ErrorDetail(code=code, message=message, errors=errors or [])
+    return ErrorResponse(detail=detail).model_dump(mode="json")
+
+
+def _respond(status: int, body: dict[str, Any], *, error: Exception | None = None) -> JSONResponse:
+    headers: dict[str, str] = {}
+    if status == 401:
+        bad_token = isinstance(error, e.InvalidToken)
+        headers["WWW-Authenticate"] = 'Bearer error="invalid_token"' if bad_token else "Bearer"
+    if isinstance(error, e.AccountLocked):
+        headers["Retry-After"] = str(error.retry_after_seconds)
+    elif status == 503:
+        headers["Retry-After"] = str(_STORE_RETRY_SECONDS)
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+async def _authgate_error(_request: Request, error: e.AuthgateError) -> JSONResponse:
+    status = status_for(error)
+    if status >= 500:
+        logger.error("authgate API error %s: %s", error.code, error.message, exc_info=error)
+    errors = None
+    if isinstance(error, e.WeakPassword):
+        errors = [
+            FieldError(loc=["body", "password"], code=v.code, message=v.message)
+            for v in error.violations
+        ]
+    return _respond(status, _body(error.code, error.message, errors), error=error)
+
+
+async def _api_error(_request: Request, error: ApiError) -> JSONResponse:
+    return _respond(error.status, _body(error.code, error.message))
+
+
+async def _validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
+    errors = [
+        FieldError(
+            loc=[p for p in item.get("loc", ()) if isinstance(p, str | int)],
+            code=str(item.get("type", "invalid")),
+            message=str(item.get("msg", "")),
+        )
+        for item in error.errors()
+    ]
+    return _respond(422, _body("invalid_input", "The request is not valid.", errors))
+
+
+async def _http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+    code = _HTTP_CODES.get(error.status_code, "http_error")
+    message = error.detail if isinstance(error.detail, str) else "The request failed."
+    response = _respond(error.status_code, _body(code, message))
+    for name, value in (error.headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+async def _unexpected_error(_request: Request, error: Exception) -> JSONResponse:
+    logger.exception("unexpected error in the authgate API", exc_info=error)
+    return _respond(500, _body("internal_error", "Something went wrong on our side."))
+
+
+def _describe(status: int) -> str:
+    return {
+        401: "Not authenticated, or the credentials or token are not valid.",
+        403: "Authenticated, but not allowed.",
+        404: "Not found.",
+        409: "Conflicts with an existing account.",
+        422: "The request body or parameters are not valid.",
+        429: "Too many failed attempts; see Retry-After.",
+        503: "The store is unavailable; see Retry-After.",
+    }.get(status, "Error.")

@@ -1,0 +1,69 @@
+"""The caller's own account: register, who am I, change password.
+
+Router modules do not use ``from __future__ import annotations``: FastAPI reads
+the ``Annotated`` dependency aliases defined inside the factories at runtime.
+"""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, status
+
+from authgate.api.errors import error_responses
+from authgate.api.schemas import (
+    PasswordChangeRequest,
+    PasswordChangeResponse,
+    RegisterRequest,
+    UserOut,
+)
+from authgate.api.security import GetService, build_authenticate, client_ip, user_agent
+from authgate.core.token_service import TokenContext, TokenService
+
+__all__ = ["build_account_router"]
+
+
+def build_account_router(get_service: GetService, *, token_url: str) -> APIRouter:
+    router = APIRouter(tags=["account"])
+    Tokens = Annotated[TokenService, Depends(get_service)]
+    Caller = Annotated[TokenContext, Depends(build_authenticate(get_service, token_url))]
+
+    @router.post(
+        "/register",
+        status_code=status.HTTP_201_CREATED,
+        response_model=UserOut,
+        responses=error_responses(403, 409, 503),
+    )
+    def register(body: RegisterRequest, request: Request, tokens: Tokens) -> UserOut:
+        """Create an account with the default roles (when self-registration is open)."""
+        user = tokens.service.register(
+            body.username,
+            body.password,
+            email=body.email,
+            display_name=body.display_name,
+            ip=client_ip(request),
+            user_agent=user_agent(request),
+        )
+        return UserOut.of(user)
+
+    @router.get("/me", response_model=UserOut, responses=error_responses(401, 503))
+    async def me(caller: Caller) -> UserOut:
+        """The current user, as the store has it now (roles included)."""
+        return UserOut.of(caller.user)
+
+    @router.post(
+        "/password", response_model=PasswordChangeResponse, responses=error_responses(401, 429, 503)
+    )
+    def change_password(
+        body: PasswordChangeRequest, request: Request, caller: Caller, tokens: Tokens
+    ) -> PasswordChangeResponse:
+        """Change one's password; every other session (and its tokens) ends, this one stays."""
+        ended = tokens.service.change_password(
+            caller.user.id,
+            body.current_password,
+            body.new_password,
+            keep_session_id=caller.claims.sid,
+            ip=client_ip(request),
+            user_agent=user_agent(request),
+        )
+        return PasswordChangeResponse(sessions_ended=ended)
+
+    return router

@@ -1,0 +1,113 @@
+"""Token endpoints: log in (JSON or OAuth2 form), refresh, log out, verify.
+
+Handlers that hash a password or write to the store are plain ``def``: FastAPI
+runs them in its thread pool, so a login's Argon2 work never stalls the event
+loop that serves everyone else. Token answers carry ``Cache-Control: no-store``
+(RFC 6749, section 5.1).
+"""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi.security import OAuth2PasswordRequestForm
+from starlette.concurrency import run_in_threadpool
+
+from authgate.api.errors import error_responses
+from authgate.api.schemas import (
+    ClaimsOut,
+    LoginRequest,
+    LogoutRequest,
+    RefreshRequest,
+    TokenResponse,
+    UserOut,
+    VerifyRequest,
+    VerifyResponse,
+)
+from authgate.api.security import GetService, bearer_scheme, client_ip, user_agent
+from authgate.core.errors import NotAuthenticated
+from authgate.core.token_service import TokenPair, TokenService
+
+__all__ = ["build_auth_router"]
+
+_LOGIN_ERRORS = error_responses(401, 403, 429, 503)
+
+
+def build_auth_router(get_service: GetService, *, token_url: str) -> APIRouter:
+    """Routes for obtaining, renewing, ending and checking tokens."""
+    router = APIRouter(tags=["auth"])
+    Tokens = Annotated[TokenService, Depends(get_service)]
+    scheme = bearer_scheme(token_url)
+
+    @router.post("/login", response_model=TokenResponse, responses=_LOGIN_ERRORS)
+    def login(
+        body: LoginRequest, request: Request, response: Response, tokens: Tokens
+    ) -> TokenResponse:
+        """Log in with a JSON body; returns an access token and a refresh token."""
+        pair = tokens.login(
+            body.username,
+            body.password,
+            remember=body.remember,
+            ip=client_ip(request),
+            user_agent=user_agent(request),
+        )
+        return _token_answer(tokens, pair, response)
+
+    @router.post("/token", response_model=TokenResponse, responses=_LOGIN_ERRORS)
+    def token(
+        form: Annotated[OAuth2PasswordRequestForm, Depends()],
+        request: Request,
+        response: Response,
+        tokens: Tokens,
+    ) -> TokenResponse:
+        """The OAuth2 password flow (form body), for ``OAuth2PasswordBearer`` clients."""
+        pair = tokens.login(
+            form.username,
+            form.password,
+            remember=True,
+            ip=client_ip(request),
+            user_agent=user_agent(request),
+        )
+        return _token_answer(tokens, pair, response)
+
+    @router.post("/refresh", response_model=TokenResponse, responses=error_responses(401, 503))
+    def refresh(body: RefreshRequest, response: Response, tokens: Tokens) -> TokenResponse:
+        """Trade a refresh token for a new pair. Each refresh token works once:
+        presenting a used one ends its session."""
+        return _token_answer(tokens, tokens.refresh(body.refresh_token), response)
+
+    @router.post(
+        "/logout", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(401, 503)
+    )
+    def logout(
+        request: Request,
+        tokens: Tokens,
+        access_token: Annotated[str | None, Depends(scheme)],
+        body: LogoutRequest | None = None,
+    ) -> Response:
+        """End the session of a refresh token (body) or of the bearer access token.
+
+        Logging out twice is not an error; sending neither credential is.
+        """
+        ip, agent = client_ip(request), user_agent(request)
+        if body is not None and body.refresh_token:
+            tokens.logout(refresh_token=body.refresh_token, ip=ip, user_agent=agent)
+        elif access_token:
+            claims = tokens.verify(access_token)
+            tokens.logout(session_id=claims.sid, ip=ip, user_agent=agent)
+        else:
+            raise NotAuthenticated("Send a refresh token or an access token to log out.")
+        return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+    @router.post("/verify", response_model=VerifyResponse, responses=error_responses(401, 503))
+    async def verify(body: VerifyRequest, tokens: Tokens) -> VerifyResponse:
+        """Check an access token and that its session is still alive (not logged out)."""
+        context = await run_in_threadpool(tokens.authenticate, body.token)
+        return VerifyResponse(claims=ClaimsOut.of(context.claims), user=UserOut.of(context.user))
+
+    return router
+
+
+def _token_answer(tokens: TokenService, pair: TokenPair, response: Response) -> TokenResponse:
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"
+    return TokenResponse.of(pair, tokens.service.clock.now())

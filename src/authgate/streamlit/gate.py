@@ -1,0 +1,214 @@
+"""``Gate``: the one object an application's entry script talks to.
+
+    gate = Gate()
+    gate.run([
+        GatePage("home.py", title="Home", public=True, default=True),
+        GatePage("chat.py", title="Chat"),
+        gate.account_page(),
+        gate.admin_page(),
+    ])
+
+Each run it resolves who this tab belongs to (from the cookie on a tab's
+first run, then from a cached validation), builds ``st.navigation`` from the
+pages that user may see plus the built-in Login/Register pages, and runs the
+chosen page. A ``Gate`` is cheap to build on every rerun: settings and the
+service are cached per process in ``authgate.streamlit.factory``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import Literal
+
+import streamlit as st
+from pydantic import ValidationError
+
+from authgate.config import AuthgateSettings
+from authgate.core.errors import ConfigurationError, StoreUnavailable
+from authgate.core.records import AuthUser
+from authgate.streamlit import texts
+from authgate.streamlit.backend import AuthBackend
+from authgate.streamlit.cookie_sync import render_pending_sync
+from authgate.streamlit.factory import default_settings, get_backend
+from authgate.streamlit.guards import current_user
+from authgate.streamlit.navigation import GateRun, build_navigation, current_run, running
+from authgate.streamlit.pages import GatePage
+from authgate.streamlit.state import FLASH, NEXT_PAGE, Flash
+from authgate.streamlit.tab_session import resolve_user
+from authgate.streamlit.ui.account import render_account
+from authgate.streamlit.ui.admin import render_admin
+from authgate.streamlit.ui.feedback import show_flash, show_unavailable
+from authgate.streamlit.ui.forgot import render_forgot
+from authgate.streamlit.ui.login import land_after_login, render_login_form
+from authgate.streamlit.ui.register import render_register
+from authgate.streamlit.ui.sidebar import render_user_sidebar
+
+__all__ = ["Gate"]
+
+logger = logging.getLogger("authgate.streamlit")
+
+
+def _with_run(render: Callable[[GateRun], None]) -> Callable[[], None]:
+    """A page callable that hands ``render`` the current gate run."""
+
+    def page() -> None:
+        run = current_run()
+        if run is None:  # pragma: no cover - built-in pages only run inside Gate.run
+            st.error(texts.UNEXPECTED)
+            return
+        render(run)
+
+    page.__name__ = render.__name__.removeprefix("render_")
+    return page
+
+
+class Gate:
+    """Authentication for a Streamlit multi-page app, configured by ``AuthgateSettings``.
+
+    Pass ``settings`` (or a ready ``backend``) only when not configuring
+    through ``AUTHGATE_*``; give ``gate_routes`` the same ones. Nothing is
+    connected at construction: a database that is down shows the "service
+    unavailable" page at ``run`` instead of failing the import.
+    """
+
+    def __init__(
+        self, settings: AuthgateSettings | None = None, *, backend: AuthBackend | None = None
+    ) -> None:
+        self._settings = settings
+        self._backend = backend
+
+    @property
+    def settings(self) -> AuthgateSettings:
+        if self._settings is None:
+            self._settings = default_settings()
+        return self._settings
+
+    @property
+    def backend(self) -> AuthBackend:
+        if self._backend is None:
+            self._backend = get_backend(self.settings)
+        return self._backend
+
+    @property
+    def user(self) -> AuthUser | None:
+        """The logged-in user of this tab (as resolved for this run), or None."""
+        return current_user()
+
+    # -- built-in pages the application places in its list ----------------
+
+    def account_page(self, *, title: str = texts.ACCOUNT_TITLE,
+                     icon: str | None = ":material/person:") -> GatePage:
+        return GatePage(_with_run(render_account), title=title, icon=icon, url_path="account")
+
+    def admin_page(self, *, roles: Sequence[str] = ("admin",), title: str = texts.ADMIN_TITLE,
+                   icon: str | None = ":material/admin_panel_settings:") -> GatePage:
+        allowed = tuple(roles)
+
+        def render(run: GateRun) -> None:
+            render_admin(run, allowed)
+
+        render.__name__ = "render_admin"
+        return GatePage(_with_run(render), title=title, icon=icon, url_path="admin",
+                        roles=allowed)
+
+    def _auth_pages(self, registration: bool) -> dict[str, GatePage]:
+        def login(run: GateRun) -> None:
+            st.title(texts.LOGIN_TITLE)
+            render_login_form(run)
+
+        login.__name__ = "render_login"
+        pages = {
+            "login": GatePage(_with_run(login), title=texts.LOGIN_TITLE, url_path="login",
+                              icon=":material/login:", public=True, anonymous_only=True),
+            "forgot": GatePage(_with_run(render_forgot), title=texts.FORGOT_TITLE,
+                               url_path="forgot-password", public=True, anonymous_only=True,
+                               hidden=True),
+        }
+        if registration:
+            pages["register"] = GatePage(_with_run(render_register), title=texts.REGISTER_TITLE,
+                                         url_path="register", icon=":material/person_add:",
+                                         public=True, anonymous_only=True)
+        return pages
+
+    def _stand_in(self, page: GatePage, user: AuthUser | None, url_path: str) -> Callable[[], None]:
+        """What runs at a page's URL for someone who may not see it."""
+        if user is None:
+
+            def login_required() -> None:
+                run = current_run()
+                st.session_state[NEXT_PAGE] = url_path
+                st.title(texts.LOGIN_TITLE)
+                st.info(texts.LOGIN_REQUIRED)
+                if run is not None:
+                    render_login_form(run, current_url=url_path)
+
+            return login_required
+        if page.anonymous_only:
+
+            def already_logged_in() -> None:
+                run = current_run()
+                if run is not None:
+                    land_after_login(run)
+
+            return already_logged_in
+
+        def forbidden() -> None:
+            st.error(texts.FORBIDDEN)
+
+        return forbidden
+
+    # -- the run --------------------------------------------------------------
+
+    def run(
+        self,
+        pages: Sequence[GatePage],
+        *,
+        position: Literal["sidebar", "top", "hidden"] = "sidebar",
+        expanded: bool = False,
+    ) -> None:
+        """Resolve the user, draw the navigation they may see, and run the chosen page."""
+        try:
+            self._run(pages, position=position, expanded=expanded)
+        except StoreUnavailable as error:
+            show_unavailable(error)
+        except (ConfigurationError, ValidationError) as error:
+            logger.error("authgate is misconfigured: %s", error)
+            st.error(f"{ConfigurationError.default_message} {getattr(error, 'message', error)}")
+
+    def _run(self, pages: Sequence[GatePage], *, position: Literal["sidebar", "top", "hidden"],
+             expanded: bool) -> None:
+        backend = self.backend
+        settings = self.settings
+        user = resolve_user(
+            backend,
+            cookie_name=settings.cookie_name,
+            revalidate_after=settings.session_revalidate_interval.total_seconds(),
+        )
+        auth_pages = self._auth_pages(backend.allow_registration)
+        run = build_navigation(
+            [*pages, *auth_pages.values()], user, backend, stand_in=self._stand_in,
+            builtin_keys=auth_pages,
+        )
+        current = st.navigation(run.pages, position=position, expanded=expanded)
+        if user is not None:
+            render_user_sidebar(backend, user)
+        render_pending_sync()
+        with running(run):
+            self._redirect_to_login_if_needed(run, current.url_path)
+            show_flash()
+            current.run()
+
+    @staticmethod
+    def _redirect_to_login_if_needed(run: GateRun, url_path: str) -> None:
+        """After an expiry or a revocation, show the login page (with its message)."""
+        flash: Flash | None = st.session_state.get(FLASH)
+        login = run.builtin.get("login")
+        if flash is None or not flash.to_login or login is None:
+            return
+        if url_path in run.stand_ins or url_path == login.url_path:
+            return
+        st.session_state[FLASH] = replace(flash, to_login=False)
+        st.session_state.setdefault(NEXT_PAGE, url_path)
+        st.switch_page(login)

@@ -1,0 +1,1 @@
+"""The built-in pages of the gate: login, register, forgot password, account, admin."""

@@ -1,0 +1,56 @@
+"""Showing failures as messages, never as tracebacks.
+
+Every action a built-in page performs goes through ``attempt``: the core's
+typed errors carry messages written to be shown (and that never reveal
+whether an account exists), so they are shown as they are; anything else is
+logged with its traceback for the operator and shown as one calm sentence.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TypeVar
+
+import streamlit as st
+
+from authgate.core.errors import AuthgateError, StoreUnavailable
+from authgate.streamlit import texts
+from authgate.streamlit.state import FLASH, Flash
+
+__all__ = ["attempt", "show_flash", "show_unavailable"]
+
+logger = logging.getLogger("authgate.streamlit")
+
+T = TypeVar("T")
+
+
+def attempt(action: Callable[[], T]) -> tuple[bool, T | None]:
+    """Run ``action``; on failure show why and return ``(False, None)``."""
+    try:
+        return True, action()
+    except AuthgateError as error:
+        st.error(error.message)
+    except Exception:
+        logger.exception("authgate: unexpected error in a built-in page")
+        st.error(texts.UNEXPECTED)
+    return False, None
+
+
+def show_unavailable(error: StoreUnavailable | None = None) -> None:
+    """The page drawn instead of the app while the store cannot be reached."""
+    if error is not None:
+        logger.warning("authgate store unavailable: %s", error.__cause__ or error)
+    st.title(texts.UNAVAILABLE_TITLE)
+    st.error(texts.UNAVAILABLE)
+
+
+def show_flash() -> Flash | None:
+    """Show (once) the message queued by a logout, an expiry or a failed cookie save."""
+    flash: Flash | None = st.session_state.pop(FLASH, None)
+    if flash is None:
+        return None
+    {"info": st.info, "warning": st.warning, "success": st.success, "error": st.error}[
+        flash.kind
+    ](flash.message)
+    return flash

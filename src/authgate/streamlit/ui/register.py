@@ -1,0 +1,84 @@
+"""Self-registration: the Register page, with a live password-strength hint.
+
+The fields are plain widgets rather than a form so the strength hint follows
+the password as it is entered. The core decides what is accepted (every
+policy failure is reported at once); the hint only advises. On success the
+new user is logged in exactly as by the login form.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from authgate.core.records import AuthUser, SessionContext
+from authgate.streamlit import texts
+from authgate.streamlit.navigation import GateRun
+from authgate.streamlit.tab_session import request_meta, sign_in
+from authgate.streamlit.ui.feedback import attempt
+from authgate.streamlit.ui.login import land_after_login
+
+__all__ = ["render_register", "render_strength_hint"]
+
+
+def render_strength_hint(run: GateRun, password: str, *, username: str, email: str) -> None:
+    """One line under a new-password field: how guessable it is and what would help."""
+    if not password:
+        st.caption(texts.STRENGTH_EMPTY)
+        return
+    ok, estimate = attempt(
+        lambda: run.backend.password_strength(
+            password, username=username or None, email=email or None
+        )
+    )
+    if not ok or estimate is None:
+        return
+    score = max(0, min(estimate.score, len(texts.STRENGTH_LABELS) - 1))
+    advice = estimate.warning or " ".join(estimate.suggestions)
+    st.progress((score + 1) / len(texts.STRENGTH_LABELS))
+    st.caption(texts.STRENGTH_HINT.format(label=texts.STRENGTH_LABELS[score], advice=advice))
+
+
+def render_register(run: GateRun) -> None:
+    """The Register page body."""
+    st.title(texts.REGISTER_TITLE)
+    if not run.backend.allow_registration:
+        st.info(texts.REGISTRATION_CLOSED)
+        return
+    username = st.text_input(texts.USERNAME, key="authgate_register_username",
+                             autocomplete="username")
+    email = st.text_input(texts.EMAIL, key="authgate_register_email", help=texts.EMAIL_HELP,
+                          autocomplete="email")
+    display_name = st.text_input(texts.DISPLAY_NAME, key="authgate_register_display_name",
+                                 autocomplete="name")
+    password = st.text_input(texts.PASSWORD, key="authgate_register_password", type="password",
+                             autocomplete="new-password")
+    render_strength_hint(run, password, username=username, email=email)
+    confirm = st.text_input(texts.CONFIRM_PASSWORD, key="authgate_register_confirm",
+                            type="password", autocomplete="new-password")
+    submitted = st.button(texts.CREATE_ACCOUNT, key="authgate_register_submit", type="primary")
+    login = run.builtin.get("login")
+    if login is not None:
+        st.page_link(login, label=f"{texts.ALREADY_HAVE_ACCOUNT} {texts.LOG_IN}")
+    if not submitted:
+        return
+    if password != confirm:
+        st.error(texts.PASSWORDS_DIFFER)
+        return
+    ip, agent = request_meta()
+
+    def create() -> AuthUser:
+        return run.backend.register(
+            username, password, email=email.strip() or None,
+            display_name=display_name.strip() or None, ip=ip, user_agent=agent,
+        )
+
+    ok, user = attempt(create)
+    if not ok or user is None:
+        return
+
+    def log_in() -> SessionContext:
+        return run.backend.login(user.username, password, ip=ip, user_agent=agent)
+
+    ok, context = attempt(log_in)
+    if ok and context is not None and attempt(lambda: sign_in(run.backend, context))[0]:
+        land_after_login(run)

@@ -1,0 +1,80 @@
+"""Settings: production refuses weak secrets, development generates one and says so."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import pytest
+from pydantic import ValidationError
+
+from authgate.config import AuthgateSettings
+from authgate.core.errors import ConfigurationError
+
+
+@pytest.mark.parametrize("secret", [None, "", "changeme", "replace-this-secret", "short"])
+def test_production_refuses_missing_or_placeholder_secret(secret: str | None) -> None:
+    with pytest.raises(ConfigurationError):
+        AuthgateSettings(mode="production", secret_key=secret)
+
+
+def test_production_accepts_a_real_secret() -> None:
+    settings = AuthgateSettings(mode="production", secret_key="x" * 20 + "y" * 20)
+    assert settings.resolved_secret_key() == "x" * 20 + "y" * 20
+    assert "xxxx" not in repr(settings)
+
+
+def test_development_generates_and_keeps_a_secret(tmp_path, caplog) -> None:  # type: ignore[no-untyped-def]
+    caplog.set_level(logging.WARNING)
+    settings = AuthgateSettings(data_dir=tmp_path)
+    first = settings.resolved_secret_key()
+    assert len(first) >= 43
+    assert "generated one" in caplog.text
+    assert (tmp_path / "secret.key").stat().st_mode & 0o777 == 0o600
+    assert AuthgateSettings(data_dir=tmp_path).resolved_secret_key() == first
+
+
+def test_environment_variables(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("AUTHGATE_SESSION_IDLE_TIMEOUT", "600")
+    monkeypatch.setenv("AUTHGATE_DATABASE_URL", "postgresql://u@h/db")
+    settings = AuthgateSettings()
+    assert settings.session_idle_timeout == timedelta(minutes=10)
+    assert settings.database_url == "postgresql://u@h/db"
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"database_url": "ftp://x"},
+        {"password_min_length": 4},
+        {"password_min_length": 100, "password_max_length": 64},
+        {"lockout_threshold": 0},
+        {"password_hashers": ()},
+        {"api_prefix": "api/"},
+        {"session_idle_timeout": timedelta(0)},
+        {"argon2_memory_cost": 1024},
+    ],
+)
+def test_bad_configuration_fails_at_construction(bad: dict[str, object]) -> None:
+    with pytest.raises(ValidationError):
+        AuthgateSettings(**bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("90", timedelta(seconds=90)),
+        ("15m", timedelta(minutes=15)),
+        ("12h", timedelta(hours=12)),
+        ("7d", timedelta(days=7)),
+        ("PT30M", timedelta(minutes=30)),
+        (45, timedelta(seconds=45)),
+    ],
+)
+def test_duration_formats(raw: object, expected: timedelta) -> None:
+    assert AuthgateSettings(session_idle_timeout=raw).session_idle_timeout == expected  # type: ignore[arg-type]
+
+
+def test_bad_duration_is_a_clear_error() -> None:
+    with pytest.raises(ValidationError, match="session_idle_timeout"):
+        AuthgateSettings(session_idle_timeout="soon")  # type: ignore[arg-type]
