@@ -91,8 +91,9 @@ def create_user(invoke: Invoke) -> Callable[..., Result]:
     """Create a user through the CLI with ``--password-stdin``; assert it worked."""
 
     def create(username: str, *args: str, password: str = PASSWORD) -> Result:
-        result = invoke("users", "create", username, "--password-stdin", *args,
-                        input=password + "\n")
+        result = invoke(
+            "users", "create", username, "--password-stdin", *args, input=password + "\n"
+        )
         assert result.exit_code == 0, result.output
         return result
 

@@ -60,8 +60,9 @@ def test_db_upgrade_current_downgrade_round_trip(invoke: Invoke) -> None:
     assert invoke("db", "upgrade").stdout.split()[-1] == head
 
 
-def test_db_downgrade_to_unknown_revision_is_one_line(invoke: Invoke,
-                                                      error_line: ErrorLine) -> None:
+def test_db_downgrade_to_unknown_revision_is_one_line(
+    invoke: Invoke, error_line: ErrorLine
+) -> None:
     invoke("db", "upgrade")
     assert "zzzz" in error_line(invoke("db", "downgrade", "zzzz"))
 
@@ -78,8 +79,7 @@ def test_database_url_comes_from_the_environment_without_the_option(
 ) -> None:
     env_url = f"sqlite:///{tmp_path / 'from-env.db'}"
     monkeypatch.setenv("AUTHGATE_DATABASE_URL", env_url)
-    created = invoke("users", "create", "erin", "--password-stdin", input=password + "\n",
-                     url=None)
+    created = invoke("users", "create", "erin", "--password-stdin", input=password + "\n", url=None)
     assert created.exit_code == 0, created.output
     listed = invoke("users", "list", url=env_url)
     assert "erin" in listed.stdout
@@ -91,8 +91,17 @@ def test_database_url_comes_from_the_environment_without_the_option(
 def test_create_with_password_stdin_roles_email_and_name(
     create_user: CreateUser, cli_service: AuthService, password: str
 ) -> None:
-    result = create_user("alice", "-r", "admin", "--role", "editor", "--email",
-                         "Alice@Example.org", "--display-name", "Alice Liddell")
+    result = create_user(
+        "alice",
+        "-r",
+        "admin",
+        "--role",
+        "editor",
+        "--email",
+        "Alice@Example.org",
+        "--display-name",
+        "Alice Liddell",
+    )
     assert result.stdout.strip() == "created user alice (id 1, roles admin, editor)"
 
     user = cli_service.find_user("alice")
@@ -104,15 +113,17 @@ def test_create_with_password_stdin_roles_email_and_name(
     assert cli_service.login("alice@example.org", password).user.id == user.id
 
 
-def test_create_gives_the_user_role_by_default(create_user: CreateUser,
-                                               cli_service: AuthService) -> None:
+def test_create_gives_the_user_role_by_default(
+    create_user: CreateUser, cli_service: AuthService
+) -> None:
     assert "roles user)" in create_user("bob").stdout
     user = cli_service.find_user("bob")
     assert user is not None and user.roles == {"user"}
 
 
-def test_create_with_must_change_password(create_user: CreateUser,
-                                          cli_service: AuthService) -> None:
+def test_create_with_must_change_password(
+    create_user: CreateUser, cli_service: AuthService
+) -> None:
     create_user("carol", "--must-change-password")
     user = cli_service.find_user("carol")
     assert user is not None and user.must_change_password
@@ -138,14 +149,16 @@ def test_create_prompt_asks_again_when_the_two_entries_differ(
     assert cli_service.login("dave", password).user.username == "dave"
 
 
-def test_create_prompt_at_end_of_input_aborts(invoke: Invoke, error_line: ErrorLine,
-                                              cli_service: AuthService) -> None:
+def test_create_prompt_at_end_of_input_aborts(
+    invoke: Invoke, error_line: ErrorLine, cli_service: AuthService
+) -> None:
     assert error_line(invoke("users", "create", "dave", input="")) == "error: aborted"
     assert cli_service.find_user("dave") is None
 
 
-def test_create_with_empty_stdin_is_an_error(invoke: Invoke, error_line: ErrorLine,
-                                             cli_service: AuthService) -> None:
+def test_create_with_empty_stdin_is_an_error(
+    invoke: Invoke, error_line: ErrorLine, cli_service: AuthService
+) -> None:
     result = invoke("users", "create", "dave", "--password-stdin", input="")
     assert error_line(result) == "error: no password on standard input"
     assert cli_service.find_user("dave") is None
@@ -170,24 +183,34 @@ def test_a_password_is_never_accepted_as_an_argument(
     assert cli_service.find_user("mallory") is None
 
 
-def test_create_duplicate_username_is_one_line(create_user: CreateUser, invoke: Invoke,
-                                               error_line: ErrorLine, password: str) -> None:
+def test_create_duplicate_username_is_one_line(
+    create_user: CreateUser, invoke: Invoke, error_line: ErrorLine, password: str
+) -> None:
     create_user("alice")
     for name in ("alice", "ALICE"):
         result = invoke("users", "create", name, "--password-stdin", input=password + "\n")
         assert error_line(result) == "error: This username is already taken."
 
 
-def test_create_duplicate_email_is_one_line(create_user: CreateUser, invoke: Invoke,
-                                            error_line: ErrorLine, password: str) -> None:
+def test_create_duplicate_email_is_one_line(
+    create_user: CreateUser, invoke: Invoke, error_line: ErrorLine, password: str
+) -> None:
     create_user("alice", "--email", "shared@example.org")
-    result = invoke("users", "create", "bob", "--email", "SHARED@example.org",
-                    "--password-stdin", input=password + "\n")
+    result = invoke(
+        "users",
+        "create",
+        "bob",
+        "--email",
+        "SHARED@example.org",
+        "--password-stdin",
+        input=password + "\n",
+    )
     assert "already exists" in error_line(result)
 
 
-def test_create_weak_password_lists_every_reason(invoke: Invoke, error_line: ErrorLine,
-                                                 cli_service: AuthService) -> None:
+def test_create_weak_password_lists_every_reason(
+    invoke: Invoke, error_line: ErrorLine, cli_service: AuthService
+) -> None:
     result = invoke("users", "create", "bobby", "--password-stdin", input="bobby1\n")
     line = error_line(result)
     assert "at least 8 characters" in line
@@ -201,25 +224,30 @@ def test_create_common_password_is_refused(invoke: Invoke, error_line: ErrorLine
 
 
 @pytest.mark.parametrize("email", ["not-an-email", "a@", "two@@example.org"])
-def test_create_bad_email_is_one_line(email: str, invoke: Invoke, error_line: ErrorLine,
-                                      cli_service: AuthService, password: str) -> None:
-    result = invoke("users", "create", "bob", "--email", email, "--password-stdin",
-                    input=password + "\n")
+def test_create_bad_email_is_one_line(
+    email: str, invoke: Invoke, error_line: ErrorLine, cli_service: AuthService, password: str
+) -> None:
+    result = invoke(
+        "users", "create", "bob", "--email", email, "--password-stdin", input=password + "\n"
+    )
     assert "email address is not valid" in error_line(result)
     assert cli_service.find_user("bob") is None
 
 
 @pytest.mark.parametrize("username", ["a b", "x", "dash-", "semi;colon"])
-def test_create_bad_username_is_one_line(username: str, invoke: Invoke, error_line: ErrorLine,
-                                         password: str) -> None:
+def test_create_bad_username_is_one_line(
+    username: str, invoke: Invoke, error_line: ErrorLine, password: str
+) -> None:
     result = invoke("users", "create", username, "--password-stdin", input=password + "\n")
     assert "Username" in error_line(result)
 
 
-def test_create_bad_role_is_one_line(invoke: Invoke, error_line: ErrorLine,
-                                     cli_service: AuthService, password: str) -> None:
-    result = invoke("users", "create", "bob", "-r", "Not A Role!", "--password-stdin",
-                    input=password + "\n")
+def test_create_bad_role_is_one_line(
+    invoke: Invoke, error_line: ErrorLine, cli_service: AuthService, password: str
+) -> None:
+    result = invoke(
+        "users", "create", "bob", "-r", "Not A Role!", "--password-stdin", input=password + "\n"
+    )
     assert "role name" in error_line(result)
     assert cli_service.find_user("bob") is None
 
@@ -236,17 +264,33 @@ def test_list_prints_a_row_per_user(create_user: CreateUser, invoke: Invoke) -> 
     assert lines[1].split() == ["2", "bob", "-", "user", "active"]
 
 
-def test_list_json_lines(create_user: CreateUser, invoke: Invoke, cli_service: AuthService,
-                         password: str) -> None:
-    create_user("alice", "-r", "admin", "-r", "user", "--email", "alice@example.org",
-                "--display-name", "Alice")
+def test_list_json_lines(
+    create_user: CreateUser, invoke: Invoke, cli_service: AuthService, password: str
+) -> None:
+    create_user(
+        "alice",
+        "-r",
+        "admin",
+        "-r",
+        "user",
+        "--email",
+        "alice@example.org",
+        "--display-name",
+        "Alice",
+    )
     create_user("bob")
     cli_service.login("bob", password)
     rows = [json.loads(line) for line in invoke("users", "list", "--json").stdout.splitlines()]
     assert [r["username"] for r in rows] == ["alice", "bob"]
-    assert rows[0] == {"id": 1, "username": "alice", "email": "alice@example.org",
-                       "display_name": "Alice", "roles": ["admin", "user"], "active": True,
-                       "last_login_at": None}
+    assert rows[0] == {
+        "id": 1,
+        "username": "alice",
+        "email": "alice@example.org",
+        "display_name": "Alice",
+        "roles": ["admin", "user"],
+        "active": True,
+        "last_login_at": None,
+    }
     assert rows[1]["last_login_at"] is not None
     datetime.fromisoformat(rows[1]["last_login_at"])
 
@@ -297,8 +341,7 @@ def test_set_password_from_stdin_ends_every_session(
     create_user("alice")
     tokens = [cli_service.login("alice", password).token for _ in range(2)]
 
-    result = invoke("users", "set-password", "alice", "--password-stdin",
-                    input=NEW_PASSWORD + "\n")
+    result = invoke("users", "set-password", "alice", "--password-stdin", input=NEW_PASSWORD + "\n")
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == "password set for alice; 2 session(s) ended"
     for token in tokens:
@@ -313,16 +356,25 @@ def test_set_password_from_the_prompt_with_must_change(
     create_user: CreateUser, invoke: Invoke, cli_service: AuthService
 ) -> None:
     create_user("alice")
-    result = invoke("users", "set-password", "alice", "--must-change-password",
-                    input=f"{NEW_PASSWORD}\n{NEW_PASSWORD}\n")
+    result = invoke(
+        "users",
+        "set-password",
+        "alice",
+        "--must-change-password",
+        input=f"{NEW_PASSWORD}\n{NEW_PASSWORD}\n",
+    )
     assert result.exit_code == 0, result.output
     assert NEW_PASSWORD not in result.output
     assert cli_service.login("alice", NEW_PASSWORD).user.must_change_password
 
 
-def test_set_password_weak_keeps_the_old_one(create_user: CreateUser, invoke: Invoke,
-                                             error_line: ErrorLine, cli_service: AuthService,
-                                             password: str) -> None:
+def test_set_password_weak_keeps_the_old_one(
+    create_user: CreateUser,
+    invoke: Invoke,
+    error_line: ErrorLine,
+    cli_service: AuthService,
+    password: str,
+) -> None:
     create_user("alice")
     token = cli_service.login("alice", password).token
     result = invoke("users", "set-password", "alice", "--password-stdin", input="short\n")
@@ -331,8 +383,9 @@ def test_set_password_weak_keeps_the_old_one(create_user: CreateUser, invoke: In
     cli_service.login("alice", password)
 
 
-def test_set_roles_replaces_the_list(create_user: CreateUser, invoke: Invoke,
-                                     cli_service: AuthService) -> None:
+def test_set_roles_replaces_the_list(
+    create_user: CreateUser, invoke: Invoke, cli_service: AuthService
+) -> None:
     create_user("alice", "-r", "admin")
     result = invoke("users", "set-roles", "alice", "editor", "Auditor")
     assert result.exit_code == 0, result.output
@@ -341,8 +394,9 @@ def test_set_roles_replaces_the_list(create_user: CreateUser, invoke: Invoke,
     assert user is not None and user.roles == {"auditor", "editor"}
 
 
-def test_set_roles_bad_inputs(create_user: CreateUser, invoke: Invoke, error_line: ErrorLine,
-                              cli_service: AuthService) -> None:
+def test_set_roles_bad_inputs(
+    create_user: CreateUser, invoke: Invoke, error_line: ErrorLine, cli_service: AuthService
+) -> None:
     create_user("alice", "-r", "admin")
     assert "role name" in error_line(invoke("users", "set-roles", "alice", "bad role!"))
     _usage_error(invoke("users", "set-roles", "alice"))
@@ -350,8 +404,9 @@ def test_set_roles_bad_inputs(create_user: CreateUser, invoke: Invoke, error_lin
     assert user is not None and user.roles == {"admin"}
 
 
-def test_unlock_clears_a_lockout(create_user: CreateUser, invoke: Invoke,
-                                 cli_service: AuthService, password: str) -> None:
+def test_unlock_clears_a_lockout(
+    create_user: CreateUser, invoke: Invoke, cli_service: AuthService, password: str
+) -> None:
     create_user("alice")
     for _ in range(5):
         with pytest.raises(InvalidCredentials):
@@ -364,8 +419,9 @@ def test_unlock_clears_a_lockout(create_user: CreateUser, invoke: Invoke,
     cli_service.login("alice", password)
 
 
-def test_delete_with_yes(create_user: CreateUser, invoke: Invoke, cli_service: AuthService,
-                         password: str) -> None:
+def test_delete_with_yes(
+    create_user: CreateUser, invoke: Invoke, cli_service: AuthService, password: str
+) -> None:
     create_user("alice")
     create_user("bob")
     token = cli_service.login("bob", password).token
@@ -377,8 +433,9 @@ def test_delete_with_yes(create_user: CreateUser, invoke: Invoke, cli_service: A
         cli_service.validate_session(token)
 
 
-def test_delete_asks_first(create_user: CreateUser, invoke: Invoke, error_line: ErrorLine,
-                           cli_service: AuthService) -> None:
+def test_delete_asks_first(
+    create_user: CreateUser, invoke: Invoke, error_line: ErrorLine, cli_service: AuthService
+) -> None:
     create_user("bob")
     refused = invoke("users", "delete", "bob", input="n\n")
     assert "Delete user bob?" in refused.output
@@ -402,22 +459,23 @@ def test_delete_asks_first(create_user: CreateUser, invoke: Invoke, error_line: 
         ["sessions", "revoke", "--user", "ghost"],
     ],
 )
-def test_an_unknown_user_is_one_line(argv: list[str], invoke: Invoke,
-                                     error_line: ErrorLine) -> None:
+def test_an_unknown_user_is_one_line(
+    argv: list[str], invoke: Invoke, error_line: ErrorLine
+) -> None:
     assert error_line(invoke(*argv)) == "error: no user 'ghost'"
 
 
 def test_set_password_for_an_unknown_user(invoke: Invoke, error_line: ErrorLine) -> None:
-    result = invoke("users", "set-password", "ghost", "--password-stdin",
-                    input=NEW_PASSWORD + "\n")
+    result = invoke("users", "set-password", "ghost", "--password-stdin", input=NEW_PASSWORD + "\n")
     assert error_line(result) == "error: no user 'ghost'"
 
 
 # -- sessions ---------------------------------------------------------------------------
 
 
-def test_sessions_list_all_and_by_user(create_user: CreateUser, invoke: Invoke,
-                                       cli_service: AuthService, password: str) -> None:
+def test_sessions_list_all_and_by_user(
+    create_user: CreateUser, invoke: Invoke, cli_service: AuthService, password: str
+) -> None:
     assert invoke("sessions", "list").stdout.strip() == "no live sessions"
     create_user("alice")
     create_user("bob")
@@ -433,8 +491,9 @@ def test_sessions_list_all_and_by_user(create_user: CreateUser, invoke: Invoke,
     assert {line.split()[0] for line in only_alice} == set(alice)
 
 
-def test_sessions_revoke_one_by_id(create_user: CreateUser, invoke: Invoke,
-                                   cli_service: AuthService, password: str) -> None:
+def test_sessions_revoke_one_by_id(
+    create_user: CreateUser, invoke: Invoke, cli_service: AuthService, password: str
+) -> None:
     create_user("alice")
     first = cli_service.login("alice", password)
     second = cli_service.login("alice", password)
@@ -445,8 +504,9 @@ def test_sessions_revoke_one_by_id(create_user: CreateUser, invoke: Invoke,
     cli_service.validate_session(second.token)
 
 
-def test_sessions_revoke_all_of_a_user(create_user: CreateUser, invoke: Invoke,
-                                       cli_service: AuthService, password: str) -> None:
+def test_sessions_revoke_all_of_a_user(
+    create_user: CreateUser, invoke: Invoke, cli_service: AuthService, password: str
+) -> None:
     create_user("alice")
     create_user("bob")
     tokens = [cli_service.login("alice", password).token for _ in range(2)]
@@ -459,8 +519,9 @@ def test_sessions_revoke_all_of_a_user(create_user: CreateUser, invoke: Invoke,
     cli_service.validate_session(bob)
 
 
-def test_sessions_revoke_bad_inputs(create_user: CreateUser, invoke: Invoke,
-                                    error_line: ErrorLine) -> None:
+def test_sessions_revoke_bad_inputs(
+    create_user: CreateUser, invoke: Invoke, error_line: ErrorLine
+) -> None:
     create_user("alice")
     neither = error_line(invoke("sessions", "revoke"))
     assert neither == "error: give either a SESSION_ID or --user USERNAME"
@@ -469,12 +530,13 @@ def test_sessions_revoke_bad_inputs(create_user: CreateUser, invoke: Invoke,
 
 
 def test_sessions_cleanup_deletes_only_expired(
-    create_user: CreateUser, invoke: Invoke, cli_service: AuthService, db_url: str,
-    password: str
+    create_user: CreateUser, invoke: Invoke, cli_service: AuthService, db_url: str, password: str
 ) -> None:
     create_user("alice")
-    past = AuthService(settings=AuthgateSettings(database_url=db_url),
-                       clock=FrozenClock(datetime.now(UTC) - timedelta(days=2)))
+    past = AuthService(
+        settings=AuthgateSettings(database_url=db_url),
+        clock=FrozenClock(datetime.now(UTC) - timedelta(days=2)),
+    )
     try:
         for _ in range(3):
             past.login("alice", password)
@@ -519,25 +581,27 @@ UNREACHABLE = {
 
 def _argv(argv: list[str], tmp_path: Path) -> list[str]:
     stauth = tmp_path / "stauth.yaml"
-    stauth.write_text("credentials:\n  usernames:\n    zoe:\n      password: "
-                      "$2b$04$abcdefghijklmnopqrstuuAbCdEfGhIjKlMnOpQrStUvWxYz01234\n",
-                      encoding="utf-8")
+    stauth.write_text(
+        "credentials:\n  usernames:\n    zoe:\n      password: "
+        "$2b$04$abcdefghijklmnopqrstuuAbCdEfGhIjKlMnOpQrStUvWxYz01234\n",
+        encoding="utf-8",
+    )
     return [a.format(stauth=stauth) for a in argv]
 
 
 @pytest.mark.parametrize("argv", [*EVERY_COMMAND, ["api"]], ids=" ".join)
-def test_unsupported_database_scheme_is_one_line(argv: list[str], invoke: Invoke,
-                                                 error_line: ErrorLine, tmp_path: Path,
-                                                 password: str) -> None:
+def test_unsupported_database_scheme_is_one_line(
+    argv: list[str], invoke: Invoke, error_line: ErrorLine, tmp_path: Path, password: str
+) -> None:
     result = invoke(*_argv(argv, tmp_path), input=password + "\n", url="ftp://x")
     assert "unsupported database URL scheme 'ftp'" in error_line(result)
 
 
 @pytest.mark.parametrize("kind", sorted(UNREACHABLE))
 @pytest.mark.parametrize("argv", EVERY_COMMAND, ids=" ".join)
-def test_unreachable_database_is_one_line(argv: list[str], kind: str, invoke: Invoke,
-                                          error_line: ErrorLine, tmp_path: Path,
-                                          password: str) -> None:
+def test_unreachable_database_is_one_line(
+    argv: list[str], kind: str, invoke: Invoke, error_line: ErrorLine, tmp_path: Path, password: str
+) -> None:
     result = invoke(*_argv(argv, tmp_path), input=password + "\n", url=UNREACHABLE[kind])
     error_line(result)
     assert password not in result.output

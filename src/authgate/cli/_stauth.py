@@ -36,6 +36,8 @@ def read_stauth_users(path: Path) -> tuple[list[StauthUser], list[str]]:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as error:
         raise StauthImportError(f"cannot read {path}: {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        raise StauthImportError(f"cannot read {path}: not UTF-8 text") from None
     except yaml.YAMLError as error:
         raise StauthImportError(f"{path} is not valid YAML: {error}".splitlines()[0]) from None
     usernames = _dig(document, "credentials", "usernames")

@@ -12,21 +12,24 @@ the JWKS) until every token they signed has expired.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
 import logging
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
 from authgate.config import AuthgateSettings
 from authgate.core.errors import ConfigurationError
+from authgate.core.jwk import (
+    PublicKey,
+    SigningAlgorithm,
+    VerificationKey,
+    algorithm_of,
+    jwk_thumbprint,
+)
 
 __all__ = [
     "DEV_KEY_FILENAME",
@@ -37,38 +40,17 @@ __all__ = [
     "SigningKey",
     "VerificationKey",
     "generate_private_key",
-    "jwk_thumbprint",
     "load_key_set",
     "load_public_key",
     "private_key_pem",
-    "public_key_to_jwk",
 ]
 
 logger = logging.getLogger("authgate.jwt_keys")
 
-SigningAlgorithm = Literal["EdDSA", "RS256"]
 PrivateKey = ed25519.Ed25519PrivateKey | rsa.RSAPrivateKey
-PublicKey = ed25519.Ed25519PublicKey | rsa.RSAPublicKey
 
 DEV_KEY_FILENAME = "jwt_private_key.pem"
 _MIN_RSA_BITS = 2048
-
-
-@dataclass(frozen=True)
-class VerificationKey:
-    """A public key that access tokens may be checked against, with its id and algorithm."""
-
-    kid: str
-    algorithm: SigningAlgorithm
-    public_key: PublicKey = field(repr=False)
-
-    def to_jwk(self) -> dict[str, str]:
-        return {
-            **public_key_to_jwk(self.public_key),
-            "kid": self.kid,
-            "alg": self.algorithm,
-            "use": "sig",
-        }
 
 
 @dataclass(frozen=True)
@@ -107,7 +89,7 @@ class KeySet:
     ) -> KeySet:
         signing = SigningKey(
             jwk_thumbprint(private_key.public_key()),
-            _algorithm_of(private_key.public_key()),
+            algorithm_of(private_key.public_key()),
             private_key,
         )
         return cls(signing, (_verification_key(k) for k in previous_public_keys))
@@ -149,7 +131,7 @@ def load_key_set(settings: AuthgateSettings) -> KeySet:
         )
     else:
         private_key = _development_key(settings.data_dir, settings.jwt_algorithm)
-    algorithm = _algorithm_of(private_key.public_key())
+    algorithm = algorithm_of(private_key.public_key())
     if algorithm != settings.jwt_algorithm:
         raise ConfigurationError(
             f"The JWT private key is for {algorithm} but AUTHGATE_JWT_ALGORITHM is "
@@ -185,30 +167,6 @@ def load_public_key(pem: str | bytes) -> PublicKey:
         raise ConfigurationError("JWT public keys must be Ed25519 or RSA.")
     _check_strength(key)
     return key
-
-
-def public_key_to_jwk(public_key: PublicKey) -> dict[str, str]:
-    """The key's required JWK members (RFC 7517/8037), nothing else."""
-    if isinstance(public_key, ed25519.Ed25519PublicKey):
-        raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-        return {"kty": "OKP", "crv": "Ed25519", "x": _b64(raw)}
-    numbers = public_key.public_numbers()
-    return {"kty": "RSA", "n": _b64(_int_bytes(numbers.n)), "e": _b64(_int_bytes(numbers.e))}
-
-
-def jwk_thumbprint(public_key: PublicKey | Mapping[str, Any]) -> str:
-    """RFC 7638 SHA-256 thumbprint: required members, sorted, no whitespace, base64url."""
-    jwk = public_key if isinstance(public_key, Mapping) else public_key_to_jwk(public_key)
-    required = {
-        "OKP": ("crv", "kty", "x"),
-        "RSA": ("e", "kty", "n"),
-        "EC": ("crv", "kty", "x", "y"),
-    }
-    members = required.get(str(jwk.get("kty")))
-    if members is None:
-        raise ValueError(f"unsupported JWK key type {jwk.get('kty')!r}")
-    canonical = json.dumps({m: jwk[m] for m in members}, separators=(",", ":"), sort_keys=True)
-    return _b64(hashlib.sha256(canonical.encode("utf-8")).digest())
 
 
 def _development_key(data_dir: Path, algorithm: SigningAlgorithm) -> PrivateKey:
@@ -265,16 +223,4 @@ def _check_strength(public_key: PublicKey) -> None:
 
 
 def _verification_key(public_key: PublicKey) -> VerificationKey:
-    return VerificationKey(jwk_thumbprint(public_key), _algorithm_of(public_key), public_key)
-
-
-def _algorithm_of(public_key: PublicKey) -> SigningAlgorithm:
-    return "EdDSA" if isinstance(public_key, ed25519.Ed25519PublicKey) else "RS256"
-
-
-def _int_bytes(value: int) -> bytes:
-    return value.to_bytes((value.bit_length() + 7) // 8 or 1, "big")
-
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+    return VerificationKey(jwk_thumbprint(public_key), algorithm_of(public_key), public_key)

@@ -24,7 +24,8 @@ import jwt
 
 from authgate.core.clock import Clock, SystemClock
 from authgate.core.errors import InvalidToken, TokenExpired
-from authgate.core.jwt_keys import SigningKey, VerificationKey
+from authgate.core.jwk import VerificationKey
+from authgate.core.jwt_keys import SigningKey
 
 if TYPE_CHECKING:
     from jwt.types import Options

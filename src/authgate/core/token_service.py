@@ -14,10 +14,8 @@ service's public methods, its transaction helper and its event plumbing.
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import cast
 
 from sqlalchemy.orm import Session as DbSession
 
@@ -98,10 +96,6 @@ class TokenService:
             clock=service.clock,
         )
 
-    def _db(self) -> AbstractContextManager[DbSession]:
-        """The service's transaction helper (commit, rollback, StoreUnavailable)."""
-        return cast(AbstractContextManager[DbSession], self.service._db())
-
     # -- issuing ------------------------------------------------------------
 
     def login(
@@ -125,7 +119,7 @@ class TokenService:
         )
         now = self.service.clock.now()
         expires_at = min(now + self.refresh_ttl, result.session.absolute_expires_at)
-        with self._db() as db:
+        with self.service._db() as db:
             token, _ = issue_refresh_token(
                 db,
                 user_id=result.user.id,
@@ -145,7 +139,7 @@ class TokenService:
         now = self.service.clock.now()
         reuse: RefreshReuse | None = None
         events: list[AuthEvent] = []
-        with self._db() as db:
+        with self.service._db() as db:
             claimed = claim_refresh_token(db, refresh_token, now=now)
             if isinstance(claimed, RefreshReuse):
                 reuse = claimed
@@ -244,7 +238,7 @@ class TokenService:
         unknown token): logging out twice is not an error.
         """
         if refresh_token is not None:
-            with self._db() as db:
+            with self.service._db() as db:
                 row = find_refresh_token(db, refresh_token)
                 if row is not None:
                     revoke_family(db, row.family_id, now=self.service.clock.now())
@@ -257,7 +251,7 @@ class TokenService:
         """Delete refresh-token links past their expiry; return how many went."""
         total = 0
         while True:
-            with self._db() as db:
+            with self.service._db() as db:
                 deleted = delete_expired_refresh_tokens(
                     db, now=self.service.clock.now(), batch_size=batch_size
                 )

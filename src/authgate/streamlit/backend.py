@@ -153,7 +153,9 @@ class InProcessBackend:
         ip: str | None = None,
         user_agent: str | None = None,
     ) -> SessionContext:
-        result = self.service.login(login, password, remember=remember, ip=ip, user_agent=user_agent)
+        result = self.service.login(
+            login, password, remember=remember, ip=ip, user_agent=user_agent
+        )
         return SessionContext(user=result.user, session=result.session)
 
     def register(

@@ -22,9 +22,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Literal
 
-import streamlit as st
 from pydantic import ValidationError
 
+import streamlit as st
 from authgate.config import AuthgateSettings
 from authgate.core.errors import ConfigurationError, StoreUnavailable
 from authgate.core.records import AuthUser
@@ -98,20 +98,25 @@ class Gate:
 
     # -- built-in pages the application places in its list ----------------
 
-    def account_page(self, *, title: str = texts.ACCOUNT_TITLE,
-                     icon: str | None = ":material/person:") -> GatePage:
+    def account_page(
+        self, *, title: str = texts.ACCOUNT_TITLE, icon: str | None = ":material/person:"
+    ) -> GatePage:
         return GatePage(_with_run(render_account), title=title, icon=icon, url_path="account")
 
-    def admin_page(self, *, roles: Sequence[str] = ("admin",), title: str = texts.ADMIN_TITLE,
-                   icon: str | None = ":material/admin_panel_settings:") -> GatePage:
+    def admin_page(
+        self,
+        *,
+        roles: Sequence[str] = ("admin",),
+        title: str = texts.ADMIN_TITLE,
+        icon: str | None = ":material/admin_panel_settings:",
+    ) -> GatePage:
         allowed = tuple(roles)
 
         def render(run: GateRun) -> None:
             render_admin(run, allowed)
 
         render.__name__ = "render_admin"
-        return GatePage(_with_run(render), title=title, icon=icon, url_path="admin",
-                        roles=allowed)
+        return GatePage(_with_run(render), title=title, icon=icon, url_path="admin", roles=allowed)
 
     def _auth_pages(self, registration: bool) -> dict[str, GatePage]:
         def login(run: GateRun) -> None:
@@ -120,16 +125,32 @@ class Gate:
 
         login.__name__ = "render_login"
         pages = {
-            "login": GatePage(_with_run(login), title=texts.LOGIN_TITLE, url_path="login",
-                              icon=":material/login:", public=True, anonymous_only=True),
-            "forgot": GatePage(_with_run(render_forgot), title=texts.FORGOT_TITLE,
-                               url_path="forgot-password", public=True, anonymous_only=True,
-                               hidden=True),
+            "login": GatePage(
+                _with_run(login),
+                title=texts.LOGIN_TITLE,
+                url_path="login",
+                icon=":material/login:",
+                public=True,
+                anonymous_only=True,
+            ),
+            "forgot": GatePage(
+                _with_run(render_forgot),
+                title=texts.FORGOT_TITLE,
+                url_path="forgot-password",
+                public=True,
+                anonymous_only=True,
+                hidden=True,
+            ),
         }
         if registration:
-            pages["register"] = GatePage(_with_run(render_register), title=texts.REGISTER_TITLE,
-                                         url_path="register", icon=":material/person_add:",
-                                         public=True, anonymous_only=True)
+            pages["register"] = GatePage(
+                _with_run(render_register),
+                title=texts.REGISTER_TITLE,
+                url_path="register",
+                icon=":material/person_add:",
+                public=True,
+                anonymous_only=True,
+            )
         return pages
 
     def _stand_in(self, page: GatePage, user: AuthUser | None, url_path: str) -> Callable[[], None]:
@@ -177,8 +198,13 @@ class Gate:
             logger.error("authgate is misconfigured: %s", error)
             st.error(f"{ConfigurationError.default_message} {getattr(error, 'message', error)}")
 
-    def _run(self, pages: Sequence[GatePage], *, position: Literal["sidebar", "top", "hidden"],
-             expanded: bool) -> None:
+    def _run(
+        self,
+        pages: Sequence[GatePage],
+        *,
+        position: Literal["sidebar", "top", "hidden"],
+        expanded: bool,
+    ) -> None:
         backend = self.backend
         settings = self.settings
         user = resolve_user(
@@ -188,7 +214,10 @@ class Gate:
         )
         auth_pages = self._auth_pages(backend.allow_registration)
         run = build_navigation(
-            [*pages, *auth_pages.values()], user, backend, stand_in=self._stand_in,
+            [*pages, *auth_pages.values()],
+            user,
+            backend,
+            stand_in=self._stand_in,
             builtin_keys=auth_pages,
         )
         current = st.navigation(run.pages, position=position, expanded=expanded)

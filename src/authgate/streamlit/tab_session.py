@@ -19,7 +19,6 @@ from __future__ import annotations
 import time
 
 import streamlit as st
-
 from authgate.core.errors import NotAuthenticated, SessionExpired
 from authgate.core.records import AuthUser, SessionContext
 from authgate.streamlit import texts
@@ -77,7 +76,9 @@ def _forget(error: NotAuthenticated, *, had_session: bool) -> None:
         st.session_state[FLASH] = Flash("warning", texts.SESSION_ENDED, to_login=True)
 
 
-def resolve_user(backend: AuthBackend, *, cookie_name: str, revalidate_after: float) -> AuthUser | None:
+def resolve_user(
+    backend: AuthBackend, *, cookie_name: str, revalidate_after: float
+) -> AuthUser | None:
     """The logged-in user of this tab, or None; ``StoreUnavailable`` if the store is down."""
     auth: TabAuth | None = st.session_state.get(AUTH)
     version = backend.state_version

@@ -1,3 +1,4 @@
+# ruff: noqa: S105  (labels that mention passwords are not passwords)
 """Every string the gate shows to a person, in one place.
 
 Labels here are part of authgate's contract: applications, tests and
@@ -101,4 +102,6 @@ UNAVAILABLE: Final = (
     "The authentication service is temporarily unavailable, so this app cannot check who "
     "you are. Nothing you saved is lost. Please try again in a moment."
 )
-UNEXPECTED: Final = "Something went wrong. Please try again; if it keeps happening, tell an administrator."
+UNEXPECTED: Final = (
+    "Something went wrong. Please try again; if it keeps happening, tell an administrator."
+)

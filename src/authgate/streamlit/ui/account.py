@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import datetime
 
 import streamlit as st
-
 from authgate.core.records import AuthUser, SessionRecord
 from authgate.streamlit import texts
 from authgate.streamlit.guards import require_login
@@ -22,14 +21,27 @@ from authgate.streamlit.ui.register import render_strength_hint
 
 __all__ = ["describe_device", "render_account"]
 
-_BROWSERS = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"),
-             ("Chrome/", "Chrome"), ("Chromium/", "Chromium"), ("Safari/", "Safari"))
-_SYSTEMS = (("Windows", "Windows"), ("Android", "Android"), ("iPhone", "iOS"),
-            ("iPad", "iPadOS"), ("Mac OS X", "macOS"), ("CrOS", "ChromeOS"), ("Linux", "Linux"))
+_BROWSERS = (
+    ("Edg/", "Edge"),
+    ("OPR/", "Opera"),
+    ("Firefox/", "Firefox"),
+    ("Chrome/", "Chrome"),
+    ("Chromium/", "Chromium"),
+    ("Safari/", "Safari"),
+)
+_SYSTEMS = (
+    ("Windows", "Windows"),
+    ("Android", "Android"),
+    ("iPhone", "iOS"),
+    ("iPad", "iPadOS"),
+    ("Mac OS X", "macOS"),
+    ("CrOS", "ChromeOS"),
+    ("Linux", "Linux"),
+)
 
 
 def describe_device(user_agent: str | None) -> str:
-    """"Chrome on Linux" from a user-agent string; a readable fallback otherwise."""
+    """ "Chrome on Linux" from a user-agent string; a readable fallback otherwise."""
     if not user_agent:
         return texts.UNKNOWN_DEVICE
     browser = next((name for mark, name in _BROWSERS if mark in user_agent), None)
@@ -46,8 +58,9 @@ def _when(value: datetime) -> str:
 def _profile(run: GateRun, user: AuthUser) -> None:
     st.subheader(texts.PROFILE_HEADER)
     with st.form("authgate_profile_form"):
-        display_name = st.text_input(texts.DISPLAY_NAME, value=user.display_name,
-                                     key="authgate_profile_display_name")
+        display_name = st.text_input(
+            texts.DISPLAY_NAME, value=user.display_name, key="authgate_profile_display_name"
+        )
         email = st.text_input(texts.EMAIL, value=user.email or "", key="authgate_profile_email")
         saved = st.form_submit_button(texts.SAVE_PROFILE)
     if not saved:
@@ -55,28 +68,41 @@ def _profile(run: GateRun, user: AuthUser) -> None:
     if display_name == user.display_name and (email or None) == user.email:
         st.info(texts.PROFILE_UNCHANGED)
         return
-    ok, _ = attempt(lambda: run.backend.update_profile(
-        user.id, display_name=display_name, email=email.strip() or None))
+    ok, _ = attempt(
+        lambda: run.backend.update_profile(
+            user.id, display_name=display_name, email=email.strip() or None
+        )
+    )
     if ok:
         st.success(texts.PROFILE_SAVED)
 
 
 def _password(run: GateRun, user: AuthUser, session_id: str) -> None:
     st.subheader(texts.CHANGE_PASSWORD_HEADER)
-    current = st.text_input(texts.CURRENT_PASSWORD, type="password",
-                            key="authgate_account_current", autocomplete="current-password")
-    new = st.text_input(texts.NEW_PASSWORD, type="password", key="authgate_account_new",
-                        autocomplete="new-password")
+    current = st.text_input(
+        texts.CURRENT_PASSWORD,
+        type="password",
+        key="authgate_account_current",
+        autocomplete="current-password",
+    )
+    new = st.text_input(
+        texts.NEW_PASSWORD, type="password", key="authgate_account_new", autocomplete="new-password"
+    )
     render_strength_hint(run, new, username=user.username, email=user.email or "")
-    confirm = st.text_input(texts.CONFIRM_NEW_PASSWORD, type="password",
-                            key="authgate_account_confirm", autocomplete="new-password")
+    confirm = st.text_input(
+        texts.CONFIRM_NEW_PASSWORD,
+        type="password",
+        key="authgate_account_confirm",
+        autocomplete="new-password",
+    )
     if not st.button(texts.CHANGE_PASSWORD, key="authgate_account_change"):
         return
     if new != confirm:
         st.error(texts.PASSWORDS_DIFFER)
         return
-    ok, ended = attempt(lambda: run.backend.change_password(
-        user.id, current, new, keep_session_id=session_id))
+    ok, ended = attempt(
+        lambda: run.backend.change_password(user.id, current, new, keep_session_id=session_id)
+    )
     if ok:
         st.success(texts.PASSWORD_CHANGED.format(count=ended or 0))
 
@@ -99,8 +125,9 @@ def _sessions(run: GateRun, user: AuthUser, session_id: str) -> None:
     if st.button(texts.LOG_OUT_OTHERS, key="authgate_account_logout_others"):
         ok, count = attempt(lambda: run.backend.revoke_other_sessions(user.id, session_id))
         if ok:
-            st.success(texts.OTHERS_LOGGED_OUT.format(count=count) if count
-                       else texts.NO_OTHER_SESSIONS)
+            st.success(
+                texts.OTHERS_LOGGED_OUT.format(count=count) if count else texts.NO_OTHER_SESSIONS
+            )
     ok, sessions = attempt(lambda: run.backend.list_sessions(user.id))
     if ok and sessions is not None:
         st.dataframe(_sessions_table(sessions, session_id), hide_index=True)

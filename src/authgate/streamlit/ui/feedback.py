@@ -13,7 +13,6 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import streamlit as st
-
 from authgate.core.errors import AuthgateError, StoreUnavailable
 from authgate.streamlit import texts
 from authgate.streamlit.state import FLASH, Flash
@@ -50,7 +49,7 @@ def show_flash() -> Flash | None:
     flash: Flash | None = st.session_state.pop(FLASH, None)
     if flash is None:
         return None
-    {"info": st.info, "warning": st.warning, "success": st.success, "error": st.error}[
-        flash.kind
-    ](flash.message)
+    {"info": st.info, "warning": st.warning, "success": st.success, "error": st.error}[flash.kind](
+        flash.message
+    )
     return flash

@@ -9,7 +9,6 @@ visitor first asked for (or the app's default page).
 from __future__ import annotations
 
 import streamlit as st
-
 from authgate.core.records import SessionContext
 from authgate.streamlit import texts
 from authgate.streamlit.navigation import GateRun
@@ -21,7 +20,7 @@ __all__ = ["land_after_login", "render_login_form"]
 
 _FORM = "authgate_login_form"
 _USERNAME = "authgate_login_username"
-_PASSWORD = "authgate_login_password"
+_PASSWORD = "authgate_login_password"  # noqa: S105 - a widget key
 _REMEMBER = "authgate_login_remember"
 
 

@@ -9,7 +9,6 @@ new user is logged in exactly as by the login form.
 from __future__ import annotations
 
 import streamlit as st
-
 from authgate.core.records import AuthUser, SessionContext
 from authgate.streamlit import texts
 from authgate.streamlit.navigation import GateRun
@@ -44,17 +43,28 @@ def render_register(run: GateRun) -> None:
     if not run.backend.allow_registration:
         st.info(texts.REGISTRATION_CLOSED)
         return
-    username = st.text_input(texts.USERNAME, key="authgate_register_username",
-                             autocomplete="username")
-    email = st.text_input(texts.EMAIL, key="authgate_register_email", help=texts.EMAIL_HELP,
-                          autocomplete="email")
-    display_name = st.text_input(texts.DISPLAY_NAME, key="authgate_register_display_name",
-                                 autocomplete="name")
-    password = st.text_input(texts.PASSWORD, key="authgate_register_password", type="password",
-                             autocomplete="new-password")
+    username = st.text_input(
+        texts.USERNAME, key="authgate_register_username", autocomplete="username"
+    )
+    email = st.text_input(
+        texts.EMAIL, key="authgate_register_email", help=texts.EMAIL_HELP, autocomplete="email"
+    )
+    display_name = st.text_input(
+        texts.DISPLAY_NAME, key="authgate_register_display_name", autocomplete="name"
+    )
+    password = st.text_input(
+        texts.PASSWORD,
+        key="authgate_register_password",
+        type="password",
+        autocomplete="new-password",
+    )
     render_strength_hint(run, password, username=username, email=email)
-    confirm = st.text_input(texts.CONFIRM_PASSWORD, key="authgate_register_confirm",
-                            type="password", autocomplete="new-password")
+    confirm = st.text_input(
+        texts.CONFIRM_PASSWORD,
+        key="authgate_register_confirm",
+        type="password",
+        autocomplete="new-password",
+    )
     submitted = st.button(texts.CREATE_ACCOUNT, key="authgate_register_submit", type="primary")
     login = run.builtin.get("login")
     if login is not None:
@@ -68,8 +78,12 @@ def render_register(run: GateRun) -> None:
 
     def create() -> AuthUser:
         return run.backend.register(
-            username, password, email=email.strip() or None,
-            display_name=display_name.strip() or None, ip=ip, user_agent=agent,
+            username,
+            password,
+            email=email.strip() or None,
+            display_name=display_name.strip() or None,
+            ip=ip,
+            user_agent=agent,
         )
 
     ok, user = attempt(create)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 
 import streamlit as st
-
 from authgate.core.errors import AuthgateError
 from authgate.core.records import AuthUser
 from authgate.streamlit import texts
@@ -41,8 +40,15 @@ def _log_out(backend: AuthBackend) -> None:
 
 def render_user_sidebar(backend: AuthBackend, user: AuthUser) -> None:
     with st.sidebar:
-        st.markdown(texts.SIGNED_IN_AS.format(
-            label=escape_markdown(user.label), username=user.username.replace("`", "")
-        ))
-        st.button(texts.LOG_OUT, key="authgate_logout", on_click=_log_out, args=(backend,),
-                  width="stretch")
+        st.markdown(
+            texts.SIGNED_IN_AS.format(
+                label=escape_markdown(user.label), username=user.username.replace("`", "")
+            )
+        )
+        st.button(
+            texts.LOG_OUT,
+            key="authgate_logout",
+            on_click=_log_out,
+            args=(backend,),
+            width="stretch",
+        )
