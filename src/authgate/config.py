@@ -111,6 +111,21 @@ class AuthgateSettings(BaseSettings):
     access_token_ttl: Duration = timedelta(minutes=15)
     refresh_token_ttl: Duration = timedelta(days=7)
 
+    # Two-factor authentication
+    mfa_required_roles: tuple[str, ...] = ()
+    mfa_issuer: str = Field(default="authgate", min_length=1, max_length=64)
+
+    # Email: verification, password reset, username reminders
+    require_verified_email: bool = False
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_security: Literal["starttls", "ssl", "none"] = "starttls"
+    mail_from: str = "authgate <no-reply@localhost>"
+    mail_dir: Path | None = None
+    public_url: str = "http://localhost:8501"
+
     # Demo
     demo_mode: bool = False
 
@@ -122,6 +137,14 @@ class AuthgateSettings(BaseSettings):
             raise ValueError(
                 f"unsupported database URL scheme {scheme!r}: use sqlite, postgresql or mysql"
             )
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url_is_http(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if not value.startswith(("http://", "https://")) or "?" in value or "#" in value:
+            raise ValueError("public_url must be an http(s) base URL without query or fragment")
         return value
 
     @field_validator("password_hashers")

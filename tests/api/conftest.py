@@ -4,35 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
+from api_support import KEYS, PASSWORD, make_settings
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from authgate.api import create_api
 from authgate.config import AuthgateSettings
 from authgate.core.clock import FrozenClock
-from authgate.core.jwt_keys import KeySet, generate_private_key
+from authgate.core.jwt_keys import KeySet
 from authgate.core.service import AuthService
 from authgate.core.token_service import TokenService
-
-PASSWORD = "correct horse battery staple"
-PREFIX = "/api/auth"
-
-_KEYS = KeySet.from_private_key(generate_private_key("EdDSA"))
-
-
-def make_settings(tmp_path: Path, **overrides: Any) -> AuthgateSettings:
-    options: dict[str, Any] = {
-        "argon2_memory_cost": 8192,
-        "argon2_time_cost": 1,
-        "database_url": "sqlite://",
-        "data_dir": tmp_path / "data",
-        "auto_migrate": True,
-    }
-    options.update(overrides)
-    return AuthgateSettings(**options)
 
 
 @pytest.fixture
@@ -54,7 +37,7 @@ def service(settings: AuthgateSettings, clock: FrozenClock) -> Iterator[AuthServ
 
 @pytest.fixture
 def keys() -> KeySet:
-    return _KEYS
+    return KEYS
 
 
 @pytest.fixture
@@ -76,24 +59,3 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 @pytest.fixture
 def alice(service: AuthService) -> int:
     return service.register("alice", PASSWORD, email="alice@example.com").id
-
-
-def login(client: TestClient, username: str = "alice", password: str = PASSWORD) -> dict[str, Any]:
-    response = client.post(f"{PREFIX}/login", json={"username": username, "password": password})
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
-    """Every error has the one shape: {"detail": {"code", "message", "errors"}}."""
-    assert response.status_code == status, response.text
-    detail: dict[str, Any] = response.json()["detail"]
-    assert detail["code"] == code
-    assert isinstance(detail["message"], str) and detail["message"]
-    assert isinstance(detail["errors"], list)
-    return detail

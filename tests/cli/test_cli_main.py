@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from click.testing import Result
+from typer.testing import Result
 
 from authgate.config import AuthgateSettings
 from authgate.core.clock import FrozenClock

@@ -14,8 +14,8 @@ from typing import Any
 import bcrypt
 import pytest
 import yaml
-from click.testing import Result
 from sqlalchemy import select
+from typer.testing import Result
 
 from authgate.cli._stauth import read_stauth_users
 from authgate.core.errors import InvalidCredentials
@@ -74,7 +74,8 @@ def stauth_file(tmp_path: Path) -> Path:
                     "name": "Another Alice",
                     "password": _bcrypt("whatever-password-3"),
                 },
-                "plainpat": {  # streamlit-authenticator hashes these on first run; we never import them
+                # streamlit-authenticator hashes plain text on first run; we never import it
+                "plainpat": {
                     "email": "pat@gmail.com",
                     "name": "Pat Plain",
                     "password": "abc123-plain",
@@ -108,7 +109,7 @@ def test_import_users_names_emails_roles_and_report_skips(
     assert john.roles == {"admin", "editor", "viewer"}
     rebecca = cli_service.find_user("rbriggs")
     assert rebecca is not None
-    assert (rebecca.display_name, rebecca.roles) == ("Rebecca Briggs", {"viewer"})
+    assert (rebecca.display_name, rebecca.roles) == ("Rebecca Briggs", frozenset({"viewer"}))
     assert cli_service.find_user("plainpat") is None
 
     alice = cli_service.find_user("alice")
@@ -197,7 +198,7 @@ def test_defaults_for_missing_roles_and_names(
     )
     user = cli_service.find_user("minimal")
     assert user is not None
-    assert (user.roles, user.display_name, user.email) == ({"user"}, "minimal", None)
+    assert (user.roles, user.display_name, user.email) == (frozenset({"user"}), "minimal", None)
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request
 
+from authgate.api._password_pool import PasswordWorkPool
 from authgate.api.errors import install_error_handlers
 from authgate.api.routers import (
     build_account_router,
@@ -52,6 +53,8 @@ def create_api(
     tokens = token_service or TokenService(service)
     prefix = settings.api_prefix
     token_url = f"{prefix}/token"
+    pool = PasswordWorkPool()
+
     app = FastAPI(
         title="authgate",
         summary="Authentication API: JWT access tokens with rotating refresh tokens.",
@@ -63,8 +66,12 @@ def create_api(
     )
     setattr(app.state, _STATE_KEY, tokens)
     install_error_handlers(app)
-    app.include_router(build_auth_router(get_service, token_url=token_url), prefix=prefix)
-    app.include_router(build_account_router(get_service, token_url=token_url), prefix=prefix)
+    app.include_router(
+        build_auth_router(get_service, token_url=token_url, password_pool=pool), prefix=prefix
+    )
+    app.include_router(
+        build_account_router(get_service, token_url=token_url, password_pool=pool), prefix=prefix
+    )
     app.include_router(build_sessions_router(get_service, token_url=token_url), prefix=prefix)
     app.include_router(build_health_router(get_service), prefix=prefix)
     app.include_router(build_jwks_router(get_service))

@@ -172,6 +172,10 @@ async def _validation_error(_request: Request, error: RequestValidationError) ->
 
 
 async def _http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+    if error.status_code == 400:
+        # FastAPI's "error parsing the body" (bytes that are not UTF-8 JSON or a
+        # form): a malformed body like any other, so the same 422.
+        return _respond(422, _body("invalid_input", "The request body could not be parsed."))
     code = _HTTP_CODES.get(error.status_code, "http_error")
     message = error.detail if isinstance(error.detail, str) else "The request failed."
     response = _respond(error.status_code, _body(code, message))

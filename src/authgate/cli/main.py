@@ -303,6 +303,38 @@ def users_unlock(username: str, database_url: DatabaseUrl = None) -> None:
     _run(action)
 
 
+@users_app.command("reset-mfa")
+def users_reset_mfa(username: str, database_url: DatabaseUrl = None) -> None:
+    """Remove a user's two-factor authentication and recovery codes (audited)."""
+    from authgate.core.mfa_service import MfaService
+
+    def action() -> None:
+        with _service(database_url) as service:
+            was_on = MfaService(service).admin_reset_mfa(_user_id(service, username), actor_id=0)
+            typer.echo(
+                f"two-factor authentication reset for {username}"
+                if was_on
+                else f"{username} had no two-factor authentication; nothing to reset"
+            )
+
+    _run(action)
+
+
+@users_app.command("verify-email")
+def users_verify_email(username: str, database_url: DatabaseUrl = None) -> None:
+    """Mark a user's email address as verified."""
+    from authgate.core.email_verification import EmailVerification
+
+    def action() -> None:
+        with _service(database_url) as service:
+            user = EmailVerification(service).mark_email_verified(
+                _user_id(service, username), actor_id=0
+            )
+            typer.echo(f"{user.username}: email {user.email or '(none)'} marked verified")
+
+    _run(action)
+
+
 @users_app.command("delete")
 def users_delete(
     username: str,

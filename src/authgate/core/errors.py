@@ -114,8 +114,19 @@ class PasswordChangeRequired(AuthgateError):
 
 
 class MfaRequired(AuthgateError):
+    """The password was right; a second factor must follow.
+
+    ``ticket`` (when set) is the short-lived, single-use MFA ticket that the
+    second step trades, with a code, for a session. It is kept out of the
+    message and the exception's args so that logging the error leaks nothing.
+    """
+
     code = "mfa_required"
     default_message = "An authentication code is required."
+
+    def __init__(self, message: str | None = None, *, ticket: str | None = None) -> None:
+        self.ticket = ticket
+        super().__init__(message)
 
 
 class MfaInvalidCode(AuthgateError):

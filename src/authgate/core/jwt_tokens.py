@@ -163,7 +163,9 @@ class AccessTokenVerifier:
     ``InvalidToken`` for everything else (bad signature, unknown ``kid``,
     wrong ``typ``/``alg``/``iss``/``aud``, missing or mistyped claims), with
     messages that never echo the token. ``leeway`` tolerates clock skew
-    between the issuer and a downstream service.
+    between the issuer and a downstream service. Up to ``memo_size`` verified
+    tokens are remembered so a token presented again skips the signature
+    check (expiry is still checked every time); 0 turns that off.
     """
 
     def __init__(
@@ -174,10 +176,15 @@ class AccessTokenVerifier:
         audience: str,
         clock: Clock | None = None,
         leeway: timedelta = timedelta(0),
+        memo_size: int = 4096,
     ) -> None:
         if leeway < timedelta(0):
             raise ValueError("leeway must not be negative")
+        if memo_size < 0:
+            raise ValueError("memo_size must not be negative")
         self._keys = keys
+        self._memo: dict[str, tuple[AccessClaims, str, VerificationKey]] = {}
+        self._memo_size = memo_size
         self._issuer = issuer
         self._audience = audience
         self._clock = clock or SystemClock()
@@ -192,7 +199,30 @@ class AccessTokenVerifier:
     def verify(self, token: object) -> AccessClaims:
         if not isinstance(token, str) or not token or len(token) > _MAX_TOKEN_LENGTH:
             raise InvalidToken(_INVALID)
-        key = self._key_for(token)
+        claims = self._remembered(token) or self._check_signature(token)
+        now = self._clock.now()
+        if now >= claims.exp + self._leeway:
+            raise TokenExpired(_EXPIRED)
+        if claims.iat > now + self._leeway + timedelta(seconds=1):
+            raise InvalidToken(_INVALID)
+        return claims
+
+    def _remembered(self, token: str) -> AccessClaims | None:
+        """Claims of a token whose signature was already checked with a key still accepted.
+
+        A client presents the same token for its whole life, and the signature
+        check is most of the cost of a request; only successes are remembered,
+        and only while the key that verified them is the one the resolver
+        would use now (a rotated-out or refetched key forces a new check).
+        """
+        entry = self._memo.get(token)
+        if entry is None:
+            return None
+        claims, kid, key = entry
+        return claims if self._keys.get(kid) is key else None
+
+    def _check_signature(self, token: str) -> AccessClaims:
+        key, kid = self._key_for(token)
         try:
             payload = jwt.decode(
                 token,
@@ -205,14 +235,13 @@ class AccessTokenVerifier:
         except jwt.InvalidTokenError:
             raise InvalidToken(_INVALID) from None
         claims = _claims_from(payload)
-        now = self._clock.now()
-        if now >= claims.exp + self._leeway:
-            raise TokenExpired(_EXPIRED)
-        if claims.iat > now + self._leeway + timedelta(seconds=1):
-            raise InvalidToken(_INVALID)
+        if self._memo_size:
+            if len(self._memo) >= self._memo_size:
+                self._memo.clear()  # simpler than LRU, and a refill costs one check each
+            self._memo[token] = (claims, kid, key)
         return claims
 
-    def _key_for(self, token: str) -> VerificationKey:
+    def _key_for(self, token: str) -> tuple[VerificationKey, str]:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.InvalidTokenError:
@@ -223,7 +252,7 @@ class AccessTokenVerifier:
         key = self._keys.get(kid)
         if key is None or header.get("alg") != key.algorithm:
             raise InvalidToken(_INVALID)
-        return key
+        return key, kid
 
 
 def _claims_from(payload: dict[str, Any]) -> AccessClaims:

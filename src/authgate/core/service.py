@@ -34,9 +34,11 @@ from authgate.core.clock import Clock, SystemClock
 from authgate.core.errors import (
     AccountDisabled,
     AccountLocked,
+    EmailNotVerified,
     EmailTaken,
     InvalidCredentials,
     InvalidInput,
+    MfaRequired,
     NotAuthenticated,
     RegistrationClosed,
     SessionExpired,
@@ -86,6 +88,7 @@ logger = logging.getLogger("authgate.service")
 EventHook = Callable[[AuthEvent], None]
 
 _MAX_PASSWORD_INPUT = 4096
+MFA_TICKET_TTL = timedelta(minutes=5)
 
 
 class AuthService(UserAdminMixin):
@@ -328,9 +331,23 @@ class AuthService(UserAdminMixin):
 
         Raises InvalidCredentials (unknown user and wrong password alike, after
         the same hashing work), AccountLocked with the retry time, or
-        AccountDisabled (only once the password was right).
+        AccountDisabled / EmailNotVerified (only once the password was right).
+        With MFA on, no session is opened: MfaRequired carries a five-minute,
+        single-use ticket that ``MfaService.complete_login`` trades, with a
+        code, for the session.
         """
         user = self._verify_credentials(login, password, ip=ip, user_agent=user_agent)
+        if user.mfa_enabled:
+            with self._db() as db:
+                ticket = issue_token(
+                    db,
+                    TokenPurpose.MFA_TICKET,
+                    now=self.clock.now(),
+                    ttl=MFA_TICKET_TTL,
+                    user_id=user.id,
+                    data={"remember": bool(remember)},
+                )
+            raise MfaRequired(ticket=ticket)
         return self._open(user.id, remember=remember, ip=ip, user_agent=user_agent)
 
     def authenticate(
@@ -388,7 +405,19 @@ class AuthService(UserAdminMixin):
                 )
             )
             raise AccountDisabled()
-        self.throttle.reset(account_key)
+        if self.settings.require_verified_email and not user.email_verified:
+            self._record_alone(
+                LoginFailed(
+                    user_id=user.id,
+                    username=attempted,
+                    ip=ip,
+                    user_agent=user_agent,
+                    reason="email_not_verified",
+                )
+            )
+            raise EmailNotVerified()
+        if not user.mfa_enabled:  # with MFA, only the second factor's success resets it
+            self.throttle.reset(account_key)
         if new_hash is not None and stored_hash is not None:
             self._store_rehash(user.id, stored_hash, new_hash)
         return user

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from authgate.core import sessions as session_store
 from authgate.core._records import to_user
+from authgate.core._session_cache import SessionCache
 from authgate.core.errors import (
     InvalidToken,
     NotAuthenticated,
@@ -82,6 +83,7 @@ class TokenService:
         self.service = service
         self.keys = keys or load_key_set(settings)
         self.refresh_ttl = settings.refresh_token_ttl
+        self._sessions = SessionCache(settings.session_revalidate_interval)
         self.issuer = AccessTokenIssuer(
             self.keys.signing,
             issuer=settings.jwt_issuer,
@@ -270,12 +272,28 @@ class TokenService:
 
         Raises InvalidToken/TokenExpired for the token itself and
         NotAuthenticated, SessionExpired or SessionRevoked when its session
-        was ended (logout, password change, disabled account).
+        was ended (logout, password change, disabled account). A revocation
+        by another process is seen within ``session_revalidate_interval``.
         """
         claims = self.verifier.verify(access_token)
+        return self.cached_context(claims) or self.check_session(claims)
+
+    def cached_context(self, claims: AccessClaims) -> TokenContext | None:
+        """The session check from the read cache, or None; never touches the store."""
+        cached = self._sessions.get(
+            claims.sid, now=self.service.clock.now(), version=self.service.state_version
+        )
+        if cached is None or cached.user.id != claims.user_id:
+            return None
+        return TokenContext(claims=claims, user=cached.user, session=cached)
+
+    def check_session(self, claims: AccessClaims) -> TokenContext:
+        """The session check against the store (fills the read cache)."""
+        version = self.service.state_version
         context = self.service.validate_session_id(claims.sid, touch=False)
         if context.user.id != claims.user_id:
             raise NotAuthenticated()
+        self._sessions.put(context, now=self.service.clock.now(), version=version)
         return TokenContext(claims=claims, user=context.user, session=context)
 
     def jwks(self) -> dict[str, list[dict[str, str]]]:

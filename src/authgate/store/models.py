@@ -22,15 +22,18 @@ from sqlalchemy import (
     String,
     TypeDecorator,
     UniqueConstraint,
+    exists,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_column, relationship
 
 __all__ = [
     "AuditEvent",
     "Base",
     "LoginThrottle",
+    "MfaSecret",
     "OneTimeToken",
+    "RecoveryCode",
     "RefreshToken",
     "Role",
     "Session",
@@ -220,3 +223,47 @@ class LoginThrottle(Base):
     first_failure_at: Mapped[datetime]
     last_failure_at: Mapped[datetime]
     locked_until: Mapped[datetime | None]
+
+
+class MfaSecret(Base):
+    """A user's TOTP secret, encrypted, and the last time step accepted from it.
+
+    A row with ``enabled`` false is an enrolment in progress. ``last_used_step``
+    is the replay guard: a code is accepted only for a later step, by one
+    conditional UPDATE, so two replicas cannot both accept the same code.
+    """
+
+    __tablename__ = "authgate_mfa"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("authgate_users.id", ondelete="CASCADE"), primary_key=True
+    )
+    secret_ciphertext: Mapped[str] = mapped_column(String(255))
+    enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+    confirmed_at: Mapped[datetime | None]
+    last_used_step: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class RecoveryCode(Base):
+    """One single-use recovery code, stored as the SHA-256 of user id and code."""
+
+    __tablename__ = "authgate_recovery_codes"
+    __table_args__ = (Index("ix_authgate_recovery_codes_user_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("authgate_users.id", ondelete="CASCADE"))
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+# ``User.mfa_enabled``: loaded in the same SELECT as the user (a correlated
+# EXISTS), so reading a user stays one query and needs no join in callers.
+User.__mapper__.add_property(
+    "mfa_enabled",
+    column_property(
+        exists().where(MfaSecret.user_id == User.id, MfaSecret.enabled.is_(True)),
+        deferred=False,
+    ),
+)

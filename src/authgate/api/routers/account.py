@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, status
 
+from authgate.api._password_pool import PasswordWorkPool
 from authgate.api.errors import error_responses
 from authgate.api.schemas import (
     PasswordChangeRequest,
@@ -21,8 +22,12 @@ from authgate.core.token_service import TokenContext, TokenService
 __all__ = ["build_account_router"]
 
 
-def build_account_router(get_service: GetService, *, token_url: str) -> APIRouter:
+def build_account_router(
+    get_service: GetService, *, token_url: str, password_pool: PasswordWorkPool | None = None
+) -> APIRouter:
+    """Registration and the caller's own account; password hashing runs in ``password_pool``."""
     router = APIRouter(tags=["account"])
+    pool = password_pool or PasswordWorkPool()
     Tokens = Annotated[TokenService, Depends(get_service)]
     Caller = Annotated[TokenContext, Depends(build_authenticate(get_service, token_url))]
 
@@ -32,9 +37,10 @@ def build_account_router(get_service: GetService, *, token_url: str) -> APIRoute
         response_model=UserOut,
         responses=error_responses(403, 409, 503),
     )
-    def register(body: RegisterRequest, request: Request, tokens: Tokens) -> UserOut:
+    async def register(body: RegisterRequest, request: Request, tokens: Tokens) -> UserOut:
         """Create an account with the default roles (when self-registration is open)."""
-        user = tokens.service.register(
+        user = await pool.run(
+            tokens.service.register,
             body.username,
             body.password,
             email=body.email,
@@ -52,11 +58,12 @@ def build_account_router(get_service: GetService, *, token_url: str) -> APIRoute
     @router.post(
         "/password", response_model=PasswordChangeResponse, responses=error_responses(401, 429, 503)
     )
-    def change_password(
+    async def change_password(
         body: PasswordChangeRequest, request: Request, caller: Caller, tokens: Tokens
     ) -> PasswordChangeResponse:
         """Change one's password; every other session (and its tokens) ends, this one stays."""
-        ended = tokens.service.change_password(
+        ended = await pool.run(
+            tokens.service.change_password,
             caller.user.id,
             body.current_password,
             body.new_password,

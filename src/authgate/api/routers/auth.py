@@ -1,9 +1,9 @@
 """Token endpoints: log in (JSON or OAuth2 form), refresh, log out, verify.
 
-Handlers that hash a password or write to the store are plain ``def``: FastAPI
-runs them in its thread pool, so a login's Argon2 work never stalls the event
-loop that serves everyone else. Token answers carry ``Cache-Control: no-store``
-(RFC 6749, section 5.1).
+Logins run in the low-priority password pool (``_password_pool``), so their
+Argon2 work never stalls the event loop that serves everyone else; the other
+handlers that write to the store are plain ``def`` and run in FastAPI's pool.
+Token answers carry ``Cache-Control: no-store`` (RFC 6749, section 5.1).
 """
 
 from typing import Annotated
@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 from starlette.concurrency import run_in_threadpool
 
+from authgate.api._password_pool import PasswordWorkPool
 from authgate.api.errors import error_responses
 from authgate.api.schemas import (
     ClaimsOut,
@@ -32,18 +33,22 @@ __all__ = ["build_auth_router"]
 _LOGIN_ERRORS = error_responses(401, 403, 429, 503)
 
 
-def build_auth_router(get_service: GetService, *, token_url: str) -> APIRouter:
+def build_auth_router(
+    get_service: GetService, *, token_url: str, password_pool: PasswordWorkPool | None = None
+) -> APIRouter:
     """Routes for obtaining, renewing, ending and checking tokens."""
     router = APIRouter(tags=["auth"])
+    pool = password_pool or PasswordWorkPool()
     Tokens = Annotated[TokenService, Depends(get_service)]
     scheme = bearer_scheme(token_url)
 
     @router.post("/login", response_model=TokenResponse, responses=_LOGIN_ERRORS)
-    def login(
+    async def login(
         body: LoginRequest, request: Request, response: Response, tokens: Tokens
     ) -> TokenResponse:
         """Log in with a JSON body; returns an access token and a refresh token."""
-        pair = tokens.login(
+        pair = await pool.run(
+            tokens.login,
             body.username,
             body.password,
             remember=body.remember,
@@ -53,14 +58,15 @@ def build_auth_router(get_service: GetService, *, token_url: str) -> APIRouter:
         return _token_answer(tokens, pair, response)
 
     @router.post("/token", response_model=TokenResponse, responses=_LOGIN_ERRORS)
-    def token(
+    async def token(
         form: Annotated[OAuth2PasswordRequestForm, Depends()],
         request: Request,
         response: Response,
         tokens: Tokens,
     ) -> TokenResponse:
         """The OAuth2 password flow (form body), for ``OAuth2PasswordBearer`` clients."""
-        pair = tokens.login(
+        pair = await pool.run(
+            tokens.login,
             form.username,
             form.password,
             remember=True,

@@ -1,0 +1,104 @@
+"""The demo's own table: each user's chat history, next to authgate's tables.
+
+It lives on the same database URL as authgate (the service's engine) but in
+the demo's own SQLAlchemy metadata, created here on first use: an
+application's tables are its business, not authgate's migrations'.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    delete,
+    insert,
+    select,
+)
+
+__all__ = ["Message", "add_message", "clear_history", "history", "reply_to"]
+
+metadata = MetaData()
+messages = Table(
+    "demo_chat_messages",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", Integer, nullable=False, index=True),
+    Column("author", String(8), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+_lock = threading.Lock()
+_ready: set[str] = set()
+MAX_MESSAGE = 2000
+
+
+@dataclass(frozen=True)
+class Message:
+    author: str
+    body: str
+    created_at: datetime
+
+
+def _ensure_table(engine: Engine) -> None:
+    key = str(engine.url)
+    if key in _ready:
+        return
+    with _lock:
+        if key not in _ready:
+            metadata.create_all(engine, checkfirst=True)
+            _ready.add(key)
+
+
+def add_message(engine: Engine, user_id: int, author: str, body: str) -> None:
+    _ensure_table(engine)
+    with engine.begin() as connection:
+        connection.execute(
+            insert(messages).values(
+                user_id=user_id,
+                author=author,
+                body=body[:MAX_MESSAGE],
+                created_at=datetime.now(UTC),
+            )
+        )
+
+
+def history(engine: Engine, user_id: int, *, limit: int = 200) -> list[Message]:
+    """This user's messages only, oldest first."""
+    _ensure_table(engine)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(messages.c.author, messages.c.body, messages.c.created_at)
+            .where(messages.c.user_id == user_id)
+            .order_by(messages.c.id.desc())
+            .limit(limit)
+        ).all()
+    return [Message(r.author, r.body, r.created_at) for r in reversed(rows)]
+
+
+def clear_history(engine: Engine, user_id: int) -> None:
+    _ensure_table(engine)
+    with engine.begin() as connection:
+        connection.execute(delete(messages).where(messages.c.user_id == user_id))
+
+
+def reply_to(text: str, *, name: str) -> str:
+    """A rule-based bot: no network, no model, just enough to show history at work."""
+    words = text.lower()
+    if any(greeting in words for greeting in ("hello", "hi ", "hey")) or words in {"hi", "hey"}:
+        return f"Hello {name}! Ask me for the time, or say anything and I will echo it."
+    if "time" in words:
+        return f"It is {datetime.now(UTC):%H:%M} UTC."
+    if "help" in words:
+        return "I know 'hello', 'time' and 'help'. Everything else I echo back."
+    return f"You said: {text}"

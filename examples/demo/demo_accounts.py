@@ -1,0 +1,59 @@
+"""Demo mode: two documented accounts on an empty database, and how to use them.
+
+Only with ``AUTHGATE_DEMO_MODE=true``, and only when the database has no
+users at all: outside demo mode, or once anyone exists, nothing is seeded.
+The passwords are public (they are in this file and the docs), so a demo
+database must never become a real one.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from authgate.core.errors import AuthgateError
+from authgate.streamlit import get_service
+
+__all__ = ["DEMO_ACCOUNTS", "DemoAccount", "seed_demo_accounts"]
+
+logger = logging.getLogger("authgate.demo")
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    password: str
+    display_name: str
+    roles: tuple[str, ...]
+
+
+DEMO_ACCOUNTS = (
+    DemoAccount("admin", "gatekeeper-2026", "Ada Admin", ("admin", "user")),
+    DemoAccount("alice", "wonderland-2026", "Alice Example", ("user",)),
+)
+
+
+def login_help() -> str:
+    lines = [f"  {a.username} / {a.password}  ({', '.join(a.roles)})" for a in DEMO_ACCOUNTS]
+    return "authgate demo mode - log in with:\n" + "\n".join(lines)
+
+
+def seed_demo_accounts() -> bool:
+    """Create the demo accounts if demo mode is on and the database is empty."""
+    try:
+        service = get_service()
+        if not service.settings.demo_mode:
+            return False
+        if service.count_users() > 0:
+            print("authgate demo mode: accounts already exist; see docs/streamlit.md for logins.")
+            return False
+        for account in DEMO_ACCOUNTS:
+            user = service.register(
+                account.username, account.password, display_name=account.display_name
+            )
+            service.set_roles(user.id, account.roles)
+    except AuthgateError as error:
+        logger.error("authgate demo: could not prepare demo accounts: %s", error.message)
+        return False
+    print(login_help(), flush=True)
+    return True

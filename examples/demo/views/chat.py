@@ -1,0 +1,25 @@
+"""Chat: any logged-in user; each user sees only their own history."""
+
+from chat_history import add_message, clear_history, history, reply_to
+
+import streamlit as st
+from authgate.streamlit import get_service, require_login
+
+user = require_login()
+engine = get_service().engine
+st.title("Chat")
+for message in history(engine, user.id):
+    with st.chat_message(message.author):
+        st.write(message.body)
+prompt = st.chat_input("Say something", key="demo_chat_input", max_chars=2000)
+if prompt:
+    answer = reply_to(prompt, name=user.label)
+    add_message(engine, user.id, "user", prompt)
+    add_message(engine, user.id, "assistant", answer)
+    with st.chat_message("user"):
+        st.write(prompt)
+    with st.chat_message("assistant"):
+        st.write(answer)
+if st.button("Clear my history", key="demo_chat_clear"):
+    clear_history(engine, user.id)
+    st.rerun()

@@ -1,0 +1,16 @@
+"""Home: public. Greets visitors and, in demo mode, tells them how to log in."""
+
+from demo_accounts import DEMO_ACCOUNTS
+
+import streamlit as st
+from authgate.streamlit import current_user, get_service
+
+user = current_user()
+st.title("authgate demo")
+if user is None:
+    st.write("A multi-page Streamlit app behind authgate. Log in to see Chat and Dashboard.")
+    if get_service().settings.demo_mode:
+        logins = ", ".join(f"`{a.username}` / `{a.password}`" for a in DEMO_ACCOUNTS)
+        st.info(f"Demo mode: log in as {logins}.")
+else:
+    st.write(f"Welcome back, {user.label}. Your roles: {', '.join(sorted(user.roles))}.")

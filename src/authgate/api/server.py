@@ -1,0 +1,48 @@
+"""Serve the API: ``run`` for ``authgate api``, ``asgi_app`` for mounting or uvicorn ``--factory``.
+
+``asgi_app`` builds the service and the app from settings (environment), so
+``uvicorn authgate.api.server:asgi_app --factory`` and a Streamlit ``st.App``
+mount get the same configuration as the command line.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from authgate.api.app import create_api
+from authgate.config import AuthgateSettings
+from authgate.core.service import AuthService
+
+__all__ = ["asgi_app", "run"]
+
+
+def asgi_app(settings: AuthgateSettings | None = None) -> FastAPI:
+    """Build the API from settings; raises ConfigurationError early (no keys in production)."""
+    service = AuthService.from_settings(settings or AuthgateSettings())
+    return create_api(service)
+
+
+def run(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    settings: AuthgateSettings | None = None,
+    *,
+    log_level: str = "info",
+    proxy_headers: bool = False,
+) -> None:
+    """Serve the API with uvicorn in this process (one worker; scale with replicas).
+
+    ``proxy_headers`` trusts ``X-Forwarded-For`` from the local proxy so the
+    audit trail records the client's address rather than the proxy's.
+    """
+    import uvicorn
+
+    app = asgi_app(settings)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        proxy_headers=proxy_headers,
+        server_header=False,
+    )

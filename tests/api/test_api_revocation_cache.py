@@ -1,0 +1,157 @@
+"""The session read cache and the verified-token memo: fast, and never stale past their bound."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from api_support import KEYS, PASSWORD, PREFIX, assert_error, bearer, login, make_settings
+from fastapi.testclient import TestClient
+
+from authgate.api import create_api
+from authgate.api._password_pool import PasswordWorkPool
+from authgate.core._session_cache import SessionCache
+from authgate.core.clock import FrozenClock
+from authgate.core.errors import InvalidToken, NotAuthenticated
+from authgate.core.jwk import VerificationKey
+from authgate.core.jwt_keys import KeySet, generate_private_key
+from authgate.core.jwt_tokens import AccessTokenIssuer, AccessTokenVerifier
+from authgate.core.service import AuthService
+from authgate.core.token_service import TokenService
+
+
+def _two_processes(
+    tmp_path: Path, clock: FrozenClock, **overrides: object
+) -> tuple[TokenService, AuthService]:
+    """An API process and a second process (say the CLI) on the same database file."""
+    settings = make_settings(
+        tmp_path, database_url=f"sqlite:///{tmp_path / 'shared.db'}", **overrides
+    )
+    api_service = AuthService(settings=settings, clock=clock)
+    other = AuthService(settings=settings, clock=clock, migrate=False)
+    return TokenService(api_service, keys=KEYS), other
+
+
+def test_revocation_by_another_process_is_seen_within_the_interval(
+    tmp_path: Path, clock: FrozenClock
+) -> None:
+    tokens, other = _two_processes(tmp_path, clock)
+    other.register("alice", PASSWORD)
+    pair = tokens.login("alice", PASSWORD)
+    tokens.authenticate(pair.access_token)  # now cached
+    other.revoke_session(pair.claims.sid)
+    tokens.authenticate(pair.access_token)  # still inside the 5 s interval
+    clock.advance(tokens.service.settings.session_revalidate_interval)
+    with pytest.raises(NotAuthenticated):
+        tokens.authenticate(pair.access_token)
+
+
+def test_revocation_in_this_process_is_seen_at_once(tmp_path: Path, clock: FrozenClock) -> None:
+    tokens, _ = _two_processes(tmp_path, clock)
+    tokens.service.register("alice", PASSWORD)
+    pair = tokens.login("alice", PASSWORD)
+    tokens.authenticate(pair.access_token)
+    tokens.service.revoke_session(pair.claims.sid)
+    with pytest.raises(NotAuthenticated):
+        tokens.authenticate(pair.access_token)
+
+
+def test_zero_interval_disables_the_cache(tmp_path: Path, clock: FrozenClock) -> None:
+    tokens, other = _two_processes(tmp_path, clock, session_revalidate_interval=timedelta(0))
+    other.register("alice", PASSWORD)
+    pair = tokens.login("alice", PASSWORD)
+    tokens.authenticate(pair.access_token)
+    other.revoke_session(pair.claims.sid)
+    with pytest.raises(NotAuthenticated):
+        tokens.authenticate(pair.access_token)
+
+
+def test_me_over_http_sees_a_local_logout_at_once(client: TestClient, alice: int) -> None:
+    pair = login(client)
+    assert client.get(f"{PREFIX}/me", headers=bearer(pair["access_token"])).status_code == 200
+    client.post(f"{PREFIX}/logout", headers=bearer(pair["access_token"]))
+    assert_error(
+        client.get(f"{PREFIX}/me", headers=bearer(pair["access_token"])), 401, "not_authenticated"
+    )
+
+
+def test_session_cache_bounds(tokens: TokenService, alice: int, clock: FrozenClock) -> None:
+    context = tokens.service.login("alice", PASSWORD)
+    session = tokens.service.validate_session_id(context.session.id, touch=False)
+    cache = SessionCache(timedelta(seconds=5), max_entries=2)
+    now = clock.now()
+    cache.put(session, now=now, version=1)
+    assert cache.get(session.session.id, now=now, version=1) is session
+    assert cache.get(session.session.id, now=now, version=2) is None, "state changed"
+    cache.put(session, now=now, version=1)
+    assert cache.get(session.session.id, now=now + timedelta(seconds=5), version=1) is None
+    cache.put(session, now=now, version=1)
+    past_expiry = session.session.expires_at + timedelta(seconds=1)
+    assert cache.get(session.session.id, now=past_expiry, version=1) is None
+    with pytest.raises(ValueError):
+        SessionCache(timedelta(seconds=1), max_entries=0)
+
+
+class _SwappableKeys:
+    """A resolver whose keys can change, like a refetched JWKS."""
+
+    def __init__(self, keys: KeySet) -> None:
+        self.current: dict[str, VerificationKey] = {k.kid: k for k in keys.verification_keys}
+
+    def get(self, kid: str | None) -> VerificationKey | None:
+        return self.current.get(kid or "")
+
+
+def test_memo_skips_rechecks_but_not_expiry_or_key_removal(clock: FrozenClock) -> None:
+    keys = KeySet.from_private_key(generate_private_key())
+    resolver = _SwappableKeys(keys)
+    issuer = AccessTokenIssuer(
+        keys.signing, issuer="i", audience="a", ttl=timedelta(minutes=15), clock=clock
+    )
+    verifier = AccessTokenVerifier(resolver, issuer="i", audience="a", clock=clock)
+    token = issuer.issue(user_id=1, username="u", roles=[], session_id="s").token
+    first = verifier.verify(token)
+    assert verifier.verify(token) is first, "remembered"
+    resolver.current = {}
+    with pytest.raises(InvalidToken):
+        verifier.verify(token)
+    resolver.current = {k.kid: k for k in keys.verification_keys}
+    clock.advance(minutes=15)
+    with pytest.raises(InvalidToken):
+        verifier.verify(token)
+
+
+def test_memo_can_be_turned_off(clock: FrozenClock) -> None:
+    keys = KeySet.from_private_key(generate_private_key())
+    issuer = AccessTokenIssuer(
+        keys.signing, issuer="i", audience="a", ttl=timedelta(minutes=15), clock=clock
+    )
+    verifier = AccessTokenVerifier(keys, issuer="i", audience="a", clock=clock, memo_size=0)
+    token = issuer.issue(user_id=1, username="u", roles=[], session_id="s").token
+    assert verifier.verify(token) is not verifier.verify(token)
+    with pytest.raises(ValueError):
+        AccessTokenVerifier(keys, issuer="i", audience="a", memo_size=-1)
+
+
+def test_password_pool_runs_work_off_the_loop() -> None:
+    import asyncio
+    import threading
+
+    pool = PasswordWorkPool(workers=1)
+    names: list[str] = []
+
+    async def main() -> int:
+        return await pool.run(lambda x: names.append(threading.current_thread().name) or x, 7)
+
+    assert asyncio.run(main()) == 7
+    assert names[0].startswith("authgate-password")
+    pool.shutdown()
+    with pytest.raises(ValueError):
+        PasswordWorkPool(workers=0)
+
+
+def test_app_builds_with_default_token_service(tmp_path: Path) -> None:
+    service = AuthService(settings=make_settings(tmp_path))
+    with TestClient(create_api(service)) as client:
+        assert client.get("/.well-known/jwks.json").status_code == 200

@@ -1,0 +1,254 @@
+"""The demo in headless Chromium: logins that survive reloads and tabs, and stay in their browser.
+
+One demo server per module; every test uses fresh browser contexts, and tests
+that end sessions use accounts of their own.
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+from typing import Any
+
+import pytest
+from e2e_helpers import (
+    COOKIE,
+    WATCH_PASSWORD_INPUT,
+    heading,
+    log_in,
+    logged_in,
+    session_cookie,
+    settled,
+    wait_for_cookie,
+)
+from playwright.sync_api import expect
+
+from authgate.streamlit import texts
+
+pytestmark = pytest.mark.browser
+
+ALICE = ("alice", "wonderland-2026")
+ADMIN = ("admin", "gatekeeper-2026")
+_numbers = itertools.count(1)
+
+
+def new_user(server: Any, *roles: str) -> tuple[str, str]:
+    """An account of this test's own (so ending its sessions disturbs no other test)."""
+    name, password = f"user{next(_numbers)}", "fresh-account-2026"
+    service = server.service()
+    try:
+        user = service.register(name, password)
+        if roles:
+            service.set_roles(user.id, roles)
+    finally:
+        service.close()
+    return name, password
+
+
+def test_reload_on_a_sub_page_stays_logged_in_without_the_form(
+    demo_server: Any, context: Any
+) -> None:
+    page = context.new_page()
+    log_in(page, demo_server.url, *ALICE, path="dashboard")
+    heading(page, "Dashboard").wait_for()
+    context.add_init_script(WATCH_PASSWORD_INPUT)
+    page.reload()
+    heading(page, "Dashboard").wait_for()
+    logged_in(page).wait_for()
+    assert page.evaluate("location.pathname") == "/dashboard"
+    assert page.evaluate("window.__authgateSawPassword") is False
+
+
+def test_new_tab_is_logged_in_and_another_browser_is_not(
+    demo_server: Any, browser: Any, context: Any
+) -> None:
+    first = context.new_page()
+    log_in(first, demo_server.url, *ALICE)
+    context.add_init_script(WATCH_PASSWORD_INPUT)
+    second = context.new_page()
+    second.goto(f"{demo_server.url}/chat")
+    heading(second, "Chat").wait_for()
+    logged_in(second).wait_for()
+    assert second.evaluate("window.__authgateSawPassword") is False
+
+    other = browser.new_context()
+    try:
+        stranger = other.new_page()
+        stranger.goto(f"{demo_server.url}/chat")
+        stranger.get_by_text(texts.LOGIN_REQUIRED).wait_for()
+        settled(stranger)
+        assert stranger.get_by_role("heading", name="Chat", exact=True).count() == 0
+        assert session_cookie(other) is None
+    finally:
+        other.close()
+
+
+def test_cookie_is_httponly_lax_path_scoped_and_opaque(demo_server: Any, context: Any) -> None:
+    page = context.new_page()
+    log_in(page, demo_server.url, *ALICE)
+    cookie = wait_for_cookie(context)
+    assert cookie["httpOnly"] is True
+    assert cookie["sameSite"] == "Lax"
+    assert cookie["secure"] is False  # plain http on loopback; "auto" turns it on under https
+    assert cookie["path"] == "/"
+    assert "alice" not in cookie["value"] and "." not in cookie["value"]
+    assert len(cookie["value"]) >= 40
+    assert COOKIE not in page.evaluate("document.cookie")
+
+
+def test_logout_clears_the_cookie_and_other_tabs_follow(demo_server: Any, context: Any) -> None:
+    name, password = new_user(demo_server)
+    first = context.new_page()
+    log_in(first, demo_server.url, name, password)
+    second = context.new_page()
+    second.goto(f"{demo_server.url}/dashboard")
+    heading(second, "Dashboard").wait_for()
+
+    logged_in(first).click()
+    first.get_by_text(texts.LOGGED_OUT).wait_for()
+    wait_for_cookie(context, present=False)
+
+    second.get_by_role("link", name="Chat").click()
+    second.get_by_text(texts.SESSION_ENDED).wait_for()
+    expect(logged_in(second)).to_have_count(0)
+    service = demo_server.service()
+    try:
+        user = service.find_user(name)
+        assert user is not None and service.list_sessions(user.id) == []
+    finally:
+        service.close()
+
+
+def test_log_out_other_sessions_ends_the_other_browser(
+    demo_server: Any, browser: Any, context: Any
+) -> None:
+    name, password = new_user(demo_server)
+    mine = context.new_page()
+    log_in(mine, demo_server.url, name, password, path="account")
+    other_context = browser.new_context()
+    try:
+        other = other_context.new_page()
+        log_in(other, demo_server.url, name, password, path="dashboard")
+        mine.reload()
+        heading(mine, texts.ACCOUNT_TITLE).wait_for()
+        mine.get_by_role("button", name=texts.LOG_OUT_OTHERS).click()
+        mine.get_by_text("Logged out 1 other session(s).").wait_for()
+        other.reload()
+        other.get_by_role("textbox", name="Username", exact=True).wait_for()
+        expect(logged_in(other)).to_have_count(0)
+        mine.reload()
+        heading(mine, texts.ACCOUNT_TITLE).wait_for()
+    finally:
+        other_context.close()
+
+
+def test_role_gated_page_is_never_rendered_by_url(
+    demo_server: Any, browser: Any, context: Any
+) -> None:
+    page = context.new_page()
+    page.goto(f"{demo_server.url}/admin")
+    page.get_by_text(texts.LOGIN_REQUIRED).wait_for()
+    settled(page)
+    assert page.get_by_text(texts.ADMIN_USERS_HEADER, exact=True).count() == 0
+
+    log_in(page, demo_server.url, *ALICE)
+    assert page.get_by_role("link", name="Admin").count() == 0
+    page.goto(f"{demo_server.url}/admin")
+    page.get_by_text(texts.FORBIDDEN).wait_for()
+    settled(page)
+    assert page.get_by_text(texts.ADMIN_USERS_HEADER, exact=True).count() == 0
+
+    admin_context = browser.new_context()
+    try:
+        admin = admin_context.new_page()
+        log_in(admin, demo_server.url, *ADMIN, path="admin")
+        admin.get_by_text(texts.ADMIN_USERS_HEADER, exact=True).wait_for()
+        admin.get_by_role("link", name="Admin").wait_for()
+    finally:
+        admin_context.close()
+
+
+def test_login_returns_to_the_first_asked_page(demo_server: Any, context: Any) -> None:
+    page = context.new_page()
+    page.goto(f"{demo_server.url}/chat")
+    page.get_by_text(texts.LOGIN_REQUIRED).wait_for()
+    page.get_by_role("link", name=texts.LOGIN_TITLE).first.click()
+    page.get_by_role("textbox", name="Username", exact=True).fill(ALICE[0])
+    page.get_by_role("textbox", name="Password", exact=True).fill(ALICE[1])
+    page.get_by_role("button", name=texts.LOG_IN, exact=True).click()
+    heading(page, "Chat").wait_for()
+    # Playwright's page.url can trail a history.pushState; ask the page itself.
+    page.wait_for_function("location.pathname === '/chat'")
+
+
+def test_wrong_password_is_a_message(demo_server: Any, context: Any) -> None:
+    page = context.new_page()
+    page.goto(f"{demo_server.url}/login")
+    page.get_by_role("textbox", name="Username", exact=True).fill("nobody")
+    page.get_by_role("textbox", name="Password", exact=True).fill("whatever-it-is")
+    page.get_by_role("button", name=texts.LOG_IN, exact=True).click()
+    page.get_by_text("Incorrect username or password.").wait_for()
+    assert page.get_by_text("Traceback").count() == 0
+
+
+def test_register_logs_the_new_user_in(demo_server: Any, context: Any) -> None:
+    page = context.new_page()
+    page.goto(f"{demo_server.url}/register")
+    heading(page, texts.REGISTER_TITLE).wait_for()
+    page.get_by_role("textbox", name=texts.USERNAME, exact=True).fill("newcomer")
+    page.get_by_role("textbox", name=texts.EMAIL, exact=True).fill("newcomer@example.com")
+    page.get_by_role("textbox", name=texts.DISPLAY_NAME, exact=True).fill("New Comer")
+    password = page.get_by_role("textbox", name=texts.PASSWORD, exact=True)
+    password.fill("a-long-and-fresh-passphrase")
+    password.press("Enter")  # Tab would only reach the show-password toggle
+    page.get_by_text("Strength: Very strong").wait_for()
+    confirm = page.get_by_role("textbox", name=texts.CONFIRM_PASSWORD, exact=True)
+    confirm.fill("a-long-and-fresh-passphrase")
+    confirm.press("Enter")
+    page.get_by_role("button", name=texts.CREATE_ACCOUNT).click()
+    logged_in(page).wait_for()
+    page.get_by_text("New Comer").first.wait_for()
+    wait_for_cookie(context)
+
+
+def test_chat_history_belongs_to_its_user(demo_server: Any, browser: Any, context: Any) -> None:
+    page = context.new_page()
+    log_in(page, demo_server.url, *ALICE, path="chat")
+    page.get_by_placeholder("Say something").fill("a note only alice may read")
+    page.get_by_placeholder("Say something").press("Enter")
+    page.get_by_text("You said: a note only alice may read").wait_for()
+    page.reload()
+    page.get_by_text("You said: a note only alice may read").wait_for()
+
+    admin_context = browser.new_context()
+    try:
+        admin = admin_context.new_page()
+        log_in(admin, demo_server.url, *ADMIN, path="chat")
+        heading(admin, "Chat").wait_for()
+        settled(admin)
+        assert admin.get_by_text("a note only alice may read").count() == 0
+    finally:
+        admin_context.close()
+
+
+def test_screenshot_of_each_built_in_page(demo_server: Any, context: Any) -> None:
+    artifacts = Path(__file__).resolve().parents[2] / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    page = context.new_page()
+    page.set_viewport_size({"width": 1280, "height": 1800})  # Streamlit scrolls inside the app
+    for path, title in (
+        ("login", texts.LOGIN_TITLE),
+        ("register", texts.REGISTER_TITLE),
+        ("forgot-password", texts.FORGOT_TITLE),
+    ):
+        page.goto(f"{demo_server.url}/{path}")
+        heading(page, title).wait_for()
+        page.screenshot(path=str(artifacts / f"gate-{path}.png"), full_page=True)
+    log_in(page, demo_server.url, *ADMIN, path="account")
+    heading(page, texts.ACCOUNT_TITLE).wait_for()
+    page.locator('[data-testid="stDataFrame"]').first.wait_for()
+    page.screenshot(path=str(artifacts / "gate-account.png"), full_page=True)
+    page.get_by_role("link", name="Admin").click()
+    page.get_by_text(texts.ADMIN_USERS_HEADER, exact=True).wait_for()
+    page.locator('[data-testid="stDataFrame"]').first.wait_for()
+    page.screenshot(path=str(artifacts / "gate-admin.png"), full_page=True)
