@@ -46,7 +46,3 @@ def test_asgi_factory_builds_a_working_app(tmp_path: Path) -> None:
         assert client.post("/auth-api/login", json=body).status_code == 200
         assert client.get("/.well-known/jwks.json").json()["keys"]
     assert (settings.data_dir / "jwt_private_key.pem").exists()
-
-
-def test_login_helper_prefix_matches_default() -> None:
-    assert PREFIX == "/api/auth"

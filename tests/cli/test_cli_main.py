@@ -13,8 +13,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import typer
 from typer.testing import Result
 
+from authgate.cli.main import app
 from authgate.config import AuthgateSettings
 from authgate.core.clock import FrozenClock
 from authgate.core.errors import (
@@ -454,6 +456,8 @@ def test_delete_asks_first(
         ["users", "enable", "ghost"],
         ["users", "set-roles", "ghost", "admin"],
         ["users", "unlock", "ghost"],
+        ["users", "reset-mfa", "ghost"],
+        ["users", "verify-email", "ghost"],
         ["users", "delete", "ghost", "--yes"],
         ["sessions", "list", "--user", "ghost"],
         ["sessions", "revoke", "--user", "ghost"],
@@ -565,6 +569,8 @@ EVERY_COMMAND = [
     ["users", "set-password", "alice", "--password-stdin"],
     ["users", "set-roles", "alice", "admin"],
     ["users", "unlock", "alice"],
+    ["users", "reset-mfa", "alice"],
+    ["users", "verify-email", "alice"],
     ["users", "delete", "alice", "--yes"],
     ["sessions", "list"],
     ["sessions", "revoke", "0123456789abcdef0123456789abcdef"],
@@ -577,6 +583,19 @@ UNREACHABLE = {
     "mysql": "mysql://root@127.0.0.1:1/x",
     "sqlite-no-dir": "sqlite:////nonexistent-authgate-dir/x.db",
 }
+
+
+def _command_paths(typer_app: typer.Typer, prefix: tuple[str, ...] = ()) -> set[tuple[str, ...]]:
+    paths = {(*prefix, str(c.name)) for c in typer_app.registered_commands}
+    for group in typer_app.registered_groups:
+        assert group.typer_instance is not None and group.name is not None
+        paths |= _command_paths(group.typer_instance, (*prefix, group.name))
+    return paths
+
+
+def test_every_command_is_checked_against_bad_database_urls() -> None:
+    covered = {tuple(a for a in argv if not a.startswith(("-", "{")))[:2] for argv in EVERY_COMMAND}
+    assert _command_paths(app) - {("api",)} == covered
 
 
 def _argv(argv: list[str], tmp_path: Path) -> list[str]:

@@ -370,7 +370,7 @@ class AuthService(UserAdminMixin):
             user = to_user(row) if row is not None else None
             stored_hash = row.password_hash if row is not None else None
         account_key = f"account:{user.id}" if user else f"login:{key}"
-        self._refuse_if_locked(
+        prior_failures = self._refuse_if_locked(
             account_key,
             ip,
             user_id=user.id if user else None,
@@ -416,7 +416,9 @@ class AuthService(UserAdminMixin):
                 )
             )
             raise EmailNotVerified()
-        if not user.mfa_enabled:  # with MFA, only the second factor's success resets it
+        # With MFA only the second factor's success resets the counter; with no
+        # failures on record there is nothing to reset (one write fewer per login).
+        if not user.mfa_enabled and prior_failures:
             self.throttle.reset(account_key)
         if new_hash is not None and stored_hash is not None:
             self._store_rehash(user.id, stored_hash, new_hash)
@@ -435,8 +437,11 @@ class AuthService(UserAdminMixin):
         user_id: int | None,
         attempted: str,
         user_agent: str | None,
-    ) -> None:
-        """Raise AccountLocked (and audit the refusal) while the account or IP is locked."""
+    ) -> int:
+        """Raise AccountLocked (and audit the refusal) while the account or IP is locked.
+
+        Returns the account's current failure count.
+        """
         moment = self.clock.now()
         statuses = [self.throttle.status(account_key, moment)]
         if ip and self.ip_throttle is not None:
@@ -455,6 +460,7 @@ class AuthService(UserAdminMixin):
                 )
                 wait = (status.locked_until - moment).total_seconds()
                 raise AccountLocked(status.locked_until, int(wait + 0.999))
+        return statuses[0].failures
 
     def _fail(
         self,
@@ -719,7 +725,10 @@ class AuthService(UserAdminMixin):
         return token, context
 
     def cleanup(self, *, batch_size: int = 1000, max_batches: int | None = None) -> int:
-        """Delete expired sessions and one-time tokens in batches; return sessions deleted."""
+        """Delete expired sessions, one-time and refresh tokens in batches.
+
+        Returns the number of sessions deleted.
+        """
         from authgate.core.tokens import delete_expired_tokens
 
         total, batches = 0, 0
@@ -729,6 +738,9 @@ class AuthService(UserAdminMixin):
                     db, now=self.clock.now(), batch_size=batch_size
                 )
                 delete_expired_tokens(db, now=self.clock.now(), batch_size=batch_size)
+                session_store.delete_expired_refresh_tokens(
+                    db, now=self.clock.now(), batch_size=batch_size
+                )
             total += deleted
             batches += 1
             if deleted < batch_size:

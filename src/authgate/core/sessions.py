@@ -22,11 +22,12 @@ from sqlalchemy.orm import Session as DbSession
 from authgate.core._secrets import digest, new_id, new_token
 from authgate.core.identity import sanitize_client_text
 from authgate.core.records import SessionRecord
-from authgate.store.models import Session, User
+from authgate.store.models import RefreshToken, Session, User
 
 __all__ = [
     "SessionPolicy",
     "delete_expired",
+    "delete_expired_refresh_tokens",
     "find_by_id",
     "find_by_token",
     "is_expired",
@@ -128,6 +129,16 @@ def delete_expired(db: DbSession, *, now: datetime, batch_size: int) -> int:
     if not ids:
         return 0
     db.execute(delete(Session).where(Session.id.in_(ids)))
+    return len(ids)
+
+
+def delete_expired_refresh_tokens(db: DbSession, *, now: datetime, batch_size: int) -> int:
+    """Delete one batch of expired refresh tokens (their sessions may live on)."""
+    ids = db.scalars(
+        select(RefreshToken.id).where(RefreshToken.expires_at <= now).limit(batch_size)
+    ).all()
+    if ids:
+        db.execute(delete(RefreshToken).where(RefreshToken.id.in_(ids)))
     return len(ids)
 
 

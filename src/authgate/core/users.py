@@ -103,7 +103,7 @@ class UserAdminMixin:
             user_id: int | None,
             attempted: str,
             user_agent: str | None,
-        ) -> None: ...
+        ) -> int: ...
 
     # -- reading ------------------------------------------------------------
 
