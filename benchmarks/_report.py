@@ -122,28 +122,48 @@ def _busy_and_total_ticks() -> tuple[int, int]:
     return total - idle, total
 
 
+def _server_ticks(names: frozenset[str] = frozenset({"postgres"})) -> int:
+    """CPU ticks used so far by the database server's processes on this machine."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            raw = stat.read_text()
+        except OSError:  # the process ended meanwhile
+            continue
+        name = raw[raw.index("(") + 1 : raw.rindex(")")]
+        if name in names:
+            fields = raw[raw.rindex(")") + 2 :].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total
+
+
 class CpuMeter:
     """Share of the machine's CPU used by *other* processes while the block runs.
 
-    Machine-wide busy time minus this process's own CPU time (all threads),
-    over the machine's capacity. Tests of other engineers, a browser, the
-    database server: anything that competes with the measured threads.
+    Machine-wide busy time minus this process's own CPU time (all threads) and
+    minus the local PostgreSQL server's (reported apart as ``server``, since
+    its work is part of what is measured), over the machine's capacity. What is
+    left competes with the measured threads: tests of other engineers, a browser.
     """
 
     def __init__(self) -> None:
         self.others = 0.0
+        self.server = 0.0
 
     def __enter__(self) -> CpuMeter:
         self._busy, self._total = _busy_and_total_ticks()
         self._own = time.process_time()
+        self._server = _server_ticks()
         return self
 
     def __exit__(self, *exc: object) -> None:
         busy, total = _busy_and_total_ticks()
-        ticks = os.sysconf("SC_CLK_TCK")
-        own = (time.process_time() - self._own) * ticks
+        own = (time.process_time() - self._own) * os.sysconf("SC_CLK_TCK")
+        server = _server_ticks() - self._server
         if total > self._total:
-            self.others = max(0.0, (busy - self._busy - own) / (total - self._total))
+            capacity = total - self._total
+            self.server = max(0.0, server / capacity)
+            self.others = max(0.0, (busy - self._busy - own - server) / capacity)
 
 
 def wait_for_quiet(*, threshold: float = 0.15, timeout: float = 60.0) -> float:

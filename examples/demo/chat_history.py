@@ -2,7 +2,9 @@
 
 It lives on the same database URL as authgate (the service's engine) but in
 the demo's own SQLAlchemy metadata, created here on first use: an
-application's tables are its business, not authgate's migrations'.
+application's tables are its business, not authgate's migrations'. In
+remote-backend mode (``AUTHGATE_API_URL``) authgate has no database in this
+process, and the history goes to the demo's own engine on the same URL setting.
 """
 
 from __future__ import annotations
@@ -25,7 +27,11 @@ from sqlalchemy import (
     select,
 )
 
-__all__ = ["Message", "add_message", "clear_history", "history", "reply_to"]
+from authgate.store.engine import create_store_engine
+from authgate.streamlit import get_service
+from authgate.streamlit.factory import default_settings
+
+__all__ = ["Message", "add_message", "clear_history", "demo_engine", "history", "reply_to"]
 
 metadata = MetaData()
 messages = Table(
@@ -40,7 +46,22 @@ messages = Table(
 
 _lock = threading.Lock()
 _ready: set[str] = set()
+_own_engines: dict[str, Engine] = {}
 MAX_MESSAGE = 2000
+
+
+def demo_engine() -> Engine:
+    """authgate's engine when embedded; the demo's own one in remote-backend mode."""
+    settings = default_settings()
+    if not settings.api_url:
+        return get_service().engine
+    with _lock:
+        engine = _own_engines.get(settings.database_url)
+        if engine is None:
+            engine = _own_engines[settings.database_url] = create_store_engine(
+                settings.database_url
+            )
+    return engine
 
 
 @dataclass(frozen=True)

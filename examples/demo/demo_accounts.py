@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from authgate.core.errors import AuthgateError
 from authgate.streamlit import get_service
+from authgate.streamlit.factory import default_settings
 
 __all__ = ["DEMO_ACCOUNTS", "DemoAccount", "seed_demo_accounts"]
 
@@ -39,7 +40,12 @@ def login_help() -> str:
 
 
 def seed_demo_accounts() -> bool:
-    """Create the demo accounts if demo mode is on and the database is empty."""
+    """Create the demo accounts if demo mode is on and the database is empty.
+
+    Not in remote-backend mode: the accounts live on the API server's database.
+    """
+    if default_settings().api_url:
+        return False
     try:
         service = get_service()
         if not service.settings.demo_mode:

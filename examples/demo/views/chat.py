@@ -1,12 +1,12 @@
 """Chat: any logged-in user; each user sees only their own history."""
 
-from chat_history import add_message, clear_history, history, reply_to
+from chat_history import add_message, clear_history, demo_engine, history, reply_to
 
 import streamlit as st
-from authgate.streamlit import get_service, require_login
+from authgate.streamlit import require_login
 
 user = require_login()
-engine = get_service().engine
+engine = demo_engine()
 st.title("Chat")
 for message in history(engine, user.id):
     with st.chat_message(message.author):

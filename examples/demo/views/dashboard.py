@@ -3,22 +3,29 @@
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-from chat_history import history
+from chat_history import demo_engine, history
 
 import streamlit as st
-from authgate.streamlit import get_service, require_login
+from authgate.streamlit import get_backend, get_service, require_login
+from authgate.streamlit.factory import default_settings
 
 user = require_login()
-service = get_service()
+remote = bool(default_settings().api_url)
 st.title("Dashboard")
 
 mine = st.columns(3)
-sent = sum(1 for m in history(service.engine, user.id) if m.author == "user")
+sent = sum(1 for m in history(demo_engine(), user.id) if m.author == "user")
 mine[0].metric("My messages", sent)
-mine[1].metric("My active sessions", len(service.list_sessions(user.id)))
+mine[1].metric("My active sessions", len(get_backend().list_sessions(user.id)))
 mine[2].metric("Last login", f"{user.last_login_at:%Y-%m-%d}" if user.last_login_at else "-")
 
-if user.is_admin:
+if user.is_admin and remote:
+    st.caption(
+        "Site statistics read authgate's database, which lives with the API server in "
+        "remote-backend mode; the Admin page lists the accounts."
+    )
+elif user.is_admin:
+    service = get_service()
     st.subheader("Site (admins only)")
     site = st.columns(2)
     site[0].metric("Users", service.count_users())

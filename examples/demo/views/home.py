@@ -3,13 +3,15 @@
 from demo_accounts import DEMO_ACCOUNTS
 
 import streamlit as st
-from authgate.streamlit import current_user, get_service
+from authgate.streamlit import current_user
+from authgate.streamlit.factory import default_settings
 
 user = current_user()
 st.title("authgate demo")
 if user is None:
     st.write("A multi-page Streamlit app behind authgate. Log in to see Chat and Dashboard.")
-    if get_service().settings.demo_mode:
+    settings = default_settings()
+    if settings.demo_mode and not settings.api_url:
         logins = ", ".join(f"`{a.username}` / `{a.password}`" for a in DEMO_ACCOUNTS)
         st.info(f"Demo mode: log in as {logins}.")
 else:

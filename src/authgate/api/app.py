@@ -8,8 +8,12 @@ service: two apps in one process (tests, a mounted copy) never share state.
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 
+from authgate.api._account_services import (
+    build_get_account_services,
+    build_mfa_enrollment_guard,
+)
 from authgate.api._password_pool import PasswordWorkPool
 from authgate.api.errors import install_error_handlers
 from authgate.api.routers import (
@@ -19,6 +23,11 @@ from authgate.api.routers import (
     build_jwks_router,
     build_sessions_router,
 )
+from authgate.api.routers.admin import build_admin_router
+from authgate.api.routers.admin_activity import build_admin_activity_router
+from authgate.api.routers.gate import build_gate_router
+from authgate.api.routers.mfa import build_mfa_router
+from authgate.api.routers.recovery import build_recovery_router
 from authgate.config import AuthgateSettings
 from authgate.core.service import AuthService
 from authgate.core.token_service import TokenService
@@ -54,6 +63,16 @@ def create_api(
     prefix = settings.api_prefix
     token_url = f"{prefix}/token"
     pool = PasswordWorkPool()
+    get_account = build_get_account_services(get_service)
+    # Users whose role requires MFA and who have not enrolled get 403
+    # mfa_enrollment_required everywhere but /me, /logout and the MFA routes.
+    enrolled = [
+        Depends(
+            build_mfa_enrollment_guard(
+                get_service, get_account, prefix=prefix, exempt_paths=["/me"]
+            )
+        )
+    ]
 
     app = FastAPI(
         title="authgate",
@@ -70,9 +89,25 @@ def create_api(
         build_auth_router(get_service, token_url=token_url, password_pool=pool), prefix=prefix
     )
     app.include_router(
-        build_account_router(get_service, token_url=token_url, password_pool=pool), prefix=prefix
+        build_account_router(get_service, token_url=token_url, password_pool=pool),
+        prefix=prefix,
+        dependencies=enrolled,
     )
-    app.include_router(build_sessions_router(get_service, token_url=token_url), prefix=prefix)
+    app.include_router(
+        build_sessions_router(get_service, token_url=token_url),
+        prefix=prefix,
+        dependencies=enrolled,
+    )
+    for build in (build_mfa_router, build_recovery_router, build_admin_router):
+        router = build(
+            get_service, token_url=token_url, get_account=get_account, password_pool=pool
+        )
+        app.include_router(router, prefix=prefix)
+    app.include_router(
+        build_admin_activity_router(get_service, token_url=token_url, get_account=get_account),
+        prefix=prefix,
+    )
+    app.include_router(build_gate_router(get_service, token_url=token_url), prefix=prefix)
     app.include_router(build_health_router(get_service), prefix=prefix)
     app.include_router(build_jwks_router(get_service))
     return app

@@ -32,7 +32,7 @@ from authgate.core.errors import (
 from authgate.core.events import AuthEvent, RefreshTokenReused, SessionRevokedEvent
 from authgate.core.jwt_keys import KeySet, load_key_set
 from authgate.core.jwt_tokens import AccessClaims, AccessTokenIssuer, AccessTokenVerifier
-from authgate.core.records import AuthUser, SessionContext
+from authgate.core.records import AuthUser, LoginResult, SessionContext
 from authgate.core.refresh import (
     RefreshReuse,
     claim_refresh_token,
@@ -119,6 +119,15 @@ class TokenService:
         result = self.service.login(
             login, password, remember=remember, ip=ip, user_agent=user_agent
         )
+        return self.issue_for(result)
+
+    def issue_for(self, result: LoginResult) -> TokenPair:
+        """Start a refresh family for a session that was just opened, and sign its first pair.
+
+        For logins that finish elsewhere, such as ``MfaService.complete_login``
+        (the second step of an MFA login), so their tokens get the same
+        lifetime rules as a password login's.
+        """
         now = self.service.clock.now()
         expires_at = min(now + self.refresh_ttl, result.session.absolute_expires_at)
         with self.service._db() as db:
@@ -130,6 +139,28 @@ class TokenService:
                 expires_at=expires_at,
             )
         return self._pair(result.user, result.session.id, result.session.mfa, token, expires_at)
+
+    def resume(self, session_token: str) -> tuple[TokenPair, SessionContext]:
+        """Trade a live session token for a token pair of that same session.
+
+        The gate's remote mode keeps only the session token, in the browser's
+        HttpOnly cookie; a reload hands it to the gate's server, which needs
+        tokens to call this API for the user. Validation (sliding the idle
+        timeout) and the new refresh family share one transaction, so a session
+        revoked in between cannot gain a family. The family is bounded by the
+        session, as at login. Raises what ``AuthService.validate_session`` raises.
+        """
+        now = self.service.clock.now()
+        with self.service._db() as db:
+            row = session_store.find_by_token(db, session_token)
+            context = self.service._check_session(db, row, touch=True)
+            session = context.session
+            expires_at = min(now + self.refresh_ttl, session.absolute_expires_at)
+            token, _ = issue_refresh_token(
+                db, user_id=context.user.id, session_id=session.id, now=now, expires_at=expires_at
+            )
+        pair = self._pair(context.user, session.id, session.mfa, token, expires_at)
+        return pair, context
 
     def refresh(self, refresh_token: object) -> TokenPair:
         """Trade a refresh token for a new pair; the presented token is used up.
@@ -214,7 +245,7 @@ class TokenService:
             username=user.username,
             roles=user.roles,
             session_id=session_id,
-            amr=("pwd", "mfa") if mfa else ("pwd",),
+            amr=("pwd", "otp", "mfa") if mfa else ("pwd",),
         )
         return TokenPair(
             access_token=issued.token,

@@ -76,12 +76,28 @@ def get_service(settings: AuthgateSettings | None = None) -> AuthService:
 
 
 def get_backend(settings: AuthgateSettings | None = None) -> AuthBackend:
-    """The in-process backend over ``get_service(settings)``, one per settings."""
+    """The backend for these settings, one per settings.
+
+    With ``api_url`` set, the remote backend (no service, no database in this
+    process); otherwise the in-process backend over ``get_service(settings)``.
+    """
     settings = settings or default_settings()
     key = _key_of(settings)
     backend = _backends.get(key)
     if backend is None:
-        backend = InProcessBackend(get_service(settings))
+        backend = _build_backend(settings)
         with _lock:
             backend = _backends.setdefault(key, backend)
     return backend
+
+
+def _build_backend(settings: AuthgateSettings) -> AuthBackend:
+    if settings.api_url:
+        from authgate.streamlit.remote_backend import RemoteBackend
+
+        return RemoteBackend(
+            settings.api_url,
+            prefix=settings.api_prefix,
+            allow_registration=settings.allow_registration,
+        )
+    return InProcessBackend(get_service(settings))

@@ -4,11 +4,16 @@ Logins run in the low-priority password pool (``_password_pool``), so their
 Argon2 work never stalls the event loop that serves everyone else; the other
 handlers that write to the store are plain ``def`` and run in FastAPI's pool.
 Token answers carry ``Cache-Control: no-store`` (RFC 6749, section 5.1).
+
+With MFA on, a correct password gives no tokens: the login answers 401
+``mfa_required`` with a short-lived ``mfa_ticket`` in the error detail, which
+``POST /login/mfa`` (``routers/mfa.py``) trades, with a code, for the pair.
 """
 
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi.responses import JSONResponse
 from fastapi.security import OAuth2PasswordRequestForm
 from starlette.concurrency import run_in_threadpool
 
@@ -24,13 +29,22 @@ from authgate.api.schemas import (
     VerifyRequest,
     VerifyResponse,
 )
+from authgate.api.schemas_mfa import LoginErrorDetail, LoginErrorResponse
 from authgate.api.security import GetService, bearer_scheme, client_ip, user_agent
-from authgate.core.errors import NotAuthenticated
+from authgate.core.errors import MfaRequired, NotAuthenticated
+from authgate.core.service import MFA_TICKET_TTL
 from authgate.core.token_service import TokenPair, TokenService
 
 __all__ = ["build_auth_router"]
 
-_LOGIN_ERRORS = error_responses(401, 403, 429, 503)
+_LOGIN_ERRORS = {
+    **error_responses(401, 403, 429, 503),
+    401: {
+        "model": LoginErrorResponse,
+        "description": "Wrong credentials; or, with code mfa_required, the password was "
+        "right and the mfa_ticket must be completed at POST {prefix}/login/mfa.",
+    },
+}
 
 
 def build_auth_router(
@@ -45,16 +59,19 @@ def build_auth_router(
     @router.post("/login", response_model=TokenResponse, responses=_LOGIN_ERRORS)
     async def login(
         body: LoginRequest, request: Request, response: Response, tokens: Tokens
-    ) -> TokenResponse:
+    ) -> TokenResponse | JSONResponse:
         """Log in with a JSON body; returns an access token and a refresh token."""
-        pair = await pool.run(
-            tokens.login,
-            body.username,
-            body.password,
-            remember=body.remember,
-            ip=client_ip(request),
-            user_agent=user_agent(request),
-        )
+        try:
+            pair = await pool.run(
+                tokens.login,
+                body.username,
+                body.password,
+                remember=body.remember,
+                ip=client_ip(request),
+                user_agent=user_agent(request),
+            )
+        except MfaRequired as required:
+            return _mfa_step(required)
         return _token_answer(tokens, pair, response)
 
     @router.post("/token", response_model=TokenResponse, responses=_LOGIN_ERRORS)
@@ -63,16 +80,19 @@ def build_auth_router(
         request: Request,
         response: Response,
         tokens: Tokens,
-    ) -> TokenResponse:
+    ) -> TokenResponse | JSONResponse:
         """The OAuth2 password flow (form body), for ``OAuth2PasswordBearer`` clients."""
-        pair = await pool.run(
-            tokens.login,
-            form.username,
-            form.password,
-            remember=True,
-            ip=client_ip(request),
-            user_agent=user_agent(request),
-        )
+        try:
+            pair = await pool.run(
+                tokens.login,
+                form.username,
+                form.password,
+                remember=True,
+                ip=client_ip(request),
+                user_agent=user_agent(request),
+            )
+        except MfaRequired as required:
+            return _mfa_step(required)
         return _token_answer(tokens, pair, response)
 
     @router.post("/refresh", response_model=TokenResponse, responses=error_responses(401, 503))
@@ -111,6 +131,23 @@ def build_auth_router(
         return VerifyResponse(claims=ClaimsOut.of(context.claims), user=UserOut.of(context.user))
 
     return router
+
+
+def _mfa_step(required: MfaRequired) -> JSONResponse:
+    """The 401 ``mfa_required`` answer, in the one error shape plus the ticket."""
+    if required.ticket is None:
+        raise required
+    detail = LoginErrorDetail(
+        code=required.code,
+        message=required.message,
+        mfa_ticket=required.ticket,
+        mfa_ticket_expires_in=int(MFA_TICKET_TTL.total_seconds()),
+    )
+    return JSONResponse(
+        LoginErrorResponse(detail=detail).model_dump(mode="json"),
+        status_code=status.HTTP_401_UNAUTHORIZED,
+        headers={"WWW-Authenticate": "Bearer", "Cache-Control": "no-store"},
+    )
 
 
 def _token_answer(tokens: TokenService, pair: TokenPair, response: Response) -> TokenResponse:

@@ -1,0 +1,153 @@
+"""Two-factor authentication: enrolment, recovery codes, turning it off, the login's second step.
+
+The enrolment routes are the ones a user whose role requires MFA may still
+use before enrolling, so they take the plain caller, not the enrolment guard.
+Answers that carry a secret (the seed, recovery codes, tokens) are sent with
+``Cache-Control: no-store``. Code checks are cheap (HMAC and SHA-256); only
+``disable`` hashes a password and so runs in the password pool.
+
+No ``from __future__ import annotations``: FastAPI reads the ``Annotated``
+aliases defined inside the factory at runtime.
+"""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from authgate.api._account_services import AccountServices, GetAccountServices
+from authgate.api._password_pool import PasswordWorkPool
+from authgate.api.errors import error_responses
+from authgate.api.schemas import TokenResponse
+from authgate.api.schemas_mfa import (
+    MfaCodeRequest,
+    MfaDisableRequest,
+    MfaEnrollmentOut,
+    MfaLoginRequest,
+    MfaStatusOut,
+    RecoveryCodesOut,
+)
+from authgate.api.security import GetService, build_authenticate, client_ip, user_agent
+from authgate.core.token_service import TokenContext, TokenService
+
+__all__ = ["build_mfa_router", "no_store"]
+
+
+def build_mfa_router(
+    get_service: GetService,
+    *,
+    token_url: str,
+    get_account: GetAccountServices,
+    password_pool: PasswordWorkPool | None = None,
+) -> APIRouter:
+    """MFA routes for the signed-in user, plus ``POST /login/mfa`` (no bearer token)."""
+    router = APIRouter(tags=["mfa"])
+    pool = password_pool or PasswordWorkPool()
+    Tokens = Annotated[TokenService, Depends(get_service)]
+    Account = Annotated[AccountServices, Depends(get_account)]
+    Caller = Annotated[TokenContext, Depends(build_authenticate(get_service, token_url))]
+
+    @router.post(
+        "/login/mfa",
+        response_model=TokenResponse,
+        responses=error_responses(401, 403, 429, 503),
+        tags=["auth"],
+    )
+    def login_mfa(
+        body: MfaLoginRequest,
+        request: Request,
+        response: Response,
+        tokens: Tokens,
+        account: Account,
+    ) -> TokenResponse:
+        """The login's second step: the ``mfa_ticket`` from ``/login`` and a code give tokens.
+
+        A wrong code leaves the ticket usable until it expires (five minutes),
+        and counts toward the account's lockout; a right one spends it. The
+        access token's ``amr`` then says ``otp``.
+        """
+        result = account.mfa.complete_login(
+            body.ticket, body.code, ip=client_ip(request), user_agent=user_agent(request)
+        )
+        no_store(response)
+        return TokenResponse.of(tokens.issue_for(result), tokens.service.clock.now())
+
+    @router.get("/mfa", response_model=MfaStatusOut, responses=error_responses(401, 503))
+    def mfa_status(caller: Caller, account: Account) -> MfaStatusOut:
+        """Whether MFA is on, how many recovery codes are left, and whether it is required."""
+        return MfaStatusOut.of(account.mfa.status(caller.user.id))
+
+    @router.post(
+        "/mfa/enroll", response_model=MfaEnrollmentOut, responses=error_responses(401, 503)
+    )
+    def enroll(caller: Caller, account: Account, response: Response) -> MfaEnrollmentOut:
+        """Start enrolment: a new secret, as text, ``otpauth://`` URI and QR code.
+
+        MFA stays off until a code from this secret is confirmed, so a user
+        who scans nothing is not locked out; asking again replaces the pending
+        secret. 422 ``invalid_input`` when MFA is already on.
+        """
+        enrollment = account.mfa.begin_enrollment(caller.user.id)
+        no_store(response)
+        return MfaEnrollmentOut.of(enrollment)
+
+    @router.post(
+        "/mfa/enroll/confirm",
+        response_model=RecoveryCodesOut,
+        responses=error_responses(401, 429, 503),
+    )
+    def confirm(
+        body: MfaCodeRequest, request: Request, caller: Caller, account: Account, response: Response
+    ) -> RecoveryCodesOut:
+        """Switch MFA on with a first code; returns ten recovery codes, shown this once.
+
+        422 ``invalid_input`` when no enrolment was started (or MFA is on already).
+        """
+        codes = account.mfa.confirm_enrollment(
+            caller.user.id, body.code, ip=client_ip(request), user_agent=user_agent(request)
+        )
+        no_store(response)
+        return RecoveryCodesOut(recovery_codes=codes)
+
+    @router.post(
+        "/mfa/recovery-codes",
+        response_model=RecoveryCodesOut,
+        responses=error_responses(401, 429, 503),
+    )
+    def regenerate(
+        body: MfaCodeRequest, request: Request, caller: Caller, account: Account, response: Response
+    ) -> RecoveryCodesOut:
+        """Replace every recovery code; a current code (or a recovery code) proves presence."""
+        codes = account.mfa.regenerate_recovery_codes(
+            caller.user.id, body.code, ip=client_ip(request), user_agent=user_agent(request)
+        )
+        no_store(response)
+        return RecoveryCodesOut(recovery_codes=codes)
+
+    @router.post(
+        "/mfa/disable", response_model=MfaStatusOut, responses=error_responses(401, 403, 429, 503)
+    )
+    async def disable(
+        body: MfaDisableRequest, request: Request, caller: Caller, account: Account
+    ) -> MfaStatusOut:
+        """Turn MFA off with the password and a current code (both count toward the lockout).
+
+        403 ``permission_denied`` when the user's role requires MFA.
+        """
+        await pool.run(
+            account.mfa.disable,
+            caller.user.id,
+            body.password,
+            body.code,
+            ip=client_ip(request),
+            user_agent=user_agent(request),
+        )
+        return MfaStatusOut.of(await run_in_threadpool(account.mfa.status, caller.user.id))
+
+    return router
+
+
+def no_store(response: Response) -> None:
+    """Keep secrets (seeds, codes, tokens) out of every cache (RFC 6749, section 5.1)."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"

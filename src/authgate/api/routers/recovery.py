@@ -1,0 +1,176 @@
+"""Account recovery and email verification: forgot password, forgot username, reset, verify.
+
+The "forgot" routes answer 202 with one fixed body whether or not an account
+matched, so they cannot be used to find accounts. Without a mail
+configuration they answer 403 ``recovery_not_configured`` instead: the
+answer depends only on the deployment, never on the account, and tells the
+user that an administrator resets passwords here. (403 like
+``registration_closed``, not 5xx: retrying will not help, and nothing is
+broken.) Reset tokens travel in bodies, never in paths, so they stay out of
+access logs.
+"""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, status
+
+from authgate.api._account_services import (
+    AccountServices,
+    GetAccountServices,
+    refuse_unless_enrolled,
+)
+from authgate.api._password_pool import PasswordWorkPool
+from authgate.api.errors import ApiError, error_responses
+from authgate.api.schemas_mfa import (
+    AcceptedResponse,
+    EmailVerifiedResponse,
+    ForgotPasswordRequest,
+    ForgotUsernameRequest,
+    PasswordResetDone,
+    PasswordResetInfoOut,
+    PasswordResetRequest,
+    ResetTokenRequest,
+    VerificationSentResponse,
+    VerifyEmailRequest,
+)
+from authgate.api.security import GetService, build_authenticate, client_ip, user_agent
+from authgate.core.token_service import TokenContext
+
+__all__ = ["MAIL_NOT_CONFIGURED", "RECOVERY_NOT_CONFIGURED", "build_recovery_router"]
+
+RECOVERY_NOT_CONFIGURED = "recovery_not_configured"
+MAIL_NOT_CONFIGURED = "mail_not_configured"
+_RESET_LINK_SENT = (
+    "If an account matches, a link to reset its password has been sent to its email address."
+)
+_USERNAME_SENT = "If an account uses this address, its username has been sent to it."
+
+
+def build_recovery_router(
+    get_service: GetService,
+    *,
+    token_url: str,
+    get_account: GetAccountServices,
+    password_pool: PasswordWorkPool | None = None,
+) -> APIRouter:
+    """Public recovery routes plus the signed-in user's "send the verification link again"."""
+    router = APIRouter(tags=["recovery"])
+    pool = password_pool or PasswordWorkPool()
+    Account = Annotated[AccountServices, Depends(get_account)]
+    Caller = Annotated[TokenContext, Depends(build_authenticate(get_service, token_url))]
+
+    @router.post(
+        "/password/forgot",
+        status_code=status.HTTP_202_ACCEPTED,
+        response_model=AcceptedResponse,
+        responses=error_responses(403, 503),
+    )
+    def forgot_password(
+        body: ForgotPasswordRequest, request: Request, account: Account
+    ) -> AcceptedResponse:
+        """Email a 30-minute reset link if the username or address names an active account."""
+        _require_mail(account)
+        account.recovery.request_password_reset(
+            body.login, ip=client_ip(request), user_agent=user_agent(request)
+        )
+        return AcceptedResponse(message=_RESET_LINK_SENT)
+
+    @router.post(
+        "/username/forgot",
+        status_code=status.HTTP_202_ACCEPTED,
+        response_model=AcceptedResponse,
+        responses=error_responses(403, 503),
+    )
+    def forgot_username(
+        body: ForgotUsernameRequest, request: Request, account: Account
+    ) -> AcceptedResponse:
+        """Email the username registered with an address, if there is one."""
+        _require_mail(account)
+        account.recovery.request_username_reminder(
+            body.email, ip=client_ip(request), user_agent=user_agent(request)
+        )
+        return AcceptedResponse(message=_USERNAME_SENT)
+
+    @router.post(
+        "/password/reset/inspect",
+        response_model=PasswordResetInfoOut,
+        responses=error_responses(401, 503),
+    )
+    def inspect_reset(body: ResetTokenRequest, account: Account) -> PasswordResetInfoOut:
+        """Check a reset link without spending it: whose it is and whether a code is needed."""
+        info = account.recovery.inspect_reset_token(body.token)
+        return PasswordResetInfoOut(
+            username=info.username, mfa_required=info.mfa_required, expires_at=info.expires_at
+        )
+
+    @router.post(
+        "/password/reset",
+        response_model=PasswordResetDone,
+        responses=error_responses(401, 429, 503),
+    )
+    async def reset_password(
+        body: PasswordResetRequest, request: Request, account: Account
+    ) -> PasswordResetDone:
+        """Set a new password from a reset link; every session of the account ends.
+
+        With MFA on, a code is needed as well (401 ``mfa_required`` without
+        one): a reset must not bypass the second factor. The link stays usable
+        until this succeeds, so a weak password or a mistyped code can be
+        corrected.
+        """
+        user = await pool.run(
+            account.recovery.reset_password,
+            body.token,
+            body.new_password,
+            code=body.code,
+            ip=client_ip(request),
+            user_agent=user_agent(request),
+        )
+        return PasswordResetDone(username=user.username)
+
+    @router.post(
+        "/email/verify", response_model=EmailVerifiedResponse, responses=error_responses(401, 503)
+    )
+    def verify_email(
+        body: VerifyEmailRequest, request: Request, account: Account
+    ) -> EmailVerifiedResponse:
+        """Mark an address verified from the emailed link (which is then spent)."""
+        user = account.verification.verify_email(
+            body.token, ip=client_ip(request), user_agent=user_agent(request)
+        )
+        return EmailVerifiedResponse(username=user.username, email_verified=user.email_verified)
+
+    @router.post(
+        "/email/verify/resend",
+        status_code=status.HTTP_202_ACCEPTED,
+        response_model=VerificationSentResponse,
+        responses=error_responses(401, 403, 503),
+    )
+    def resend_verification(caller: Caller, account: Account) -> VerificationSentResponse:
+        """Send the caller a new 24-hour verification link (at most one a minute).
+
+        403 ``mail_not_configured`` without a mail configuration: an
+        administrator can mark the address verified instead.
+        """
+        refuse_unless_enrolled(account.mfa, caller.user)
+        if not account.recovery.mail_enabled:
+            raise ApiError(
+                403,
+                MAIL_NOT_CONFIGURED,
+                "Email is not configured here; ask an administrator to verify your address.",
+            )
+        return VerificationSentResponse(
+            sent=account.verification.send_verification_email(caller.user.id)
+        )
+
+    return router
+
+
+def _require_mail(account: AccountServices) -> None:
+    if not account.recovery.mail_enabled:
+        raise ApiError(
+            403,
+            RECOVERY_NOT_CONFIGURED,
+            "Self-service recovery is not available here: "
+            "ask an administrator to reset your password.",
+        )

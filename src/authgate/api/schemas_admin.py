@@ -1,0 +1,139 @@
+"""Bodies of the admin endpoints: users with their lockout state, sessions, audit rows.
+
+As in ``schemas``, sizes are capped so absurd input is a 422 before any work;
+role names and username syntax stay the core's rules.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field
+
+from authgate.api.schemas import UserOut
+from authgate.core.records import AuditRecord, AuthUser, SessionRecord
+from authgate.core.throttle import ThrottleStatus
+
+__all__ = [
+    "AdminSessionOut",
+    "AdminUserOut",
+    "AuditOut",
+    "CreateUserRequest",
+    "RoleName",
+    "SessionsEnded",
+    "SetPasswordRequest",
+    "UserPatch",
+    "UserSort",
+]
+
+RoleName = Annotated[str, Field(min_length=1, max_length=64)]
+UserSort = Literal["username", "email", "display_name", "created_at", "last_login_at"]
+
+
+class AdminUserOut(UserOut):
+    """A user as the admin panel shows it: the account plus its lockout counter."""
+
+    updated_at: datetime
+    failed_attempts: int = Field(description="Failed attempts counted toward the lockout.")
+    locked_until: datetime | None = Field(description="Set while the account is locked out.")
+
+    @classmethod
+    def of_admin(cls, user: AuthUser, lockout: ThrottleStatus, *, now: datetime) -> AdminUserOut:
+        locked = lockout.locked_until if lockout.locked_at(now) else None
+        return cls(
+            **UserOut.of(user).model_dump(),
+            updated_at=user.updated_at,
+            failed_attempts=lockout.failures,
+            locked_until=locked,
+        )
+
+
+class CreateUserRequest(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(
+        min_length=1, max_length=4096, description="Checked against the password policy."
+    )
+    email: str | None = Field(default=None, max_length=320)
+    display_name: str | None = Field(default=None, max_length=128)
+    roles: list[RoleName] | None = Field(
+        default=None, max_length=32, description="Default roles when omitted."
+    )
+    must_change_password: bool = Field(
+        default=True, description="A temporary password: the user must change it at next login."
+    )
+
+
+class UserPatch(BaseModel):
+    roles: list[RoleName] | None = Field(
+        default=None, max_length=32, description="The new, complete set of roles."
+    )
+
+
+class SetPasswordRequest(BaseModel):
+    password: str = Field(min_length=1, max_length=4096)
+    must_change: bool = Field(
+        default=True, description="A temporary password, to be changed at next login."
+    )
+
+
+class SessionsEnded(BaseModel):
+    sessions_ended: int
+
+
+class AdminSessionOut(BaseModel):
+    id: str
+    user_id: int
+    username: str
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
+    absolute_expires_at: datetime
+    remember: bool
+    mfa: bool
+    ip: str | None
+    user_agent: str | None
+
+    @classmethod
+    def of(cls, record: SessionRecord, username: str) -> AdminSessionOut:
+        return cls(
+            id=record.id,
+            user_id=record.user_id,
+            username=username,
+            created_at=record.created_at,
+            last_seen_at=record.last_seen_at,
+            expires_at=record.expires_at,
+            absolute_expires_at=record.absolute_expires_at,
+            remember=record.remember,
+            mfa=record.mfa,
+            ip=record.ip,
+            user_agent=record.user_agent,
+        )
+
+
+class AuditOut(BaseModel):
+    id: int
+    occurred_at: datetime
+    event_type: str
+    outcome: str
+    user_id: int | None
+    actor_id: int | None = Field(description="The admin who acted, for admin actions.")
+    username: str | None
+    ip: str | None
+    user_agent: str | None
+    detail: dict[str, Any]
+
+    @classmethod
+    def of(cls, record: AuditRecord) -> AuditOut:
+        return cls(
+            id=record.id,
+            occurred_at=record.occurred_at,
+            event_type=record.event_type,
+            outcome=record.outcome,
+            user_id=record.user_id,
+            actor_id=record.actor_id,
+            username=record.username,
+            ip=record.ip,
+            user_agent=record.user_agent,
+            detail=dict(record.detail),
+        )

@@ -1,0 +1,142 @@
+"""The demo in remote-backend mode, in headless Chromium: no database in the Streamlit process.
+
+An authgate API server runs on a loopback port (in this process, over its own
+SQLite file); the demo runs with ``AUTHGATE_API_URL`` pointing at it, so every
+login, reload and logout crosses HTTP. Accounts are created on the API's
+database; the demo's own database only holds its chat history.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from api_server import ApiServer
+from e2e_helpers import (
+    WATCH_PASSWORD_INPUT,
+    DemoServer,
+    heading,
+    log_in,
+    logged_in,
+    settled,
+    wait_for_cookie,
+)
+from playwright.sync_api import expect
+
+from authgate.streamlit import texts
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "remote-mode-2026"
+_numbers = itertools.count(1)
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
+    server = ApiServer(tmp_path_factory.mktemp("e2e-remote-api"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def remote_demo(api: ApiServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
+    server = DemoServer(
+        tmp_path_factory.mktemp("e2e-remote-demo"), env={"AUTHGATE_API_URL": api.url}
+    )
+    server.start()
+    yield server
+    server.stop()
+
+
+def new_user(api: ApiServer, *roles: str) -> str:
+    name = f"remote{next(_numbers)}"
+    api.add_user(name, PASSWORD, *roles)
+    return name
+
+
+def test_the_demo_keeps_no_auth_tables(remote_demo: DemoServer) -> None:
+    from sqlalchemy import create_engine, inspect
+
+    if not remote_demo.database.exists():
+        return
+    engine = create_engine(f"sqlite:///{remote_demo.database}")
+    try:
+        assert "users" not in inspect(engine).get_table_names()
+    finally:
+        engine.dispose()
+
+
+def test_login_and_reload_stay_logged_in_without_the_form(
+    api: ApiServer, remote_demo: DemoServer, context: Any
+) -> None:
+    name = new_user(api)
+    page = context.new_page()
+    log_in(page, remote_demo.url, name, PASSWORD, path="dashboard")
+    heading(page, "Dashboard").wait_for()
+    cookie = wait_for_cookie(context)
+    assert cookie["httpOnly"] is True
+    assert "." not in cookie["value"]  # the opaque session token, never a JWT
+    context.add_init_script(WATCH_PASSWORD_INPUT)
+    page.reload()
+    heading(page, "Dashboard").wait_for()
+    logged_in(page).wait_for()
+    assert page.evaluate("location.pathname") == "/dashboard"
+    assert page.evaluate("window.__authgateSawPassword") is False
+    user = api.service.find_user(name)
+    assert user is not None and len(api.service.list_sessions(user.id)) == 1
+
+
+def test_logout_ends_the_session_on_the_api(
+    api: ApiServer, remote_demo: DemoServer, context: Any
+) -> None:
+    name = new_user(api)
+    page = context.new_page()
+    log_in(page, remote_demo.url, name, PASSWORD)
+    logged_in(page).click()
+    page.get_by_text(texts.LOGGED_OUT).wait_for()
+    wait_for_cookie(context, present=False)
+    user = api.service.find_user(name)
+    assert user is not None and api.service.list_sessions(user.id) == []
+    page.goto(f"{remote_demo.url}/chat")
+    page.get_by_text(texts.LOGIN_REQUIRED).wait_for()
+    expect(logged_in(page)).to_have_count(0)
+
+
+def test_role_gated_page_by_url(
+    api: ApiServer, remote_demo: DemoServer, browser: Any, context: Any
+) -> None:
+    plain = new_user(api)
+    page = context.new_page()
+    log_in(page, remote_demo.url, plain, PASSWORD)
+    assert page.get_by_role("link", name="Admin").count() == 0
+    page.goto(f"{remote_demo.url}/admin")
+    page.get_by_text(texts.FORBIDDEN).wait_for()
+    settled(page)
+    assert page.get_by_text(texts.ADMIN_USERS_HEADER, exact=True).count() == 0
+
+    admin = new_user(api, "user", "admin")
+    admin_context = browser.new_context()
+    try:
+        tab = admin_context.new_page()
+        log_in(tab, remote_demo.url, admin, PASSWORD, path="admin")
+        tab.get_by_text(texts.ADMIN_USERS_HEADER, exact=True).wait_for()
+        tab.get_by_role("link", name="Admin").wait_for()
+        settled(tab)
+        assert tab.get_by_text(texts.UNAVAILABLE_TITLE).count() == 0
+    finally:
+        admin_context.close()
+
+
+def test_chat_works_with_the_demos_own_database(
+    api: ApiServer, remote_demo: DemoServer, context: Any
+) -> None:
+    name = new_user(api)
+    page = context.new_page()
+    log_in(page, remote_demo.url, name, PASSWORD, path="chat")
+    heading(page, "Chat").wait_for()
+    page.get_by_placeholder("Say something").fill("a note kept in remote mode")
+    page.get_by_placeholder("Say something").press("Enter")
+    page.get_by_text("You said: a note kept in remote mode").wait_for()
