@@ -390,3 +390,21 @@ def test_api_url_gets_the_prefix_only_without_a_path(url: str, base: str) -> Non
 def test_bad_api_urls_are_configuration_errors(url: str) -> None:
     with pytest.raises(e.ConfigurationError):
         RemoteBackend(url)
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "expected"),
+    [
+        (403, "mfa_enrollment_required", e.PermissionDenied),
+        (401, "some_new_reason", e.NotAuthenticated),
+        (409, "self_lockout", e.AuthgateError),
+    ],
+)
+def test_api_codes_without_a_core_class_keep_status_and_message(
+    status: int, code: str, expected: type[e.AuthgateError]
+) -> None:
+    body = f'{{"detail": {{"code": "{code}", "message": "Shown as is.", "errors": []}}}}'
+    with pytest.raises(expected) as raised:
+        _mocked(status, body.encode()).register("someone", PASSWORD)
+    assert raised.value.message == "Shown as is."
+    assert not isinstance(raised.value, e.StoreUnavailable)

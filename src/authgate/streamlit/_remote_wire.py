@@ -87,9 +87,7 @@ def error_from_response(response: httpx.Response) -> e.AuthgateError:
         return e.StoreUnavailable()
     cls = ERRORS_BY_CODE.get(code)
     if cls is None:
-        # not_found, method_not_allowed...: AUTHGATE_API_URL names something else.
-        logger.warning("authgate API error %r (%s) has no core class", code, response.status_code)
-        return e.StoreUnavailable()
+        return _unlisted(response.status_code, code, message)
     if cls is e.AccountLocked:
         seconds = _retry_after(response)
         return e.AccountLocked(datetime.now(UTC) + timedelta(seconds=seconds), seconds)
@@ -103,6 +101,22 @@ def error_from_response(response: httpx.Response) -> e.AuthgateError:
             or [e.PolicyViolation(code="weak_password", message=message)]
         )
     return cls(message)
+
+
+def _unlisted(status: int, code: str, message: str) -> e.AuthgateError:
+    """An API-level code with no core class (``mfa_enrollment_required``, ``not_found``...).
+
+    401 and 403 keep their meaning and the API's message; a route that does
+    not exist means ``AUTHGATE_API_URL`` names something else.
+    """
+    if status == 401:
+        return e.NotAuthenticated(message)
+    if status == 403:
+        return e.PermissionDenied(message)
+    if status in {404, 405}:
+        logger.warning("authgate API answered %s %r: check AUTHGATE_API_URL", status, code)
+        return e.StoreUnavailable()
+    return e.AuthgateError(message)
 
 
 def _retry_after(response: httpx.Response) -> int:
@@ -122,10 +136,10 @@ def _optional_time(value: Any) -> datetime | None:
 
 
 def parse_user(data: Any) -> AuthUser:
-    """An ``AuthUser`` from the API's ``UserOut``.
+    """An ``AuthUser`` from the API's ``UserOut`` (or the admin view, which adds fields).
 
-    The API does not publish ``updated_at``; it is set to ``created_at``
-    (nothing in the gate reads it).
+    ``UserOut`` does not publish ``updated_at``; without it, ``created_at``
+    stands in (nothing in the gate reads it).
     """
     try:
         created = _time(data["created_at"])
@@ -140,7 +154,7 @@ def parse_user(data: Any) -> AuthUser:
             mfa_enabled=bool(data["mfa_enabled"]),
             must_change_password=bool(data["must_change_password"]),
             created_at=created,
-            updated_at=created,
+            updated_at=_time(data["updated_at"]) if "updated_at" in data else created,
             last_login_at=_optional_time(data["last_login_at"]),
         )
     except (KeyError, TypeError, ValueError) as error:

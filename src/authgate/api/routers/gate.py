@@ -14,8 +14,12 @@ embedded mode, so the cookie routes and reloads work unchanged:
   refresh token, which is why it lives only in an HttpOnly cookie.
 - ``GET /session`` (bearer): revalidate the session behind a token, sliding
   its idle timeout as a browser page view does.
-- ``POST /sessions/revoke-others``, ``PATCH /me``, ``POST /password/strength``
-  and the admin-only ``GET /admin/users`` back the gate's built-in pages.
+- ``POST /sessions/revoke-others``, ``PATCH /me`` and ``POST /password/strength``
+  back the gate's Account and Register pages (its Admin page uses the admin
+  router's ``GET /admin/users``).
+
+These routes carry no MFA-enrolment guard: a user who must still enrol needs
+a working session to reach the enrolment page.
 
 No ``from __future__ import annotations``: FastAPI reads the ``Annotated``
 aliases defined inside the factory at runtime.
@@ -23,7 +27,7 @@ aliases defined inside the factory at runtime.
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
 from authgate.api.errors import error_responses
@@ -47,18 +51,15 @@ from authgate.api.security import (
     client_ip,
     user_agent,
 )
-from authgate.core.errors import NotAuthenticated, PermissionDenied
+from authgate.core.errors import NotAuthenticated
 from authgate.core.records import SessionContext
 from authgate.core.token_service import TokenContext, TokenService
 
-__all__ = ["ADMIN_ROLE", "build_gate_router"]
-
-ADMIN_ROLE = "admin"
-_MAX_USERS_PAGE = 1000
+__all__ = ["build_gate_router"]
 
 
 def build_gate_router(get_service: GetService, *, token_url: str) -> APIRouter:
-    """Session tickets, session resolution and the gate's account/admin endpoints."""
+    """Session tickets, session resolution and the gate's account endpoints."""
     router = APIRouter(tags=["gate"])
     Tokens = Annotated[TokenService, Depends(get_service)]
     Caller = Annotated[TokenContext, Depends(build_authenticate(get_service, token_url))]
@@ -162,19 +163,6 @@ def build_gate_router(get_service: GetService, *, token_url: str) -> APIRouter:
             email=body.email,
         )
         return StrengthResponse.of(estimate)
-
-    @router.get(
-        "/admin/users", response_model=list[UserOut], responses=error_responses(401, 403, 503)
-    )
-    def list_users(
-        caller: Caller,
-        tokens: Tokens,
-        limit: Annotated[int, Query(ge=1, le=_MAX_USERS_PAGE)] = 100,
-    ) -> list[UserOut]:
-        """Accounts by username, for administrators (the role as stored now, not as claimed)."""
-        if not caller.user.has_role(ADMIN_ROLE):
-            raise PermissionDenied()
-        return [UserOut.of(u) for u in tokens.service.list_users(limit=limit)]
 
     return router
 
