@@ -29,6 +29,10 @@ def admin(client: TestClient, root: int) -> dict[str, str]:
     return bearer(login(client, "root")["access_token"])
 
 
+def names(response: Any) -> list[str]:
+    return [user["username"] for user in response.json()]
+
+
 def audit(client: TestClient, headers: dict[str, str], **filters: Any) -> list[dict[str, Any]]:
     response = client.get(f"{ADMIN}/audit", params=filters, headers=headers)
     assert response.status_code == 200, response.text
@@ -95,7 +99,6 @@ def test_list_users_searches_sorts_and_pages(
     for name in ("dave", "erin", "frank"):
         clock.advance(seconds=1)
         service.register(name, PASSWORD, email=f"{name}@corp.example")
-    names = lambda r: [u["username"] for u in r.json()]  # noqa: E731
     every = client.get(f"{ADMIN}/users", headers=admin)
     assert names(every) == ["dave", "erin", "frank", "root"]
     found = client.get(f"{ADMIN}/users", params={"search": "corp"}, headers=admin)

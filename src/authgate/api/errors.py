@@ -12,7 +12,9 @@ exceptions, malformed bodies (422), unknown routes (404) and anything else.
 
 from __future__ import annotations
 
+import functools
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -171,7 +173,7 @@ async def _validation_error(_request: Request, error: RequestValidationError) ->
     return _respond(422, _body("invalid_input", "The request is not valid.", errors))
 
 
-async def _http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+async def _http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
     if error.status_code == 400:
         # FastAPI's "error parsing the body" (bytes that are not UTF-8 JSON or a
         # form): a malformed body like any other, so the same 422.
@@ -181,7 +183,45 @@ async def _http_error(_request: Request, error: StarletteHTTPException) -> JSONR
     response = _respond(error.status_code, _body(code, message))
     for name, value in (error.headers or {}).items():
         response.headers[name] = value
+    if error.status_code == 405:
+        allowed = _allowed_methods(request)
+        if allowed:
+            response.headers["Allow"] = allowed
     return response
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method the schema documents for this path, for a 405's ``Allow`` header.
+
+    Starlette lists only the methods of the first route whose path matched, so
+    a path served by several routes (GET and PATCH ``/me``) would advertise
+    one of them. Among matching templates the most specific wins (fewest
+    parameters), as in routing: ``/sessions/revoke-others`` is not also a
+    ``/sessions/{session_id}``.
+    """
+    openapi = getattr(request.app, "openapi", None)
+    paths = openapi().get("paths", {}) if callable(openapi) else {}
+    path = str(request.scope.get("path", ""))
+    root = str(request.scope.get("root_path", ""))
+    if root and path.startswith(root):
+        path = path[len(root) :]
+    matches = [t for t in paths if _template(t).fullmatch(path)]
+    if not matches:
+        return ""
+    fewest = min(t.count("{") for t in matches)
+    methods = {
+        m.upper() for t in matches if t.count("{") == fewest for m in paths[t] if m in _HTTP_METHODS
+    }
+    return ", ".join(sorted(methods))
+
+
+_HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
+
+
+@functools.lru_cache(maxsize=256)
+def _template(path_template: str) -> re.Pattern[str]:
+    parts = re.split(r"\{[^{}]+\}", path_template)
+    return re.compile("[^/]+".join(re.escape(part) for part in parts))
 
 
 async def _unexpected_error(_request: Request, error: Exception) -> JSONResponse:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, func, or_, select
+from sqlalchemy import ColumnElement, Engine, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import sessionmaker
@@ -27,6 +27,8 @@ from sqlalchemy.orm import sessionmaker
 from authgate.config import AuthgateSettings
 from authgate.core import sessions as session_store
 from authgate.core._db import is_unavailable, transaction
+from authgate.core._secrets import digest
+from authgate.core._session_lookup import fetch_session, slide_session
 from authgate.core._records import scheme_of, to_user
 from authgate.core._roles import assign_roles
 from authgate.core.audit import record_event
@@ -116,6 +118,9 @@ class AuthService(UserAdminMixin):
         self.engine = engine or create_store_engine(self.settings.database_url)
         self.clock: Clock = clock or SystemClock()
         self._session_factory = sessionmaker(self.engine, expire_on_commit=False)
+        self._read_factory = sessionmaker(
+            self.engine.execution_options(authgate_readonly=True), expire_on_commit=False
+        )
         s = self.settings
         self.passwords = passwords or PasswordService(
             hashers=build_hashers(
@@ -207,6 +212,10 @@ class AuthService(UserAdminMixin):
 
     def _db(self) -> AbstractContextManager[DbSession]:
         return transaction(self._session_factory)
+
+    def _read(self) -> AbstractContextManager[DbSession]:
+        """A read-only transaction: on SQLite a deferred BEGIN that takes no write lock."""
+        return transaction(self._read_factory)
 
     def _emit(self, db: DbSession, event: AuthEvent) -> None:
         record_event(db, event, now=self.clock.now())
@@ -604,15 +613,31 @@ class AuthService(UserAdminMixin):
         Raises NotAuthenticated for an unknown token, SessionExpired past the
         idle or absolute limit, SessionRevoked when the account was disabled.
         """
-        with self._db() as db:
-            row = session_store.find_by_token(db, token)
-            return self._check_session(db, row, touch=touch)
+        if not isinstance(token, str) or not token or len(token) > 512:
+            raise NotAuthenticated()
+        return self._validate(Session.token_hash == digest(token), touch=touch)
 
     def validate_session_id(self, session_id: str, *, touch: bool = True) -> SessionContext:
         """Like ``validate_session`` for a server-side caller that kept the session id."""
-        with self._db() as db:
-            row = session_store.find_by_id(db, session_id)
-            return self._check_session(db, row, touch=touch)
+        if not session_store.is_session_id(session_id):
+            raise NotAuthenticated()
+        return self._validate(Session.id == session_id, touch=touch)
+
+    def _validate(self, where: ColumnElement[bool], *, touch: bool) -> SessionContext:
+        with self._read() as db:
+            found = fetch_session(db, where)
+        if found is None:
+            raise NotAuthenticated()
+        now = self.clock.now()
+        record = found.session
+        if now >= record.expires_at or now >= record.absolute_expires_at:
+            raise SessionExpired()
+        if not found.user.is_active:
+            raise SessionRevoked()
+        if touch and now - record.last_seen_at >= self.session_policy.touch_interval:
+            with self._db() as db:
+                record = slide_session(db, found, now=now)
+        return SessionContext(user=found.user, session=record)
 
     def _check_session(self, db: DbSession, row: Session | None, *, touch: bool) -> SessionContext:
         if row is None:

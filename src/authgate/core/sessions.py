@@ -30,6 +30,7 @@ __all__ = [
     "delete_expired_refresh_tokens",
     "find_by_id",
     "find_by_token",
+    "is_session_id",
     "is_expired",
     "open_session",
     "revoke_user_sessions",
@@ -91,8 +92,13 @@ def find_by_token(db: DbSession, token: str) -> Session | None:
     return db.scalar(select(Session).where(Session.token_hash == digest(token)))
 
 
+def is_session_id(value: object) -> bool:
+    """True for a well-formed session id (32 hex digits); anything else names nothing."""
+    return isinstance(value, str) and _SESSION_ID.fullmatch(value) is not None
+
+
 def find_by_id(db: DbSession, session_id: str) -> Session | None:
-    if not isinstance(session_id, str) or not _SESSION_ID.fullmatch(session_id):
+    if not is_session_id(session_id):
         return None
     return db.get(Session, session_id)
 

@@ -80,8 +80,13 @@ def _sqlite_engine(url: URL, *, echo: bool, **kwargs: Any) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        # Take the write lock up front: a deferred transaction that later
-        # upgrades to a writer fails at once with SQLITE_BUSY instead of waiting.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Writers take the write lock up front: a deferred transaction that
+        # later upgrades to a writer fails at once with SQLITE_BUSY instead of
+        # waiting. Read-only work (``authgate_readonly``) begins deferred, so
+        # page views never queue behind the write lock under WAL.
+        if conn.get_execution_options().get("authgate_readonly"):
+            conn.exec_driver_sql("BEGIN")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine

@@ -153,7 +153,9 @@ def build_gate_router(get_service: GetService, *, token_url: str) -> APIRouter:
         )
         return UserOut.of(user)
 
-    @router.post("/password/strength", response_model=StrengthResponse)
+    @router.post(
+        "/password/strength", response_model=StrengthResponse, responses=error_responses(422)
+    )
     async def password_strength(body: StrengthRequest, tokens: Tokens) -> StrengthResponse:
         """A strength estimate for a meter; no login needed, nothing is stored or logged."""
         estimate = await run_in_threadpool(
