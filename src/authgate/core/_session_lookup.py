@@ -19,7 +19,22 @@ from sqlalchemy.orm import Session as DbSession
 from authgate.core.records import AuthUser, SessionRecord
 from authgate.store.models import Role, Session, User, UserRole
 
-__all__ = ["SessionRow", "fetch_session", "slide_session"]
+_USER_COLUMNS = (
+    User.id,
+    User.username,
+    User.email,
+    User.display_name,
+    User.is_active,
+    User.email_verified,
+    User.must_change_password,
+    User.created_at,
+    User.updated_at,
+    User.last_login_at,
+    User.mfa_enabled,  # type: ignore[attr-defined]
+    User.password_hash,
+)
+
+__all__ = ["SessionRow", "fetch_login_user", "fetch_session", "fetch_user", "slide_session"]
 
 _COLUMNS = (
     Session.id.label("s_id"),
@@ -63,11 +78,7 @@ def fetch_session(db: DbSession, where: ColumnElement[bool]) -> SessionRow | Non
     ).first()
     if row is None:
         return None
-    roles = db.scalars(
-        select(Role.name)
-        .join(UserRole, UserRole.role_id == Role.id)
-        .where(UserRole.user_id == row.s_user_id)
-    ).all()
+    roles = _roles(db, row.s_user_id)
     session = SessionRecord(
         id=row.s_id,
         user_id=row.s_user_id,
@@ -85,7 +96,7 @@ def fetch_session(db: DbSession, where: ColumnElement[bool]) -> SessionRow | Non
         username=row.u_username,
         email=row.u_email,
         display_name=row.u_display_name,
-        roles=frozenset(roles),
+        roles=roles,
         is_active=bool(row.u_is_active),
         email_verified=bool(row.u_email_verified),
         mfa_enabled=bool(row.u_mfa_enabled),
@@ -119,3 +130,40 @@ def slide_session(db: DbSession, found: SessionRow, *, now: datetime) -> Session
         user_agent=record.user_agent,
         mfa=record.mfa,
     )
+
+
+def _roles(db: DbSession, user_id: int) -> frozenset[str]:
+    return frozenset(
+        db.scalars(
+            select(Role.name)
+            .join(UserRole, UserRole.role_id == Role.id)
+            .where(UserRole.user_id == user_id)
+        ).all()
+    )
+
+
+def fetch_user(db: DbSession, where: ColumnElement[bool]) -> tuple[AuthUser, str | None] | None:
+    """One user and their password hash, in two SELECTs and no ORM entities."""
+    row: Any = db.execute(select(*_USER_COLUMNS).where(where).limit(1)).first()
+    if row is None:
+        return None
+    user = AuthUser(
+        id=row.id,
+        username=row.username,
+        email=row.email,
+        display_name=row.display_name,
+        roles=_roles(db, row.id),
+        is_active=bool(row.is_active),
+        email_verified=bool(row.email_verified),
+        mfa_enabled=bool(row.mfa_enabled),
+        must_change_password=bool(row.must_change_password),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        last_login_at=row.last_login_at,
+    )
+    return user, row.password_hash
+
+
+def fetch_login_user(db: DbSession, key: str) -> tuple[AuthUser, str | None] | None:
+    """The user a login identifier (username key or email key) names, if any."""
+    return fetch_user(db, (User.username_key == key) | (User.email_key == key))

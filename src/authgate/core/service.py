@@ -17,9 +17,10 @@ import logging
 import threading
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Engine, func, or_, select
+from sqlalchemy import ColumnElement, Engine, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import sessionmaker
@@ -27,10 +28,15 @@ from sqlalchemy.orm import sessionmaker
 from authgate.config import AuthgateSettings
 from authgate.core import sessions as session_store
 from authgate.core._db import is_unavailable, transaction
-from authgate.core._secrets import digest
-from authgate.core._session_lookup import fetch_session, slide_session
 from authgate.core._records import scheme_of, to_user
 from authgate.core._roles import assign_roles
+from authgate.core._secrets import digest
+from authgate.core._session_lookup import (
+    fetch_login_user,
+    fetch_session,
+    fetch_user,
+    slide_session,
+)
 from authgate.core.audit import record_event
 from authgate.core.clock import Clock, SystemClock
 from authgate.core.errors import (
@@ -177,7 +183,7 @@ class AuthService(UserAdminMixin):
             from authgate.core.throttle_redis import RedisThrottle
 
             return RedisThrottle.from_url(self.settings.redis_url, policy)
-        return DatabaseThrottle(self._session_factory, policy)
+        return DatabaseThrottle(self._session_factory, policy, read_factory=self._read_factory)
 
     # -- plumbing ---------------------------------------------------------
 
@@ -357,7 +363,7 @@ class AuthService(UserAdminMixin):
                     data={"remember": bool(remember)},
                 )
             raise MfaRequired(ticket=ticket)
-        return self._open(user.id, remember=remember, ip=ip, user_agent=user_agent)
+        return self._open_for(user, remember=remember, ip=ip, user_agent=user_agent)
 
     def authenticate(
         self, login: str, password: str, *, ip: str | None = None, user_agent: str | None = None
@@ -374,10 +380,9 @@ class AuthService(UserAdminMixin):
         user_agent = sanitize_client_text(user_agent, 512)
         key = normalize_login(login)
         attempted = key[:320]
-        with self._db() as db:
-            row = self._find_login(db, key) if key else None
-            user = to_user(row) if row is not None else None
-            stored_hash = row.password_hash if row is not None else None
+        with self._read() as db:
+            found = fetch_login_user(db, key) if key else None
+        user, stored_hash = found if found is not None else (None, None)
         account_key = f"account:{user.id}" if user else f"login:{key}"
         prior_failures = self._refuse_if_locked(
             account_key,
@@ -432,11 +437,6 @@ class AuthService(UserAdminMixin):
         if new_hash is not None and stored_hash is not None:
             self._store_rehash(user.id, stored_hash, new_hash)
         return user
-
-    def _find_login(self, db: DbSession, key: str) -> User | None:
-        return db.scalar(
-            select(User).where(or_(User.username_key == key, User.email_key == key)).limit(1)
-        )
 
     def _refuse_if_locked(
         self,
@@ -572,17 +572,42 @@ class AuthService(UserAdminMixin):
         mfa: bool = False,
         method: str = "password",
     ) -> LoginResult:
+        with self._read() as db:
+            found = fetch_user(db, User.id == user_id)
+        if found is None:
+            raise InvalidCredentials()
+        return self._open_for(
+            found[0], remember=remember, ip=ip, user_agent=user_agent, mfa=mfa, method=method
+        )
+
+    def _open_for(
+        self,
+        user: AuthUser,
+        *,
+        remember: bool,
+        ip: str | None,
+        user_agent: str | None,
+        mfa: bool = False,
+        method: str = "password",
+    ) -> LoginResult:
+        """Open the session in one write transaction: three statements and a commit.
+
+        The UPDATE doubles as the "still active" check, so an account disabled
+        between the password check and here gets no session.
+        """
         now = self.clock.now()
         with self._db() as db:
-            row = db.get(User, user_id)
-            if row is None:
-                raise InvalidCredentials()
-            if not row.is_active:
+            stamped = db.execute(
+                update(User)
+                .where(User.id == user.id, User.is_active.is_(True))
+                .values(last_login_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            if getattr(stamped, "rowcount", 0) != 1:
                 raise AccountDisabled()
-            row.last_login_at = now
             session, token = session_store.open_session(
                 db,
-                row,
+                user.id,
                 now=now,
                 policy=self.session_policy,
                 remember=bool(remember),
@@ -590,10 +615,9 @@ class AuthService(UserAdminMixin):
                 ip=ip,
                 user_agent=user_agent,
             )
-            db.flush()
             event = LoginSucceeded(
-                user_id=row.id,
-                username=row.username,
+                user_id=user.id,
+                username=user.username,
                 ip=ip,
                 user_agent=user_agent,
                 session_id=session.id,
@@ -602,7 +626,9 @@ class AuthService(UserAdminMixin):
             )
             self._emit(db, event)
             result = LoginResult(
-                user=to_user(row), session=session_store.to_record(session), token=token
+                user=replace(user, last_login_at=now),
+                session=session_store.to_record(session),
+                token=token,
             )
         self._after_commit([event])
         return result

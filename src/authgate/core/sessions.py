@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session as DbSession
 from authgate.core._secrets import digest, new_id, new_token
 from authgate.core.identity import sanitize_client_text
 from authgate.core.records import SessionRecord
-from authgate.store.models import RefreshToken, Session, User
+from authgate.store.models import RefreshToken, Session
 
 __all__ = [
     "SessionPolicy",
@@ -30,8 +30,8 @@ __all__ = [
     "delete_expired_refresh_tokens",
     "find_by_id",
     "find_by_token",
-    "is_session_id",
     "is_expired",
+    "is_session_id",
     "open_session",
     "revoke_user_sessions",
     "to_record",
@@ -52,7 +52,7 @@ class SessionPolicy:
 
 def open_session(
     db: DbSession,
-    user: User,
+    user_id: int,
     *,
     now: datetime,
     policy: SessionPolicy,
@@ -71,7 +71,7 @@ def open_session(
     row = Session(
         id=new_id(),
         token_hash=digest(token),
-        user_id=user.id,
+        user_id=user_id,
         created_at=now,
         last_seen_at=now,
         idle_timeout_seconds=int(idle.total_seconds()),

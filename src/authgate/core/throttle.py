@@ -86,12 +86,19 @@ class DatabaseThrottle:
     rolls back, so each call commits on its own.
     """
 
-    def __init__(self, session_factory: sessionmaker[DbSession], policy: ThrottlePolicy) -> None:
+    def __init__(
+        self,
+        session_factory: sessionmaker[DbSession],
+        policy: ThrottlePolicy,
+        *,
+        read_factory: sessionmaker[DbSession] | None = None,
+    ) -> None:
         self._session_factory = session_factory
+        self._read_factory = read_factory or session_factory
         self.policy = policy
 
     def status(self, key: str, now: datetime) -> ThrottleStatus:
-        with self._session_factory() as db:
+        with self._read_factory() as db:
             row = db.scalar(select(LoginThrottle).where(LoginThrottle.key == key))
             if row is None or self._stale(row, now):
                 return ThrottleStatus(key, 0, None)
