@@ -124,9 +124,7 @@ class AuthService(UserAdminMixin):
         self.engine = engine or create_store_engine(self.settings.database_url)
         self.clock: Clock = clock or SystemClock()
         self._session_factory = sessionmaker(self.engine, expire_on_commit=False)
-        self._read_factory = sessionmaker(
-            self.engine.execution_options(authgate_readonly=True), expire_on_commit=False
-        )
+        self._read_factory = sessionmaker(self._read_engine(), expire_on_commit=False)
         s = self.settings
         self.passwords = passwords or PasswordService(
             hashers=build_hashers(
@@ -186,6 +184,15 @@ class AuthService(UserAdminMixin):
         return DatabaseThrottle(self._session_factory, policy, read_factory=self._read_factory)
 
     # -- plumbing ---------------------------------------------------------
+
+    def _read_engine(self) -> Engine:
+        """The engine for read-only work: on SQLite a deferred BEGIN (no write lock).
+
+        (Autocommit reads on PostgreSQL were measured and rejected: SQLAlchemy
+        resets the isolation level at every check-in, which costs more than the
+        BEGIN/ROLLBACK it saves.)
+        """
+        return self.engine.execution_options(authgate_readonly=True)
 
     def migrate(self) -> None:
         """Create or upgrade the schema; StoreUnavailable if the database is down."""
@@ -382,14 +389,17 @@ class AuthService(UserAdminMixin):
         attempted = key[:320]
         with self._read() as db:
             found = fetch_login_user(db, key) if key else None
-        user, stored_hash = found if found is not None else (None, None)
-        account_key = f"account:{user.id}" if user else f"login:{key}"
+            user, stored_hash = found if found is not None else (None, None)
+            account_key = f"account:{user.id}" if user else f"login:{key}"
+            # Same read transaction as the lookup when the counters are in SQL.
+            account_status = self.throttle.status(account_key, self.clock.now(), db=db)
         prior_failures = self._refuse_if_locked(
             account_key,
             ip,
             user_id=user.id if user else None,
             attempted=attempted,
             user_agent=user_agent,
+            account_status=account_status,
         )
         ok, new_hash = False, None
         if len(password) > _MAX_PASSWORD_INPUT or not password:
@@ -446,13 +456,14 @@ class AuthService(UserAdminMixin):
         user_id: int | None,
         attempted: str,
         user_agent: str | None,
+        account_status: ThrottleStatus | None = None,
     ) -> int:
         """Raise AccountLocked (and audit the refusal) while the account or IP is locked.
 
         Returns the account's current failure count.
         """
         moment = self.clock.now()
-        statuses = [self.throttle.status(account_key, moment)]
+        statuses = [account_status or self.throttle.status(account_key, moment)]
         if ip and self.ip_throttle is not None:
             statuses.append(self.ip_throttle.status(f"ip:{ip}", moment))
         for status in statuses:

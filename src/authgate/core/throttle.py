@@ -66,8 +66,12 @@ class ThrottleStatus:
 class Throttle(Protocol):
     policy: ThrottlePolicy
 
-    def status(self, key: str, now: datetime) -> ThrottleStatus:
-        """Current failures and lock of ``key`` (zero and unlocked when unknown)."""
+    def status(self, key: str, now: datetime, *, db: DbSession | None = None) -> ThrottleStatus:
+        """Current failures and lock of ``key`` (zero and unlocked when unknown).
+
+        A SQL store may answer inside the caller's open transaction ``db``,
+        saving a round trip on the login path; other stores ignore it.
+        """
         ...
 
     def record_failure(self, key: str, now: datetime) -> ThrottleStatus:
@@ -97,12 +101,25 @@ class DatabaseThrottle:
         self._read_factory = read_factory or session_factory
         self.policy = policy
 
-    def status(self, key: str, now: datetime) -> ThrottleStatus:
-        with self._read_factory() as db:
-            row = db.scalar(select(LoginThrottle).where(LoginThrottle.key == key))
-            if row is None or self._stale(row, now):
-                return ThrottleStatus(key, 0, None)
-            return ThrottleStatus(key, row.failures, row.locked_until)
+    def status(self, key: str, now: datetime, *, db: DbSession | None = None) -> ThrottleStatus:
+        if db is not None:
+            return self._status(db, key, now)
+        with self._read_factory() as own:
+            return self._status(own, key, now)
+
+    def _status(self, db: DbSession, key: str, now: datetime) -> ThrottleStatus:
+        row = db.execute(
+            select(
+                LoginThrottle.failures, LoginThrottle.last_failure_at, LoginThrottle.locked_until
+            ).where(LoginThrottle.key == key)
+        ).first()
+        if row is None:
+            return ThrottleStatus(key, 0, None)
+        failures, last_failure_at, locked_until = row
+        locked = locked_until is not None and locked_until > now
+        if not locked and now - last_failure_at > self.policy.window:
+            return ThrottleStatus(key, 0, None)
+        return ThrottleStatus(key, failures, locked_until)
 
     def record_failure(self, key: str, now: datetime) -> ThrottleStatus:
         for _attempt in range(3):

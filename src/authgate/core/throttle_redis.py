@@ -58,7 +58,7 @@ class RedisThrottle:
         client = redis.Redis.from_url(url, socket_connect_timeout=3, socket_timeout=3)
         return cls(client, policy)
 
-    def status(self, key: str, now: datetime) -> ThrottleStatus:
+    def status(self, key: str, now: datetime, *, db: object = None) -> ThrottleStatus:
         try:
             raw = self._client.hgetall(self._prefix + key)
         except Exception as exc:
