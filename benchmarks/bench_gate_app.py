@@ -2,11 +2,11 @@
 plus ``/_bench/runs``, the number of script runs so far (the counter lives here, in an
 imported module, so the script's reruns share it)."""
 
+import streamlit as st
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-import streamlit as st
 from authgate.streamlit import gate_routes
 
 RUNS = [0]

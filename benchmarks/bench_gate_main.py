@@ -3,8 +3,8 @@
 import os
 
 import bench_gate_app
-
 import streamlit as st
+
 from authgate.streamlit import Gate, GatePage
 
 bench_gate_app.RUNS[0] += 1

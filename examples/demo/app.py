@@ -5,9 +5,9 @@ with authgate's cookie routes on the same origin. This module is imported
 once per process, so it is also where demo mode seeds its two accounts.
 """
 
+import streamlit as st
 from demo_accounts import seed_demo_accounts
 
-import streamlit as st
 from authgate.streamlit import gate_routes
 
 seed_demo_accounts()

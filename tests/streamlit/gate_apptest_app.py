@@ -3,6 +3,7 @@
 import sys
 
 import streamlit as st
+
 from authgate.streamlit import Gate, GatePage, current_user, require_role
 
 hooks = sys.modules["authgate_gate_test_hooks"]

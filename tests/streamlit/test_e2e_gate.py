@@ -103,7 +103,9 @@ def test_logout_clears_the_cookie_and_other_tabs_follow(demo_server: Any, contex
     second = context.new_page()
     second.goto(f"{demo_server.url}/dashboard")
     heading(second, "Dashboard").wait_for()
+    settled(second)
 
+    settled(first)
     logged_in(first).click()
     first.get_by_text(texts.LOGGED_OUT).wait_for()
     wait_for_cookie(context, present=False)

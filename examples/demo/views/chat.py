@@ -1,8 +1,8 @@
 """Chat: any logged-in user; each user sees only their own history."""
 
+import streamlit as st
 from chat_history import add_message, clear_history, demo_engine, history, reply_to
 
-import streamlit as st
 from authgate.streamlit import require_login
 
 user = require_login()

@@ -3,9 +3,9 @@
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
+import streamlit as st
 from chat_history import demo_engine, history
 
-import streamlit as st
 from authgate.streamlit import get_backend, get_service, require_login
 from authgate.streamlit.factory import default_settings
 

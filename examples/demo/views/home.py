@@ -1,8 +1,8 @@
 """Home: public. Greets visitors and, in demo mode, tells them how to log in."""
 
+import streamlit as st
 from demo_accounts import DEMO_ACCOUNTS
 
-import streamlit as st
 from authgate.streamlit import current_user
 from authgate.streamlit.factory import default_settings
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
 import streamlit as st
+
 from authgate.streamlit import texts
 from authgate.streamlit.routes import route_url
 from authgate.streamlit.state import FLASH, PENDING_SYNC, Flash

@@ -22,9 +22,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Literal
 
+import streamlit as st
 from pydantic import ValidationError
 
-import streamlit as st
 from authgate.config import AuthgateSettings
 from authgate.core.errors import ConfigurationError, StoreUnavailable
 from authgate.core.records import AuthUser

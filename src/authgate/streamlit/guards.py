@@ -9,6 +9,7 @@ They read the user the gate resolved for this run, so they cost nothing.
 from __future__ import annotations
 
 import streamlit as st
+
 from authgate.core.records import AuthUser
 from authgate.streamlit import texts
 from authgate.streamlit.navigation import current_run

@@ -15,9 +15,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
+import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
-import streamlit as st
 from authgate.core.records import AuthUser
 from authgate.streamlit.backend import AuthBackend
 from authgate.streamlit.pages import GatePage

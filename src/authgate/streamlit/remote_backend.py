@@ -24,8 +24,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-
 import streamlit as st
+
 from authgate.core.errors import InvalidInput, InvalidToken, NotAuthenticated
 from authgate.core.passwords.strength import ESTIMATE_MAX_CHARS
 from authgate.core.records import AuthUser, SessionContext, SessionRecord, StrengthEstimate

@@ -19,6 +19,7 @@ from __future__ import annotations
 import time
 
 import streamlit as st
+
 from authgate.core.errors import NotAuthenticated, SessionExpired
 from authgate.core.records import AuthUser, SessionContext
 from authgate.streamlit import texts

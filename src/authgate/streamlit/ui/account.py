@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import streamlit as st
+
 from authgate.core.records import AuthUser, SessionRecord
 from authgate.streamlit import texts
 from authgate.streamlit.guards import require_login

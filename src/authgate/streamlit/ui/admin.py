@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import streamlit as st
+
 from authgate.core.records import AuthUser
 from authgate.streamlit import texts
 from authgate.streamlit.guards import require_role

@@ -13,9 +13,10 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import streamlit as st
+
 from authgate.core.errors import AuthgateError, StoreUnavailable
 from authgate.streamlit import texts
-from authgate.streamlit.state import FLASH, Flash
+from authgate.streamlit.state import FLASH, PENDING_SYNC, Flash
 
 __all__ = ["attempt", "show_flash", "show_unavailable"]
 
@@ -45,10 +46,17 @@ def show_unavailable(error: StoreUnavailable | None = None) -> None:
 
 
 def show_flash() -> Flash | None:
-    """Show (once) the message queued by a logout, an expiry or a failed cookie save."""
-    flash: Flash | None = st.session_state.pop(FLASH, None)
+    """Show the message queued by a logout, an expiry or a failed cookie save.
+
+    It stays while the browser still has a cookie request to make: that
+    request's answer causes one more run, and the message must survive it.
+    The first run after the answer shows it a last time and drops it.
+    """
+    flash: Flash | None = st.session_state.get(FLASH)
     if flash is None:
         return None
+    if PENDING_SYNC not in st.session_state:
+        del st.session_state[FLASH]
     {"info": st.info, "warning": st.warning, "success": st.success, "error": st.error}[flash.kind](
         flash.message
     )

@@ -7,6 +7,7 @@ nothing about which accounts exist.
 from __future__ import annotations
 
 import streamlit as st
+
 from authgate.streamlit import texts
 from authgate.streamlit.navigation import GateRun
 

@@ -9,6 +9,7 @@ visitor first asked for (or the app's default page).
 from __future__ import annotations
 
 import streamlit as st
+
 from authgate.core.records import SessionContext
 from authgate.streamlit import texts
 from authgate.streamlit.navigation import GateRun

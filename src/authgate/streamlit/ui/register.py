@@ -9,6 +9,7 @@ new user is logged in exactly as by the login form.
 from __future__ import annotations
 
 import streamlit as st
+
 from authgate.core.records import AuthUser, SessionContext
 from authgate.streamlit import texts
 from authgate.streamlit.navigation import GateRun

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 import streamlit as st
+
 from authgate.core.errors import AuthgateError
 from authgate.core.records import AuthUser
 from authgate.streamlit import texts
