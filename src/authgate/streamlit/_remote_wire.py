@@ -91,6 +91,9 @@ def error_from_response(response: httpx.Response) -> e.AuthgateError:
     if cls is e.AccountLocked:
         seconds = _retry_after(response)
         return e.AccountLocked(datetime.now(UTC) + timedelta(seconds=seconds), seconds)
+    if cls is e.MfaRequired:
+        ticket = detail.get("mfa_ticket")
+        return e.MfaRequired(message, ticket=ticket if isinstance(ticket, str) else None)
     if cls is e.WeakPassword:
         return e.WeakPassword(
             [

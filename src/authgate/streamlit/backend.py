@@ -17,15 +17,57 @@ Rules every implementation keeps:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from authgate.core.records import AuthUser, SessionContext, SessionRecord, StrengthEstimate
+from authgate.core.account_recovery import PasswordResetInfo
+from authgate.core.mfa import MfaEnrollment
+from authgate.core.mfa_service import MfaStatus
+from authgate.core.records import (
+    AuditRecord,
+    AuthUser,
+    SessionContext,
+    SessionRecord,
+    StrengthEstimate,
+)
 
 if TYPE_CHECKING:
+    from authgate.core.account_recovery import AccountRecovery
+    from authgate.core.mfa_service import MfaService
     from authgate.core.service import AuthService
 
-__all__ = ["AuthBackend", "InProcessBackend"]
+__all__ = ["AdminSession", "AdminUser", "AuditQuery", "AuthBackend", "InProcessBackend"]
+
+
+@dataclass(frozen=True)
+class AdminUser:
+    """A row of the admin users table: the account and its lockout state."""
+
+    user: AuthUser
+    failed_attempts: int
+    locked_until: datetime | None
+
+
+@dataclass(frozen=True)
+class AdminSession:
+    """A live session with its owner's name, for the admin sessions table."""
+
+    session: SessionRecord
+    username: str
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    """Filters of the admin audit view (all optional); ``until`` is exclusive."""
+
+    user_id: int | None = None
+    event_type: str | None = None
+    outcome: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    limit: int = 1000
 
 
 @runtime_checkable
@@ -125,12 +167,128 @@ class AuthBackend(Protocol):
         """Accounts for the admin page (callers check the admin role first)."""
         ...
 
+    # -- two-factor authentication ----------------------------------------------
+
+    def complete_mfa_login(
+        self, ticket: str, code: str, *, ip: str | None = None, user_agent: str | None = None
+    ) -> SessionContext:
+        """Second login step: the ticket from ``MfaRequired`` plus a TOTP or recovery code."""
+        ...
+
+    def mfa_status(self, user_id: int) -> MfaStatus:
+        """Whether MFA is on, and how many recovery codes are left."""
+        ...
+
+    def begin_mfa_enrollment(self, user_id: int) -> MfaEnrollment:
+        """A new pending secret with its QR code (MFA stays off until confirmed)."""
+        ...
+
+    def confirm_mfa_enrollment(self, user_id: int, code: str) -> list[str]:
+        """Switch MFA on with a first code; return the ten recovery codes (shown once)."""
+        ...
+
+    def regenerate_recovery_codes(self, user_id: int, code: str) -> list[str]:
+        """Replace the recovery codes after a current code."""
+        ...
+
+    def disable_mfa(self, user_id: int, password: str, code: str) -> None:
+        """Turn MFA off; needs the password and a current code."""
+        ...
+
+    # -- account recovery -----------------------------------------------------------
+
+    @property
+    def recovery_mail_enabled(self) -> bool:
+        """Whether "forgot password" can send mail (else recovery is by an administrator)."""
+        ...
+
+    def request_password_reset(
+        self, login: str, *, ip: str | None = None, user_agent: str | None = None
+    ) -> None:
+        """Mail a reset link if ``login`` names an account; the same answer either way."""
+        ...
+
+    def inspect_reset_token(self, token: str) -> PasswordResetInfo:
+        """Check a reset link without spending it."""
+        ...
+
+    def reset_password(self, token: str, new_password: str, *, code: str | None = None) -> None:
+        """Set a new password from a reset link (a code too when MFA is on)."""
+        ...
+
+    # -- administration (callers check the admin role; every change names the admin) ----
+
+    def admin_list_users(self, *, search: str | None = None, limit: int = 500) -> list[AdminUser]:
+        """Accounts with their lockout state."""
+        ...
+
+    def admin_set_roles(self, user_id: int, roles: Sequence[str], *, actor_id: int) -> AuthUser:
+        """Replace the user's roles with ``roles``."""
+        ...
+
+    def admin_set_active(self, user_id: int, active: bool, *, actor_id: int) -> AuthUser:
+        """Disable (ending every session) or enable an account."""
+        ...
+
+    def admin_unlock(self, user_id: int, *, actor_id: int) -> None:
+        """Clear the account's lockout."""
+        ...
+
+    def admin_reset_mfa(self, user_id: int, *, actor_id: int) -> None:
+        """Remove the user's second factor and recovery codes."""
+        ...
+
+    def admin_set_password(self, user_id: int, password: str, *, actor_id: int) -> int:
+        """Set a temporary password (to change at next login); return sessions ended."""
+        ...
+
+    def admin_delete_user(self, user_id: int, *, actor_id: int) -> None:
+        """Delete the account with its sessions and tokens (its audit history stays)."""
+        ...
+
+    def admin_list_sessions(self, *, limit: int = 500) -> list[AdminSession]:
+        """Every live session, most recently seen first."""
+        ...
+
+    def admin_revoke_session(self, session_id: str, *, actor_id: int) -> bool:
+        """End one session; False if it was already gone."""
+        ...
+
+    def admin_revoke_user_sessions(self, user_id: int, *, actor_id: int) -> int:
+        """End every session of a user; return how many."""
+        ...
+
+    def admin_audit(self, query: AuditQuery) -> list[AuditRecord]:
+        """Audit events matching ``query``, newest first."""
+        ...
+
 
 class InProcessBackend:
     """``AuthBackend`` over an ``AuthService`` in this process (the embedded default)."""
 
     def __init__(self, service: AuthService) -> None:
         self.service = service
+        self._mfa: MfaService | None = None
+        self._recovery: AccountRecovery | None = None
+
+    @property
+    def mfa(self) -> MfaService:
+        if self._mfa is None:
+            from authgate.core.mfa_service import MfaService
+
+            self._mfa = MfaService(self.service)
+        return self._mfa
+
+    @property
+    def recovery(self) -> AccountRecovery:
+        if self._recovery is None:
+            from authgate.core.account_recovery import AccountRecovery
+            from authgate.core.mail import mailer_from_settings
+
+            self._recovery = AccountRecovery(
+                self.service, mailer=mailer_from_settings(self.service.settings), mfa=self.mfa
+            )
+        return self._recovery
 
     @property
     def allow_registration(self) -> bool:
@@ -214,3 +372,87 @@ class InProcessBackend:
 
     def list_users(self, *, limit: int = 100) -> list[AuthUser]:
         return self.service.list_users(limit=limit)
+
+    def complete_mfa_login(
+        self, ticket: str, code: str, *, ip: str | None = None, user_agent: str | None = None
+    ) -> SessionContext:
+        result = self.mfa.complete_login(ticket, code, ip=ip, user_agent=user_agent)
+        return SessionContext(user=result.user, session=result.session)
+
+    def mfa_status(self, user_id: int) -> MfaStatus:
+        return self.mfa.status(user_id)
+
+    def begin_mfa_enrollment(self, user_id: int) -> MfaEnrollment:
+        return self.mfa.begin_enrollment(user_id)
+
+    def confirm_mfa_enrollment(self, user_id: int, code: str) -> list[str]:
+        return self.mfa.confirm_enrollment(user_id, code)
+
+    def regenerate_recovery_codes(self, user_id: int, code: str) -> list[str]:
+        return self.mfa.regenerate_recovery_codes(user_id, code)
+
+    def disable_mfa(self, user_id: int, password: str, code: str) -> None:
+        self.mfa.disable(user_id, password, code)
+
+    @property
+    def recovery_mail_enabled(self) -> bool:
+        return self.recovery.mail_enabled
+
+    def request_password_reset(
+        self, login: str, *, ip: str | None = None, user_agent: str | None = None
+    ) -> None:
+        self.recovery.request_password_reset(login, ip=ip, user_agent=user_agent)
+
+    def inspect_reset_token(self, token: str) -> PasswordResetInfo:
+        return self.recovery.inspect_reset_token(token)
+
+    def reset_password(self, token: str, new_password: str, *, code: str | None = None) -> None:
+        self.recovery.reset_password(token, new_password, code=code)
+
+    # -- administration -----------------------------------------------------------------
+
+    def admin_list_users(self, *, search: str | None = None, limit: int = 500) -> list[AdminUser]:
+        now = self.now()
+        rows = []
+        for user in self.service.list_users(search=search, limit=limit):
+            lockout = self.service.lockout_status(user.id)
+            locked = lockout.locked_until if lockout.locked_at(now) else None
+            rows.append(AdminUser(user, lockout.failures, locked))
+        return rows
+
+    def admin_set_roles(self, user_id: int, roles: Sequence[str], *, actor_id: int) -> AuthUser:
+        return self.service.set_roles(user_id, roles, actor_id=actor_id)
+
+    def admin_set_active(self, user_id: int, active: bool, *, actor_id: int) -> AuthUser:
+        return self.service.set_active(user_id, active, actor_id=actor_id)
+
+    def admin_unlock(self, user_id: int, *, actor_id: int) -> None:
+        self.service.unlock_user(user_id, actor_id=actor_id)
+
+    def admin_reset_mfa(self, user_id: int, *, actor_id: int) -> None:
+        self.mfa.admin_reset_mfa(user_id, actor_id=actor_id)
+
+    def admin_set_password(self, user_id: int, password: str, *, actor_id: int) -> int:
+        return self.service.set_password(user_id, password, actor_id=actor_id, must_change=True)
+
+    def admin_delete_user(self, user_id: int, *, actor_id: int) -> None:
+        self.service.delete_user(user_id, actor_id=actor_id)
+
+    def admin_list_sessions(self, *, limit: int = 500) -> list[AdminSession]:
+        return [AdminSession(s, name) for s, name in self.service.list_all_sessions(limit=limit)]
+
+    def admin_revoke_session(self, session_id: str, *, actor_id: int) -> bool:
+        return self.service.revoke_session(session_id, actor_id=actor_id, reason="admin")
+
+    def admin_revoke_user_sessions(self, user_id: int, *, actor_id: int) -> int:
+        return self.service.revoke_user_sessions(user_id, actor_id=actor_id, reason="admin")
+
+    def admin_audit(self, query: AuditQuery) -> list[AuditRecord]:
+        return self.service.list_audit_events(
+            user_id=query.user_id,
+            event_type=query.event_type,
+            outcome=query.outcome,
+            since=query.since,
+            until=query.until,
+            limit=query.limit,
+        )

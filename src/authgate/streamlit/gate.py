@@ -43,6 +43,7 @@ from authgate.streamlit.ui.feedback import show_flash, show_unavailable
 from authgate.streamlit.ui.forgot import render_forgot
 from authgate.streamlit.ui.login import land_after_login, render_login_form
 from authgate.streamlit.ui.register import render_register
+from authgate.streamlit.ui.reset import render_reset
 from authgate.streamlit.ui.sidebar import render_user_sidebar
 
 __all__ = ["Gate"]
@@ -139,6 +140,13 @@ class Gate:
                 url_path="forgot-password",
                 public=True,
                 anonymous_only=True,
+                hidden=True,
+            ),
+            "reset": GatePage(
+                _with_run(render_reset),
+                title=texts.RESET_TITLE,
+                url_path="reset-password",
+                public=True,
                 hidden=True,
             ),
         }

@@ -43,11 +43,11 @@ class GateRun:
         return self.by_url.get(url_path) if url_path is not None else None
 
     def builtin_urls(self) -> set[str]:
-        """URL paths of the built-in Login/Register/Forgot pages (never a landing target)."""
+        """URL paths of the built-in Login/Register/Forgot/Reset pages (never a landing target)."""
         return {
             page.url_path
             for name, page in self.builtin.items()
-            if name in {"login", "register", "forgot"}
+            if name in {"login", "register", "forgot", "reset"}
         }
 
 

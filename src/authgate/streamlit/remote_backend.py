@@ -19,18 +19,30 @@ changes made elsewhere are seen within the gate's revalidation interval.
 
 from __future__ import annotations
 
+import base64
 import threading
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import streamlit as st
 
+from authgate.core.account_recovery import PasswordResetInfo
 from authgate.core.errors import InvalidInput, InvalidToken, NotAuthenticated
+from authgate.core.mfa import MfaEnrollment
+from authgate.core.mfa_service import MfaStatus
 from authgate.core.passwords.strength import ESTIMATE_MAX_CHARS
-from authgate.core.records import AuthUser, SessionContext, SessionRecord, StrengthEstimate
+from authgate.core.records import (
+    AuditRecord,
+    AuthUser,
+    SessionContext,
+    SessionRecord,
+    StrengthEstimate,
+)
 from authgate.streamlit._remote_client import DEFAULT_PREFIX, RemoteApiClient, api_base_url
 from authgate.streamlit._remote_wire import parse_session, parse_strength, parse_user
+from authgate.streamlit.backend import AdminSession, AdminUser, AuditQuery
 from authgate.streamlit.state import AUTH, TabAuth
 
 __all__ = ["RemoteBackend"]
@@ -142,6 +154,19 @@ class RemoteBackend:
         self.api.cache.put(context.session.id, context.user.id, tokens)
         return context
 
+    def complete_mfa_login(
+        self, ticket: str, code: str, *, ip: str | None = None, user_agent: str | None = None
+    ) -> SessionContext:
+        """``/login/mfa`` with the ticket from ``MfaRequired``, then ``/session``."""
+        body = {"ticket": ticket, "code": code}
+        tokens = self.api.tokens(
+            self.api.call("POST", "/login/mfa", json=body, ip=ip, user_agent=user_agent)
+        )
+        answer = self.api.call("GET", "/session", token=tokens.access_token)
+        context = self.api.read(_context, answer)
+        self.api.cache.put(context.session.id, context.user.id, tokens)
+        return context
+
     def register(
         self,
         username: str,
@@ -245,3 +270,199 @@ class RemoteBackend:
         sid = session_id or self._session_of(None)
         answer = self.api.as_session(sid, "GET", "/admin/users", params=params)
         return self.api.read(lambda items: [parse_user(u) for u in items], answer)
+
+    # -- two-factor authentication ----------------------------------------------------
+
+    def mfa_status(self, user_id: int) -> MfaStatus:
+        answer = self.api.as_session(self._session_of(user_id), "GET", "/mfa")
+        return self.api.read(_mfa_status, answer)
+
+    def begin_mfa_enrollment(self, user_id: int) -> MfaEnrollment:
+        answer = self.api.as_session(self._session_of(user_id), "POST", "/mfa/enroll")
+        return self.api.read(_enrollment, answer)
+
+    def confirm_mfa_enrollment(self, user_id: int, code: str) -> list[str]:
+        answer = self.api.as_session(
+            self._session_of(user_id), "POST", "/mfa/enroll/confirm", json={"code": code}
+        )
+        self._bump()
+        return self.api.read(_codes, answer)
+
+    def regenerate_recovery_codes(self, user_id: int, code: str) -> list[str]:
+        answer = self.api.as_session(
+            self._session_of(user_id), "POST", "/mfa/recovery-codes", json={"code": code}
+        )
+        return self.api.read(_codes, answer)
+
+    def disable_mfa(self, user_id: int, password: str, code: str) -> None:
+        body = {"password": password, "code": code}
+        self.api.as_session(self._session_of(user_id), "POST", "/mfa/disable", json=body)
+        self._bump()
+
+    # -- account recovery -----------------------------------------------------------------
+
+    @property
+    def recovery_mail_enabled(self) -> bool:
+        """Whether the API server can mail; unknown here, so the pages offer the form.
+
+        A server without mail answers ``recovery_not_configured`` (shown as
+        the API words it: ask an administrator).
+        """
+        return True
+
+    def request_password_reset(
+        self, login: str, *, ip: str | None = None, user_agent: str | None = None
+    ) -> None:
+        body = {"login": login[:_MAX_FIELD]}
+        self.api.call("POST", "/password/forgot", json=body, ip=ip, user_agent=user_agent)
+
+    def inspect_reset_token(self, token: str) -> PasswordResetInfo:
+        if not isinstance(token, str) or not token or len(token) > _MAX_TOKEN:
+            raise InvalidToken()
+        answer = self.api.call("POST", "/password/reset/inspect", json={"token": token})
+        return self.api.read(_reset_info, answer)
+
+    def reset_password(self, token: str, new_password: str, *, code: str | None = None) -> None:
+        if not isinstance(token, str) or not token or len(token) > _MAX_TOKEN:
+            raise InvalidToken()
+        body = {"token": token, "new_password": new_password, "code": code or None}
+        self.api.call("POST", "/password/reset", json=body)
+        self._bump()
+
+    # -- administration (the API checks the admin role and records this session's user) ----
+
+    def _admin(self, method: str, path: str, **options: Any) -> Any:
+        return self.api.as_session(self._session_of(None), method, "/admin" + path, **options)
+
+    def admin_list_users(self, *, search: str | None = None, limit: int = 500) -> list[AdminUser]:
+        params: dict[str, Any] = {"limit": max(1, min(limit, _MAX_USERS))}
+        if search:
+            params["search"] = search[:100]
+        answer = self._admin("GET", "/users", params=params)
+        return self.api.read(lambda items: [_admin_user(i) for i in items], answer)
+
+    def admin_set_roles(self, user_id: int, roles: Sequence[str], *, actor_id: int) -> AuthUser:
+        answer = self._admin("PATCH", f"/users/{int(user_id)}", json={"roles": list(roles)})
+        self._bump()
+        return self.api.read(parse_user, answer)
+
+    def admin_set_active(self, user_id: int, active: bool, *, actor_id: int) -> AuthUser:
+        action = "enable" if active else "disable"
+        answer = self._admin("POST", f"/users/{int(user_id)}/{action}")
+        self._bump()
+        return self.api.read(parse_user, answer)
+
+    def admin_unlock(self, user_id: int, *, actor_id: int) -> None:
+        self._admin("POST", f"/users/{int(user_id)}/unlock")
+
+    def admin_reset_mfa(self, user_id: int, *, actor_id: int) -> None:
+        self._admin("POST", f"/users/{int(user_id)}/reset-mfa")
+        self._bump()
+
+    def admin_set_password(self, user_id: int, password: str, *, actor_id: int) -> int:
+        body = {"password": password, "must_change": True}
+        answer = self._admin("POST", f"/users/{int(user_id)}/set-password", json=body)
+        self._bump()
+        return self.api.read(lambda d: int(d["sessions_ended"]), answer)
+
+    def admin_delete_user(self, user_id: int, *, actor_id: int) -> None:
+        self._admin("DELETE", f"/users/{int(user_id)}")
+        self._bump()
+
+    def admin_list_sessions(self, *, limit: int = 500) -> list[AdminSession]:
+        answer = self._admin("GET", "/sessions", params={"limit": max(1, min(limit, 1000))})
+        return self.api.read(lambda items: [_admin_session(i) for i in items], answer)
+
+    def admin_revoke_session(self, session_id: str, *, actor_id: int) -> bool:
+        if not isinstance(session_id, str) or not session_id or len(session_id) > _MAX_TOKEN:
+            return False
+        self._admin("DELETE", f"/sessions/{session_id}")
+        self._bump()
+        return True
+
+    def admin_revoke_user_sessions(self, user_id: int, *, actor_id: int) -> int:
+        answer = self._admin("DELETE", f"/users/{int(user_id)}/sessions")
+        self._bump()
+        return self.api.read(lambda d: int(d["sessions_ended"]), answer)
+
+    def admin_audit(self, query: AuditQuery) -> list[AuditRecord]:
+        params: dict[str, Any] = {"limit": max(1, min(query.limit, 1000))}
+        for name in ("user_id", "event_type", "outcome"):
+            value = getattr(query, name)
+            if value is not None and value != "":
+                params[name] = value
+        if query.since is not None:
+            params["since"] = query.since.isoformat()
+        if query.until is not None:
+            params["until"] = query.until.isoformat()
+        answer = self._admin("GET", "/audit", params=params)
+        return self.api.read(lambda items: [_audit(i) for i in items], answer)
+
+
+def _admin_user(data: Any) -> AdminUser:
+    return AdminUser(
+        user=parse_user(data),
+        failed_attempts=int(data.get("failed_attempts", 0)),
+        locked_until=_when(data.get("locked_until")),
+    )
+
+
+def _admin_session(data: Any) -> AdminSession:
+    return AdminSession(
+        session=parse_session(data, int(data["user_id"])), username=str(data["username"])
+    )
+
+
+def _audit(data: Any) -> AuditRecord:
+    occurred = _when(data["occurred_at"])
+    if occurred is None:
+        raise ValueError("occurred_at must be a timestamp")
+    return AuditRecord(
+        id=int(data["id"]),
+        occurred_at=occurred,
+        event_type=str(data["event_type"]),
+        outcome=str(data["outcome"]),
+        user_id=None if data["user_id"] is None else int(data["user_id"]),
+        actor_id=None if data["actor_id"] is None else int(data["actor_id"]),
+        username=None if data["username"] is None else str(data["username"]),
+        ip=None if data["ip"] is None else str(data["ip"]),
+        user_agent=None if data["user_agent"] is None else str(data["user_agent"]),
+        detail=dict(data["detail"]),
+    )
+
+
+def _when(value: Any) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) else None
+
+
+def _mfa_status(data: Any) -> MfaStatus:
+    return MfaStatus(
+        enabled=bool(data["enabled"]),
+        confirmed_at=_when(data.get("confirmed_at")),
+        recovery_codes_left=int(data["recovery_codes_left"]),
+        enrollment_required=bool(data.get("enrollment_required", False)),
+    )
+
+
+def _enrollment(data: Any) -> MfaEnrollment:
+    return MfaEnrollment(
+        secret=str(data["secret"]),
+        provisioning_uri=str(data["provisioning_uri"]),
+        qr_png=base64.b64decode(str(data["qr_png_base64"])),
+        qr_svg=str(data["qr_svg"]),
+    )
+
+
+def _codes(data: Any) -> list[str]:
+    return [str(code) for code in data["recovery_codes"]]
+
+
+def _reset_info(data: Any) -> PasswordResetInfo:
+    expires = _when(data["expires_at"])
+    if expires is None:
+        raise ValueError("expires_at must be a timestamp")
+    return PasswordResetInfo(
+        username=str(data["username"]),
+        mfa_required=bool(data["mfa_required"]),
+        expires_at=expires,
+    )

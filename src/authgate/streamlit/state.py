@@ -18,6 +18,7 @@ __all__ = [
     "AUTH",
     "COOKIE_READ",
     "FLASH",
+    "MFA_TICKET",
     "NEXT_PAGE",
     "PENDING_SYNC",
     "Flash",
@@ -32,6 +33,9 @@ COOKIE_READ: Final = "authgate.cookie_read"
 
 FLASH: Final = "authgate.flash"
 """A ``Flash`` to show once on the next page drawn (logged out, session expired...)."""
+
+MFA_TICKET: Final = "authgate.mfa_ticket"
+"""The short-lived MFA ticket between the password step and the code step of a login."""
 
 NEXT_PAGE: Final = "authgate.next"
 """The url path an anonymous visitor asked for, to land on after logging in."""

@@ -1,4 +1,4 @@
-"""The Account page: profile, password change, and the user's active sessions.
+"""The Account page: profile, password change, two-factor authentication, active sessions.
 
 Changing the password ends every other session (the core does it); "Log out
 other sessions" does the same without a password change, for a lost laptop.
@@ -18,6 +18,7 @@ from authgate.streamlit.guards import require_login
 from authgate.streamlit.navigation import GateRun
 from authgate.streamlit.tab_session import current_auth
 from authgate.streamlit.ui.feedback import attempt
+from authgate.streamlit.ui.mfa import render_mfa_section
 from authgate.streamlit.ui.register import render_strength_hint
 
 __all__ = ["describe_device", "render_account"]
@@ -144,5 +145,7 @@ def render_account(run: GateRun) -> None:
     _profile(run, user)
     st.divider()
     _password(run, user, auth.session_id)
+    st.divider()
+    render_mfa_section(run, user)
     st.divider()
     _sessions(run, user, auth.session_id)

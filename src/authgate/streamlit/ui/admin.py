@@ -1,8 +1,8 @@
-"""The built-in Admin page: a read-only list of accounts for now.
+"""The built-in Admin page: users, sessions and the audit log, in three tabs.
 
-The role check is real (the page is routed only to holders of the admin
-roles, and ``require_role`` refuses anyone else who reaches it); the
-management tools arrive with the admin panel.
+The page is routed only to holders of the admin roles, and ``require_role``
+refuses anyone else who reaches it. Every change goes through the backend
+with ``actor_id`` set to the admin, so the audit log names who did it.
 """
 
 from __future__ import annotations
@@ -15,12 +15,14 @@ from authgate.core.records import AuthUser
 from authgate.streamlit import texts
 from authgate.streamlit.guards import require_role
 from authgate.streamlit.navigation import GateRun
-from authgate.streamlit.ui.feedback import attempt
+from authgate.streamlit.ui.admin_audit import render_audit_tab
+from authgate.streamlit.ui.admin_users import NOTICE, render_sessions_tab, render_users_tab
 
 __all__ = ["render_admin", "users_table"]
 
 
 def users_table(users: Iterable[AuthUser]) -> list[dict[str, object]]:
+    """The basic columns of the users table (the admin tab adds lockout columns)."""
     return [
         {
             texts.COLUMN_USERNAME: u.username,
@@ -38,10 +40,17 @@ def users_table(users: Iterable[AuthUser]) -> list[dict[str, object]]:
 
 def render_admin(run: GateRun, roles: tuple[str, ...]) -> None:
     """The Admin page body."""
-    require_role(*roles)
+    admin = require_role(*roles)
     st.title(texts.ADMIN_TITLE)
-    st.subheader(texts.ADMIN_USERS_HEADER)
-    st.caption(texts.ADMIN_PLACEHOLDER)
-    ok, users = attempt(lambda: run.backend.list_users(limit=500))
-    if ok and users is not None:
-        st.dataframe(users_table(users), hide_index=True)
+    notice = st.session_state.pop(NOTICE, None)
+    if isinstance(notice, str):
+        st.success(notice)
+    users, sessions, audit = st.tabs(
+        [texts.ADMIN_TAB_USERS, texts.ADMIN_TAB_SESSIONS, texts.ADMIN_TAB_AUDIT]
+    )
+    with users:
+        render_users_tab(run, admin)
+    with sessions:
+        render_sessions_tab(run, admin)
+    with audit:
+        render_audit_tab(run)

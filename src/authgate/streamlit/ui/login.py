@@ -8,21 +8,33 @@ visitor first asked for (or the app's default page).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import streamlit as st
 
+from authgate.core.errors import InvalidToken, MfaRequired
 from authgate.core.records import SessionContext
 from authgate.streamlit import texts
 from authgate.streamlit.navigation import GateRun
-from authgate.streamlit.state import NEXT_PAGE
+from authgate.streamlit.state import MFA_TICKET, NEXT_PAGE
 from authgate.streamlit.tab_session import request_meta, sign_in
 from authgate.streamlit.ui.feedback import attempt
 
-__all__ = ["land_after_login", "render_login_form"]
+__all__ = ["land_after_login", "render_code_step", "render_login_form"]
 
 _FORM = "authgate_login_form"
 _USERNAME = "authgate_login_username"
 _PASSWORD = "authgate_login_password"  # noqa: S105 - a widget key
 _REMEMBER = "authgate_login_remember"
+_MFA_FORM = "authgate_mfa_form"
+_MFA_CODE = "authgate_mfa_code"
+
+
+@dataclass(frozen=True)
+class _NeedsCode:
+    """The password was right and the account has MFA: the second step comes next."""
+
+    ticket: str
 
 
 def land_after_login(run: GateRun, *, current_url: str | None = None) -> None:
@@ -36,8 +48,59 @@ def land_after_login(run: GateRun, *, current_url: str | None = None) -> None:
     st.switch_page(page)
 
 
+def _finish(run: GateRun, context: SessionContext, current_url: str | None) -> None:
+    ok, _ = attempt(lambda: sign_in(run.backend, context))
+    if ok:
+        land_after_login(run, current_url=current_url)
+
+
+def render_code_step(run: GateRun, ticket: str, *, current_url: str | None = None) -> None:
+    """The second login step: a TOTP or recovery code trades the MFA ticket for a session."""
+    st.info(texts.MFA_STEP_INTRO)
+    with st.form(_MFA_FORM, clear_on_submit=True, enter_to_submit=True):
+        code = st.text_input(
+            texts.MFA_CODE,
+            key=_MFA_CODE,
+            help=texts.MFA_CODE_HELP,
+            autocomplete="one-time-code",
+            max_chars=64,
+        )
+        submitted = st.form_submit_button(texts.MFA_VERIFY, type="primary")
+    if st.button(texts.MFA_CANCEL, key="authgate_mfa_cancel"):
+        st.session_state.pop(MFA_TICKET, None)
+        st.rerun()
+    if not submitted:
+        return
+    if not code.strip():
+        st.error(texts.MFA_CODE_MISSING)
+        return
+    ip, agent = request_meta()
+
+    def verify() -> SessionContext:
+        try:
+            return run.backend.complete_mfa_login(ticket, code.strip(), ip=ip, user_agent=agent)
+        except InvalidToken:  # expired or spent: back to the password step
+            st.session_state.pop(MFA_TICKET, None)
+            raise
+
+    ok, context = attempt(verify)
+    if not ok or context is None:
+        return
+    st.session_state.pop(MFA_TICKET, None)
+    _finish(run, context, current_url)
+
+
 def render_login_form(run: GateRun, *, current_url: str | None = None) -> None:
-    """Draw the form with its Register and Forgot-password links; log in on submit."""
+    """Draw the form with its Register and Forgot-password links; log in on submit.
+
+    When the password step answers ``MfaRequired``, the ticket is kept in
+    this tab's state and the code step replaces the form until it succeeds
+    or is cancelled.
+    """
+    ticket = st.session_state.get(MFA_TICKET)
+    if isinstance(ticket, str):
+        render_code_step(run, ticket, current_url=current_url)
+        return
     with st.form(_FORM, clear_on_submit=False, enter_to_submit=True):
         login = st.text_input(
             texts.USERNAME, key=_USERNAME, help=texts.USERNAME_HELP, autocomplete="username"
@@ -61,12 +124,19 @@ def render_login_form(run: GateRun, *, current_url: str | None = None) -> None:
         return
     ip, agent = request_meta()
 
-    def log_in() -> SessionContext:
-        return run.backend.login(login, password, remember=remember, ip=ip, user_agent=agent)
+    def log_in() -> SessionContext | _NeedsCode:
+        try:
+            return run.backend.login(login, password, remember=remember, ip=ip, user_agent=agent)
+        except MfaRequired as error:
+            if error.ticket is None:
+                raise
+            return _NeedsCode(error.ticket)
 
-    ok, context = attempt(log_in)
-    if not ok or context is None:
+    ok, answer = attempt(log_in)
+    if not ok or answer is None:
         return
-    ok, _ = attempt(lambda: sign_in(run.backend, context))
-    if ok:
-        land_after_login(run, current_url=current_url)
+    if isinstance(answer, _NeedsCode):
+        st.session_state[MFA_TICKET] = answer.ticket
+        st.rerun()
+    else:
+        _finish(run, answer, current_url)

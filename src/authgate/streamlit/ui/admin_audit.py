@@ -1,0 +1,191 @@
+"""The Audit log tab of the Admin page: filters, a logins-per-day chart, a table, CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from datetime import UTC, date, datetime, time, timedelta
+
+import streamlit as st
+
+from authgate.core.records import AuditRecord
+from authgate.streamlit import texts
+from authgate.streamlit.backend import AuditQuery
+from authgate.streamlit.navigation import GateRun
+from authgate.streamlit.ui.admin_users import when
+from authgate.streamlit.ui.feedback import attempt
+
+__all__ = ["audit_csv", "audit_table", "logins_per_day", "render_audit_tab"]
+
+EVENT_TYPES = (
+    "login.succeeded",
+    "login.failed",
+    "account.locked",
+    "account.unlocked",
+    "session.logout",
+    "session.revoked",
+    "session.revoked_all",
+    "password.changed",
+    "password.set",
+    "password.reset_requested",
+    "password.reset",
+    "user.registered",
+    "user.profile_updated",
+    "user.roles_changed",
+    "user.disabled",
+    "user.enabled",
+    "user.deleted",
+    "mfa.enrolled",
+    "mfa.disabled",
+    "mfa.reset",
+    "mfa.failed",
+    "recovery_code.used",
+    "recovery_codes.regenerated",
+    "token.reused",
+)
+OUTCOMES = ("success", "failure")
+_CSV_FIELDS = (
+    "id",
+    "occurred_at",
+    "event_type",
+    "outcome",
+    "user_id",
+    "username",
+    "actor_id",
+    "ip",
+    "user_agent",
+    "detail",
+)
+
+
+def audit_table(events: list[AuditRecord]) -> list[dict[str, object]]:
+    return [
+        {
+            texts.COLUMN_TIME: when(e.occurred_at),
+            texts.COLUMN_EVENT: e.event_type,
+            texts.COLUMN_OUTCOME: e.outcome,
+            texts.COLUMN_USER: e.username or "",
+            texts.COLUMN_ACTOR: "" if e.actor_id is None else str(e.actor_id),
+            texts.SESSION_IP: e.ip or "",
+            texts.COLUMN_DETAIL: json.dumps(e.detail, sort_keys=True, default=str),
+        }
+        for e in events
+    ]
+
+
+def logins_per_day(events: list[AuditRecord]) -> list[dict[str, object]]:
+    """One row per day with logins that succeeded and failed, oldest day first."""
+    ok: Counter[str] = Counter()
+    failed: Counter[str] = Counter()
+    for e in events:
+        day = e.occurred_at.strftime("%Y-%m-%d")
+        if e.event_type == "login.succeeded":
+            ok[day] += 1
+        elif e.event_type == "login.failed":
+            failed[day] += 1
+    days = sorted(set(ok) | set(failed))
+    return [{"day": d, texts.ADMIN_SUCCEEDED: ok[d], texts.ADMIN_FAILED: failed[d]} for d in days]
+
+
+def _cell(value: object) -> object:
+    """A CSV cell that a spreadsheet will not run as a formula."""
+    text = value if isinstance(value, str) else None
+    if text and text[0] in "=+-@\t\r":
+        return "'" + text
+    return value
+
+
+def audit_csv(events: list[AuditRecord]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(_CSV_FIELDS)
+    for e in events:
+        row: list[object] = [
+            e.id,
+            e.occurred_at.isoformat(),
+            e.event_type,
+            e.outcome,
+            e.user_id,
+            e.username,
+            e.actor_id,
+            e.ip,
+            e.user_agent,
+            json.dumps(e.detail, sort_keys=True, default=str),
+        ]
+        writer.writerow([_cell(v) for v in row])
+    return out.getvalue()
+
+
+def _filters(run: GateRun) -> AuditQuery:
+    ok, users = attempt(lambda: run.backend.admin_list_users(limit=1000))
+    names = {r.user.id: r.user.username for r in users or []} if ok else {}
+    cols = st.columns(4)
+    user = cols[0].selectbox(
+        texts.COLUMN_USER,
+        [None, *names],
+        format_func=lambda i: texts.ADMIN_ALL if i is None else names[i],
+        key="authgate_audit_user",
+    )
+    event = cols[1].selectbox(
+        texts.ADMIN_EVENT_TYPE,
+        [None, *EVENT_TYPES],
+        format_func=lambda v: texts.ADMIN_ALL if v is None else v,
+        key="authgate_audit_event",
+    )
+    outcome = cols[2].selectbox(
+        texts.ADMIN_OUTCOME,
+        [None, *OUTCOMES],
+        format_func=lambda v: texts.ADMIN_ALL if v is None else v,
+        key="authgate_audit_outcome",
+    )
+    today = run.backend.now().date()
+    picked = cols[3].date_input(
+        texts.ADMIN_DATES, value=(today - timedelta(days=6), today), key="authgate_audit_dates"
+    )
+    start, end = _range(picked, today)
+    return AuditQuery(
+        user_id=user,
+        event_type=event,
+        outcome=outcome,
+        since=datetime.combine(start, time.min, tzinfo=UTC),
+        until=datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC),
+        limit=1000,
+    )
+
+
+def _range(picked: object, today: date) -> tuple[date, date]:
+    if isinstance(picked, tuple) and len(picked) == 2:
+        return picked[0], picked[1]
+    if isinstance(picked, tuple) and len(picked) == 1:
+        return picked[0], picked[0]
+    if isinstance(picked, date):
+        return picked, picked
+    return today, today
+
+
+def render_audit_tab(run: GateRun) -> None:
+    query = _filters(run)
+    ok, events = attempt(lambda: run.backend.admin_audit(query))
+    if not ok or events is None:
+        return
+    if not events:
+        st.info(texts.ADMIN_NO_EVENTS)
+        return
+    st.markdown(f"**{texts.ADMIN_LOGINS_CHART}**")
+    chart = logins_per_day(events)
+    if chart:
+        st.bar_chart(chart, x="day", y=[texts.ADMIN_SUCCEEDED, texts.ADMIN_FAILED])
+    failures = [e for e in events if e.outcome == "failure"][:20]
+    if failures:
+        st.markdown(f"**{texts.ADMIN_LATEST_FAILURES}**")
+        st.dataframe(audit_table(failures), hide_index=True, key="authgate_audit_failures")
+    st.dataframe(audit_table(events), hide_index=True, key="authgate_audit_events")
+    st.download_button(
+        texts.ADMIN_EXPORT_CSV,
+        data=audit_csv(events),
+        file_name="audit.csv",
+        mime="text/csv",
+        key="authgate_audit_csv",
+    )

@@ -1,0 +1,192 @@
+"""The Users and Sessions tabs of the Admin page.
+
+A change shows its result as a notice above the tabs after a rerun, so the
+tables below always reflect it. An admin cannot disable, delete or drop the
+admin role from their own account here (the API refuses the same).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TypeVar, cast
+
+import streamlit as st
+
+from authgate.core.records import AuthUser
+from authgate.streamlit import texts
+from authgate.streamlit.backend import AdminSession, AdminUser
+from authgate.streamlit.navigation import GateRun
+from authgate.streamlit.ui.account import describe_device
+from authgate.streamlit.ui.feedback import attempt
+
+__all__ = ["NOTICE", "admin_users_table", "render_sessions_tab", "render_users_tab", "when"]
+
+NOTICE = "authgate.admin_notice"
+"""A success message to show above the tabs after the rerun that follows a change."""
+
+T = TypeVar("T")
+_BASE_ROLES = ("admin", "user")
+
+
+def when(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value is not None else ""
+
+
+def admin_users_table(rows: list[AdminUser]) -> list[dict[str, object]]:
+    return [
+        {
+            texts.COLUMN_USERNAME: r.user.username,
+            texts.COLUMN_EMAIL: r.user.email or "",
+            texts.COLUMN_DISPLAY_NAME: r.user.display_name,
+            texts.COLUMN_ROLES: ", ".join(sorted(r.user.roles)),
+            texts.COLUMN_ACTIVE: r.user.is_active,
+            texts.COLUMN_MFA: r.user.mfa_enabled,
+            texts.COLUMN_VERIFIED: r.user.email_verified,
+            texts.COLUMN_CREATED: when(r.user.created_at),
+            texts.COLUMN_LAST_LOGIN: when(r.user.last_login_at),
+            texts.COLUMN_FAILED: r.failed_attempts,
+            texts.COLUMN_LOCKED_UNTIL: when(r.locked_until),
+        }
+        for r in rows
+    ]
+
+
+def _act(action: Callable[[], T], notice: Callable[[T], str]) -> None:
+    """Run an admin action; on success rerun with ``notice(result)`` shown above the tabs."""
+    ok, result = attempt(action)
+    if ok:
+        st.session_state[NOTICE] = notice(cast(T, result))
+        st.rerun()
+
+
+def _actions(run: GateRun, admin: AuthUser, target: AuthUser, known_roles: set[str]) -> None:
+    backend, uid, name, me = run.backend, target.id, target.username, target.id == admin.id
+    options = sorted(known_roles | set(target.roles) | set(_BASE_ROLES))
+    roles = st.multiselect(
+        texts.ADMIN_ROLES, options, default=sorted(target.roles), key=f"authgate_admin_roles_{uid}"
+    )
+    if st.button(texts.ADMIN_SAVE_ROLES, key=f"authgate_admin_save_roles_{uid}"):
+        if me and "admin" in admin.roles and "admin" not in roles:
+            st.error(texts.ADMIN_NOT_YOURSELF)
+        else:
+            _act(
+                lambda: backend.admin_set_roles(uid, roles, actor_id=admin.id),
+                lambda _: texts.ADMIN_ROLES_SAVED.format(username=name),
+            )
+    cols = st.columns(3)
+    toggle = texts.ADMIN_DISABLE if target.is_active else texts.ADMIN_ENABLE
+    if cols[0].button(toggle, key=f"authgate_admin_toggle_{uid}", disabled=me):
+        done = texts.ADMIN_DISABLED if target.is_active else texts.ADMIN_ENABLED
+        _act(
+            lambda: backend.admin_set_active(uid, not target.is_active, actor_id=admin.id),
+            lambda _: done.format(username=name),
+        )
+    if cols[1].button(texts.ADMIN_UNLOCK, key=f"authgate_admin_unlock_{uid}"):
+        _act(
+            lambda: backend.admin_unlock(uid, actor_id=admin.id),
+            lambda _: texts.ADMIN_UNLOCKED.format(username=name),
+        )
+    if cols[2].button(texts.ADMIN_RESET_MFA, key=f"authgate_admin_reset_mfa_{uid}"):
+        _act(
+            lambda: backend.admin_reset_mfa(uid, actor_id=admin.id),
+            lambda _: texts.ADMIN_MFA_RESET.format(username=name),
+        )
+    with st.form(f"authgate_admin_password_form_{uid}", clear_on_submit=True):
+        password = st.text_input(
+            texts.ADMIN_TEMP_PASSWORD,
+            type="password",
+            autocomplete="new-password",
+            key=f"authgate_admin_temp_password_{uid}",
+        )
+        set_it = st.form_submit_button(texts.ADMIN_SET_PASSWORD)
+    if set_it and password:
+        _act(
+            lambda: backend.admin_set_password(uid, password, actor_id=admin.id),
+            lambda count: texts.ADMIN_PASSWORD_SET.format(username=name, count=count),
+        )
+    sure = st.checkbox(
+        texts.ADMIN_DELETE_CONFIRM.format(username=name),
+        key=f"authgate_admin_delete_sure_{uid}",
+        disabled=me,
+    )
+    if st.button(texts.ADMIN_DELETE, key=f"authgate_admin_delete_{uid}", disabled=me or not sure):
+        _act(
+            lambda: backend.admin_delete_user(uid, actor_id=admin.id),
+            lambda _: texts.ADMIN_DELETED.format(username=name),
+        )
+
+
+def render_users_tab(run: GateRun, admin: AuthUser) -> None:
+    search = st.text_input(
+        texts.ADMIN_SEARCH, key="authgate_admin_search", help=texts.ADMIN_SEARCH_HELP
+    )
+    ok, rows = attempt(lambda: run.backend.admin_list_users(search=search.strip() or None))
+    if not ok or rows is None:
+        return
+    if not rows:
+        st.info(texts.ADMIN_NO_USERS)
+        return
+    st.dataframe(admin_users_table(rows), hide_index=True)
+    by_id = {r.user.id: r.user for r in rows}
+    picked = st.selectbox(
+        texts.ADMIN_PICK_USER,
+        list(by_id),
+        format_func=lambda i: by_id[i].username,
+        key="authgate_admin_pick_user",
+    )
+    if picked is not None:
+        known = {role for r in rows for role in r.user.roles}
+        _actions(run, admin, by_id[picked], known)
+
+
+def sessions_table(rows: list[AdminSession]) -> list[dict[str, object]]:
+    return [
+        {
+            texts.COLUMN_USER: r.username,
+            texts.SESSION_DEVICE: describe_device(r.session.user_agent),
+            texts.SESSION_IP: r.session.ip or "-",
+            texts.SESSION_STARTED: when(r.session.created_at),
+            texts.SESSION_LAST_SEEN: when(r.session.last_seen_at),
+            texts.COLUMN_EXPIRES: when(min(r.session.expires_at, r.session.absolute_expires_at)),
+            texts.COLUMN_MFA: r.session.mfa,
+        }
+        for r in rows
+    ]
+
+
+def render_sessions_tab(run: GateRun, admin: AuthUser) -> None:
+    backend = run.backend
+    ok, rows = attempt(lambda: backend.admin_list_sessions(limit=1000))
+    if not ok or rows is None:
+        return
+    if not rows:
+        st.info(texts.ADMIN_NO_SESSIONS)
+        return
+    st.dataframe(sessions_table(rows), hide_index=True)
+    by_id = {r.session.id: r for r in rows}
+    picked = st.selectbox(
+        texts.ADMIN_PICK_SESSION,
+        list(by_id),
+        format_func=lambda sid: (
+            f"{by_id[sid].username} · {describe_device(by_id[sid].session.user_agent)} · "
+            f"{by_id[sid].session.ip or '-'} · {when(by_id[sid].session.last_seen_at)}"
+        ),
+        key="authgate_admin_pick_session",
+    )
+    if picked is None:
+        return
+    chosen = by_id[picked]
+    cols = st.columns(2)
+    if cols[0].button(texts.ADMIN_REVOKE_SESSION, key="authgate_admin_revoke_session"):
+        _act(
+            lambda: backend.admin_revoke_session(picked, actor_id=admin.id),
+            lambda done: texts.ADMIN_SESSION_REVOKED if done else texts.ADMIN_SESSION_GONE,
+        )
+    if cols[1].button(texts.ADMIN_REVOKE_USER_SESSIONS, key="authgate_admin_revoke_user"):
+        _act(
+            lambda: backend.admin_revoke_user_sessions(chosen.session.user_id, actor_id=admin.id),
+            lambda count: texts.ADMIN_USER_SESSIONS_REVOKED.format(
+                count=count, username=chosen.username
+            ),
+        )
