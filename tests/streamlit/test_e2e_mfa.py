@@ -8,15 +8,14 @@ step's code, the login the next step's, and the replay re-sends that one.
 
 from __future__ import annotations
 
-import itertools
-import time
-from pathlib import Path
-from typing import Any
-
 import email
 import email.policy
+import itertools
+import time
 from collections.abc import Iterator
 from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
 
 import pyotp
 import pytest

@@ -147,9 +147,10 @@ def test_logins_per_day_and_csv_cells() -> None:
         event("login.succeeded", "success", "a"),
         event("login.failed", "failure", "=cmd()"),
         event("login.failed", "failure", "b"),
+        event("mfa.failed", "failure", "c"),
     ]
     assert logins_per_day(events) == [
-        {"day": "2026-01-02", texts.ADMIN_SUCCEEDED: 1, texts.ADMIN_FAILED: 2}
+        {"day": "2026-01-02", texts.ADMIN_SUCCEEDED: 1, texts.ADMIN_FAILED: 3}
     ]
     rows = list(csv.reader(io.StringIO(audit_csv(events))))
     assert rows[0][2] == "event_type" and rows[2][5] == "'=cmd()"

@@ -76,14 +76,19 @@ def audit_table(events: list[AuditRecord]) -> list[dict[str, object]]:
 
 
 def logins_per_day(events: list[AuditRecord]) -> list[dict[str, object]]:
-    """One row per day with logins that succeeded and failed, oldest day first."""
+    """One row per day with logins that succeeded and failed, oldest day first.
+
+    A wrong second-factor code at login counts as a failed login.
+    """
     ok: Counter[str] = Counter()
     failed: Counter[str] = Counter()
     for e in events:
         day = e.occurred_at.strftime("%Y-%m-%d")
         if e.event_type == "login.succeeded":
             ok[day] += 1
-        elif e.event_type == "login.failed":
+        elif e.event_type == "login.failed" or (
+            e.event_type == "mfa.failed" and e.detail.get("context", "login") == "login"
+        ):
             failed[day] += 1
     days = sorted(set(ok) | set(failed))
     return [{"day": d, texts.ADMIN_SUCCEEDED: ok[d], texts.ADMIN_FAILED: failed[d]} for d in days]
