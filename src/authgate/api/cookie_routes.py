@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from typing import Literal, Protocol
 from urllib.parse import urlsplit
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -188,7 +189,10 @@ def build_cookie_routes(
         if not isinstance(ticket, str) or not ticket or len(ticket) > _MAX_TICKET:
             return _error(400, "invalid_request", 'Send {"ticket": "<ticket>"}.')
         try:
-            token, context = get_store().redeem_cookie_ticket(ticket)
+            # The store call blocks (a database write, or an HTTP round trip
+            # in remote mode): keep it off the event loop that serves every
+            # websocket of this Streamlit process.
+            token, context = await run_in_threadpool(get_store().redeem_cookie_ticket, ticket)
         except InvalidToken as error:
             return _error(400, error.code, error.message)
         except NotAuthenticated as error:
@@ -208,7 +212,7 @@ def build_cookie_routes(
         token = request.cookies.get(jar.name)
         if token:
             try:
-                get_store().validate_session(token)
+                await run_in_threadpool(get_store().validate_session, token)
             except NotAuthenticated:
                 pass
             except StoreUnavailable as error:
