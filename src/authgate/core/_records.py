@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from authgate.core.identity import NormalizedEmail, NormalizedUsername
 from authgate.core.records import AuditRecord, AuthUser
 from authgate.store.models import AuditEvent, User
 
-__all__ = ["scheme_of", "to_audit", "to_user"]
+__all__ = ["new_user_row", "scheme_of", "to_audit", "to_user"]
 
 
 def to_user(row: User) -> AuthUser:
@@ -47,3 +50,31 @@ def scheme_of(encoded: str) -> str:
     if encoded.startswith("$2"):
         return "bcrypt"
     return "sha256"
+
+
+def new_user_row(
+    name: NormalizedUsername,
+    mail: NormalizedEmail | None,
+    *,
+    display_name: str,
+    password_hash: str,
+    password_changed_at: datetime | None,
+    must_change_password: bool,
+    now: datetime,
+) -> User:
+    """A new, active, unverified account row (registration and import share it)."""
+    return User(
+        username=name.value,
+        username_key=name.key,
+        email=mail.value if mail else None,
+        email_key=mail.key if mail else None,
+        email_verified=False,
+        display_name=display_name,
+        password_hash=password_hash,
+        password_changed_at=password_changed_at,
+        must_change_password=must_change_password,
+        is_active=True,
+        created_at=now,
+        updated_at=now,
+        last_login_at=None,
+    )

@@ -28,7 +28,7 @@ from sqlalchemy.orm import sessionmaker
 from authgate.config import AuthgateSettings
 from authgate.core import sessions as session_store
 from authgate.core._db import is_unavailable, transaction
-from authgate.core._records import scheme_of, to_user
+from authgate.core._records import new_user_row, scheme_of, to_user
 from authgate.core._roles import assign_roles
 from authgate.core._secrets import digest
 from authgate.core._session_lookup import (
@@ -42,6 +42,7 @@ from authgate.core.clock import Clock, SystemClock
 from authgate.core.errors import (
     AccountDisabled,
     AccountLocked,
+    AuthgateError,
     EmailNotVerified,
     EmailTaken,
     InvalidCredentials,
@@ -290,20 +291,14 @@ class AuthService(UserAdminMixin):
         event: AuthEvent
         try:
             with self._db() as db:
-                user = User(
-                    username=name.value,
-                    username_key=name.key,
-                    email=mail.value if mail else None,
-                    email_key=mail.key if mail else None,
-                    email_verified=False,
+                user = new_user_row(
+                    name,
+                    mail,
                     display_name=label,
                     password_hash=encoded,
                     password_changed_at=now,
                     must_change_password=must_change_password,
-                    is_active=True,
-                    created_at=now,
-                    updated_at=now,
-                    last_login_at=None,
+                    now=now,
                 )
                 db.add(user)
                 db.flush()
@@ -418,28 +413,22 @@ class AuthService(UserAdminMixin):
                 reason="invalid_password" if user else "unknown_user",
             )
             raise InvalidCredentials()
+        refusal: AuthgateError | None = None
         if not user.is_active:
+            refusal = AccountDisabled()
+        elif self.settings.require_verified_email and not user.email_verified:
+            refusal = EmailNotVerified()
+        if refusal is not None:  # only said once the password was right
             self._record_alone(
                 LoginFailed(
                     user_id=user.id,
                     username=attempted,
                     ip=ip,
                     user_agent=user_agent,
-                    reason="account_disabled",
+                    reason=refusal.code,
                 )
             )
-            raise AccountDisabled()
-        if self.settings.require_verified_email and not user.email_verified:
-            self._record_alone(
-                LoginFailed(
-                    user_id=user.id,
-                    username=attempted,
-                    ip=ip,
-                    user_agent=user_agent,
-                    reason="email_not_verified",
-                )
-            )
-            raise EmailNotVerified()
+            raise refusal
         # With MFA only the second factor's success resets the counter; with no
         # failures on record there is nothing to reset (one write fewer per login).
         if not user.mfa_enabled and prior_failures:

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
 from authgate.core import sessions as session_store
-from authgate.core._records import scheme_of, to_audit, to_user
+from authgate.core._records import new_user_row, scheme_of, to_audit, to_user
 from authgate.core._roles import assign_roles
 from authgate.core.errors import (
     EmailTaken,
@@ -492,20 +492,14 @@ class UserAdminMixin:
                     raise UsernameTaken()
                 if mail and db.scalar(select(User.id).where(User.email_key == mail.key)):
                     raise EmailTaken()
-                row = User(
-                    username=name.value,
-                    username_key=name.key,
-                    email=mail.value if mail else None,
-                    email_key=mail.key if mail else None,
-                    email_verified=False,
+                row = new_user_row(
+                    name,
+                    mail,
                     display_name=normalize_display_name(display_name, fallback=name.value),
                     password_hash=password_hash,
                     password_changed_at=None,
                     must_change_password=False,
-                    is_active=True,
-                    created_at=now,
-                    updated_at=now,
-                    last_login_at=None,
+                    now=now,
                 )
                 db.add(row)
                 db.flush()
