@@ -245,6 +245,7 @@ def test_screenshot_of_each_built_in_page(demo_server: Any, context: Any) -> Non
     ):
         page.goto(f"{demo_server.url}/{path}")
         heading(page, title).wait_for()
+        settled(page)  # a screenshot mid-run shows the form's loading skeleton
         page.screenshot(path=str(artifacts / f"gate-{path}.png"), full_page=True)
     log_in(page, demo_server.url, *ADMIN, path="account")
     heading(page, texts.ACCOUNT_TITLE).wait_for()

@@ -154,3 +154,19 @@ def test_logins_per_day_and_csv_cells() -> None:
     ]
     rows = list(csv.reader(io.StringIO(audit_csv(events))))
     assert rows[0][2] == "event_type" and rows[2][5] == "'=cmd()"
+
+
+def test_a_temporary_password_asks_for_a_change_until_it_is_changed(
+    app_test: Any, set_cookie: Any, gate_service: AuthService
+) -> None:
+    alice = gate_service.find_user("alice")
+    assert alice is not None
+    gate_service.set_password(alice.id, "temporary-pass-2026", must_change=True)
+    set_cookie(gate_service.login("alice", "temporary-pass-2026").token)
+    at = app_test().run()
+    assert texts.MUST_CHANGE_PASSWORD in [w.value for w in at.warning]
+    gate_service.change_password(alice.id, "temporary-pass-2026", "a-chosen-secret-2026")
+    fresh = gate_service.login("alice", "a-chosen-secret-2026")
+    set_cookie(fresh.token)
+    again = app_test().run()
+    assert texts.MUST_CHANGE_PASSWORD not in [w.value for w in again.warning]

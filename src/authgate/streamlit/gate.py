@@ -235,6 +235,8 @@ class Gate:
         with running(run):
             self._redirect_to_login_if_needed(run, current.url_path)
             show_flash()
+            if user is not None and user.must_change_password:
+                st.warning(texts.MUST_CHANGE_PASSWORD)
             current.run()
 
     @staticmethod

@@ -145,6 +145,10 @@ LOG_OUT: Final = "Log out"
 LOGGED_OUT: Final = "You have been logged out."
 SESSION_EXPIRED: Final = "Your session has expired. Please log in again."
 SESSION_ENDED: Final = "You have been logged out. Please log in again."
+MUST_CHANGE_PASSWORD: Final = (
+    "An administrator set a temporary password for your account: please choose a new one "
+    "under Account → Change password."
+)
 FORBIDDEN: Final = "You do not have permission to view this page."
 COOKIE_NOT_SAVED: Final = (
     "You are logged in in this tab, but the login could not be saved in this browser, "

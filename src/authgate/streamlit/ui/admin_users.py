@@ -118,6 +118,7 @@ def _actions(run: GateRun, admin: AuthUser, target: AuthUser, known_roles: set[s
 
 
 def render_users_tab(run: GateRun, admin: AuthUser) -> None:
+    st.subheader(texts.ADMIN_USERS_HEADER)
     search = st.text_input(
         texts.ADMIN_SEARCH, key="authgate_admin_search", help=texts.ADMIN_SEARCH_HELP
     )
