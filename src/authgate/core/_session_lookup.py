@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ColumnElement, func, literal_column, select, update
 from sqlalchemy.orm import Session as DbSession
 
 from authgate.core.records import AuthUser, SessionRecord
@@ -72,13 +72,39 @@ class SessionRow:
         self.idle = idle
 
 
+def _roles_aggregate(dialect: str) -> Any:
+    """The user's role names as one comma-joined string, inside the session query.
+
+    Role names cannot contain a comma (``identity.normalize_role``), so the
+    join is lossless, and the page view costs one round trip instead of two.
+    """
+    joined = (
+        func.string_agg(Role.name, literal_column("','"))
+        if dialect == "postgresql"
+        else func.group_concat(Role.name)
+    )
+    # No derived table: MySQL cannot correlate into one.
+    return (
+        select(joined)
+        .select_from(UserRole)
+        .join(Role, Role.id == UserRole.role_id)
+        .where(UserRole.user_id == Session.user_id)
+        .correlate(Session)
+        .scalar_subquery()
+        .label("u_roles")
+    )
+
+
 def fetch_session(db: DbSession, where: ColumnElement[bool]) -> SessionRow | None:
+    dialect = db.get_bind().dialect.name
     row: Any = db.execute(
-        select(*_COLUMNS).join(User, User.id == Session.user_id).where(where)
+        select(*_COLUMNS, _roles_aggregate(dialect))
+        .join(User, User.id == Session.user_id)
+        .where(where)
     ).first()
     if row is None:
         return None
-    roles = _roles(db, row.s_user_id)
+    roles = frozenset(row.u_roles.split(",")) if row.u_roles else frozenset()
     session = SessionRecord(
         id=row.s_id,
         user_id=row.s_user_id,
