@@ -175,6 +175,9 @@ def test_login_returns_to_the_first_asked_page(demo_server: Any, context: Any) -
     page.goto(f"{demo_server.url}/chat")
     page.get_by_text(texts.LOGIN_REQUIRED).wait_for()
     page.get_by_role("link", name=texts.LOGIN_TITLE).first.click()
+    # The stand-in at /chat has the same form: fill only once the Login page is drawn.
+    page.wait_for_function("location.pathname === '/login'")
+    settled(page)
     page.get_by_role("textbox", name="Username", exact=True).fill(ALICE[0])
     page.get_by_role("textbox", name="Password", exact=True).fill(ALICE[1])
     page.get_by_role("button", name=texts.LOG_IN, exact=True).click()
