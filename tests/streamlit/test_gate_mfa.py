@@ -223,3 +223,48 @@ def test_backend_is_lazy_about_mfa_and_recovery(gate_service: AuthService) -> No
     backend = InProcessBackend(gate_service)
     assert backend.recovery_mail_enabled is False
     assert isinstance(gate_service.settings, AuthgateSettings)
+
+
+def test_role_that_requires_mfa_sees_only_enrolment_until_done(
+    app_test: Any, set_cookie: Any, gate_service: AuthService, monkeypatch: Any
+) -> None:
+    import sys
+
+    hooks = sys.modules["authgate_gate_test_hooks"]
+    monkeypatch.setattr(
+        hooks,
+        "settings",
+        gate_service.settings.model_copy(update={"mfa_required_roles": ("admin",)}),
+    )
+    set_cookie(gate_service.login("root", "gatekeeper-2026").token)
+    at = _goto(app_test(), "secret").run()
+    assert not at.exception
+    assert texts.MFA_ENROLMENT_REQUIRED in _texts(at)
+    assert "Secret page" not in _texts(at)  # the asked-for page never ran
+    assert texts.ACCOUNT_TITLE in _texts(at)
+    _enable_mfa(gate_service, "root")
+    root = gate_service.find_user("root")
+    assert root is not None
+    set_cookie(gate_service.open_session(root.id, mfa=True).token)
+    at = _goto(app_test(), "secret").run()
+    assert not at.exception
+    assert texts.MFA_ENROLMENT_REQUIRED not in _texts(at)
+    assert "Secret page" in _texts(at)
+
+
+def test_roles_without_the_requirement_are_not_held(
+    app_test: Any, set_cookie: Any, gate_service: AuthService, monkeypatch: Any
+) -> None:
+    import sys
+
+    hooks = sys.modules["authgate_gate_test_hooks"]
+    monkeypatch.setattr(
+        hooks,
+        "settings",
+        gate_service.settings.model_copy(update={"mfa_required_roles": ("admin",)}),
+    )
+    set_cookie(gate_service.login("alice", "wonderland-2026").token)
+    at = _goto(app_test(), "secret").run()
+    assert not at.exception
+    assert "Secret page" in _texts(at)
+    assert texts.MFA_ENROLMENT_REQUIRED not in _texts(at)

@@ -221,6 +221,9 @@ class Gate:
             revalidate_after=settings.session_revalidate_interval.total_seconds(),
         )
         auth_pages = self._auth_pages(backend.allow_registration)
+        enrolling = user is not None and self._must_enrol(user)
+        if enrolling:
+            pages = [self._enrolment_page(pages)]
         run = build_navigation(
             [*pages, *auth_pages.values()],
             user,
@@ -235,9 +238,31 @@ class Gate:
         with running(run):
             self._redirect_to_login_if_needed(run, current.url_path)
             show_flash()
-            if user is not None and user.must_change_password:
+            if enrolling:
+                st.warning(texts.MFA_ENROLMENT_REQUIRED)
+            elif user is not None and user.must_change_password:
                 st.warning(texts.MUST_CHANGE_PASSWORD)
             current.run()
+
+    def _must_enrol(self, user: AuthUser) -> bool:
+        """The MFA policy: a user whose role requires MFA sees only enrolment until done.
+
+        A local check on the cached user (no store call per rerun); enrolling
+        bumps the backend's state version, so the tab's user refreshes at once.
+        """
+        required = self.settings.mfa_required_roles
+        return bool(required) and not user.mfa_enabled and user.has_role(*required)
+
+    def _enrolment_page(self, pages: Sequence[GatePage]) -> GatePage:
+        """The app's Account page (where MFA is set up) as the only, default page."""
+        account = next((p for p in pages if p.url_path == "account"), None) or self.account_page()
+        return GatePage(
+            account.target,
+            title=account.title,
+            icon=account.icon,
+            url_path="account",
+            default=True,
+        )
 
     @staticmethod
     def _redirect_to_login_if_needed(run: GateRun, url_path: str) -> None:

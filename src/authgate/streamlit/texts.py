@@ -145,6 +145,10 @@ LOG_OUT: Final = "Log out"
 LOGGED_OUT: Final = "You have been logged out."
 SESSION_EXPIRED: Final = "Your session has expired. Please log in again."
 SESSION_ENDED: Final = "You have been logged out. Please log in again."
+MFA_ENROLMENT_REQUIRED: Final = (
+    "Your role requires two-factor authentication. Set it up below to continue: "
+    "the other pages appear once it is on."
+)
 MUST_CHANGE_PASSWORD: Final = (
     "An administrator set a temporary password for your account: please choose a new one "
     "under Account → Change password."
