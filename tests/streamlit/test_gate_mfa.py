@@ -268,3 +268,24 @@ def test_roles_without_the_requirement_are_not_held(
     assert not at.exception
     assert "Secret page" in _texts(at)
     assert texts.MFA_ENROLMENT_REQUIRED not in _texts(at)
+
+
+def test_temporary_password_holds_the_user_on_account_until_changed(
+    app_test: Any, set_cookie: Any, gate_service: AuthService
+) -> None:
+    alice = gate_service.find_user("alice")
+    assert alice is not None
+    gate_service.set_password(alice.id, "temporary-pass-2026", actor_id=0, must_change=True)
+    login = gate_service.login("alice", "temporary-pass-2026")
+    set_cookie(login.token)
+    at = _goto(app_test(), "secret").run()
+    assert not at.exception
+    assert texts.MUST_CHANGE_PASSWORD in _texts(at)
+    assert "Secret page" not in _texts(at)
+    gate_service.change_password(
+        alice.id, "temporary-pass-2026", "a-brand-new-secret-77", keep_session_id=login.session.id
+    )
+    at = _goto(app_test(), "secret").run()
+    assert not at.exception
+    assert "Secret page" in _texts(at)
+    assert texts.MUST_CHANGE_PASSWORD not in _texts(at)

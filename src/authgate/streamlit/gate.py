@@ -222,7 +222,9 @@ class Gate:
         )
         auth_pages = self._auth_pages(backend.allow_registration)
         enrolling = user is not None and self._must_enrol(user)
-        if enrolling:
+        changing = user is not None and user.must_change_password
+        if enrolling or changing:
+            # Held on the Account page (MFA set-up, password change) until done.
             pages = [self._enrolment_page(pages)]
         run = build_navigation(
             [*pages, *auth_pages.values()],
@@ -240,7 +242,7 @@ class Gate:
             show_flash()
             if enrolling:
                 st.warning(texts.MFA_ENROLMENT_REQUIRED)
-            elif user is not None and user.must_change_password:
+            elif changing:
                 st.warning(texts.MUST_CHANGE_PASSWORD)
             current.run()
 
@@ -254,7 +256,7 @@ class Gate:
         return bool(required) and not user.mfa_enabled and user.has_role(*required)
 
     def _enrolment_page(self, pages: Sequence[GatePage]) -> GatePage:
-        """The app's Account page (where MFA is set up) as the only, default page."""
+        """The app's Account page (MFA set-up, password change) as the only, default page."""
         account = next((p for p in pages if p.url_path == "account"), None) or self.account_page()
         return GatePage(
             account.target,

@@ -150,8 +150,8 @@ MFA_ENROLMENT_REQUIRED: Final = (
     "the other pages appear once it is on."
 )
 MUST_CHANGE_PASSWORD: Final = (
-    "An administrator set a temporary password for your account: please choose a new one "
-    "under Account → Change password."
+    "An administrator set a temporary password for your account: choose a new one under "
+    "Change password below. The other pages appear once it is changed."
 )
 FORBIDDEN: Final = "You do not have permission to view this page."
 COOKIE_NOT_SAVED: Final = (
