@@ -170,3 +170,36 @@ def test_a_temporary_password_asks_for_a_change_until_it_is_changed(
     set_cookie(fresh.token)
     again = app_test().run()
     assert texts.MUST_CHANGE_PASSWORD not in [w.value for w in again.warning]
+
+
+def test_admin_creates_a_user_with_a_temporary_password(
+    app_test: Any, set_cookie: Any, gate_service: AuthService
+) -> None:
+    at = _admin_page(app_test, set_cookie, gate_service)
+    root = gate_service.find_user("root")
+    assert root is not None
+    at.text_input(key="authgate_admin_new_username").input("newbie")
+    at.text_input(key="authgate_admin_new_email").input("newbie@example.com")
+    at.text_input(key="authgate_admin_new_roles").input("user, analyst")
+    at.text_input(key="authgate_admin_new_password").input("first-day-password-1")
+    at.button(key=f"FormSubmitter:authgate_admin_create_form-{texts.ADMIN_CREATE_SUBMIT}").click()
+    at.run()
+    assert not at.exception
+    assert texts.ADMIN_CREATED.format(username="newbie") in [s.value for s in at.success]
+    created = gate_service.login("newbie", "first-day-password-1").user
+    assert created.roles == frozenset({"user", "analyst"})
+    assert created.must_change_password
+    assert _actor_of(gate_service, "user.registered") == root.id
+
+
+def test_admin_create_user_shows_policy_errors(
+    app_test: Any, set_cookie: Any, gate_service: AuthService
+) -> None:
+    at = _admin_page(app_test, set_cookie, gate_service)
+    at.text_input(key="authgate_admin_new_username").input("alice")
+    at.text_input(key="authgate_admin_new_password").input("short")
+    at.button(key=f"FormSubmitter:authgate_admin_create_form-{texts.ADMIN_CREATE_SUBMIT}").click()
+    at.run()
+    assert not at.exception
+    assert at.error, "a refused creation must say why"
+    assert gate_service.count_users() == 3

@@ -289,3 +289,27 @@ def test_temporary_password_holds_the_user_on_account_until_changed(
     assert not at.exception
     assert "Secret page" in _texts(at)
     assert texts.MUST_CHANGE_PASSWORD not in _texts(at)
+
+
+def test_forgot_username_mails_the_name_and_answers_alike(
+    tmp_path: Path, app_test: Any, set_cookie: Any, gate_service: AuthService, spy_backend: Any
+) -> None:
+    alice = gate_service.find_user("alice")
+    assert alice is not None
+    gate_service.update_profile(alice.id, email="alice@example.com")
+    outbox = tmp_path / "m"
+    spy_backend._recovery = AccountRecovery(
+        gate_service, mailer=FileMailer(outbox, sender="a@example.com")
+    )
+    answers = []
+    for address in ("alice@example.com", "nobody@example.com"):
+        at = _goto(app_test(), "forgot-password").run()
+        at.text_input(key="authgate_forgot_username_email").input(address)
+        submit = f"FormSubmitter:authgate_forgot_username_form-{texts.FORGOT_USERNAME_SEND}"
+        at.button(key=submit).click()
+        at.run()
+        assert not at.exception
+        answers.append([s.value for s in at.success])
+    assert answers[0] == answers[1] == [texts.FORGOT_USERNAME_SENT]
+    (message,) = [p for p in outbox.rglob("*") if p.is_file()]
+    assert "alice" in message.read_text(encoding="utf-8", errors="replace")

@@ -95,6 +95,24 @@ def test_admin_methods_go_through_the_api(
     assert all(ev.actor_id == admin_id for ev in events if ev.event_type == "user.disabled")
     backend.admin_delete_user(target_id, actor_id=admin_id)
     assert target not in {r.user.username for r in backend.admin_list_users(search=target)}
+    created = backend.admin_create_user(
+        f"{admin}-new",
+        "first-day-password-1",
+        email=None,
+        display_name="New Person",
+        roles=["user", "staff"],
+        actor_id=admin_id,
+    )
+    assert created.roles == {"user", "staff"} and created.must_change_password
+    with pytest.raises(e.UsernameTaken):
+        backend.admin_create_user(
+            f"{admin}-new",
+            "first-day-password-1",
+            email=None,
+            display_name=None,
+            roles=["user"],
+            actor_id=admin_id,
+        )
 
 
 def test_reset_token_errors_are_typed(backend: RemoteBackend) -> None:

@@ -208,6 +208,25 @@ class AuthBackend(Protocol):
         """Mail a reset link if ``login`` names an account; the same answer either way."""
         ...
 
+    def request_username_reminder(
+        self, email: str, *, ip: str | None = None, user_agent: str | None = None
+    ) -> None:
+        """Mail the username registered with ``email``, if any; the same answer either way."""
+        ...
+
+    def admin_create_user(
+        self,
+        username: str,
+        password: str,
+        *,
+        email: str | None,
+        display_name: str | None,
+        roles: Sequence[str],
+        actor_id: int,
+    ) -> AuthUser:
+        """Create an account with a temporary password (changed at first login)."""
+        ...
+
     def inspect_reset_token(self, token: str) -> PasswordResetInfo:
         """Check a reset link without spending it."""
         ...
@@ -402,6 +421,31 @@ class InProcessBackend:
         self, login: str, *, ip: str | None = None, user_agent: str | None = None
     ) -> None:
         self.recovery.request_password_reset(login, ip=ip, user_agent=user_agent)
+
+    def request_username_reminder(
+        self, email: str, *, ip: str | None = None, user_agent: str | None = None
+    ) -> None:
+        self.recovery.request_username_reminder(email, ip=ip, user_agent=user_agent)
+
+    def admin_create_user(
+        self,
+        username: str,
+        password: str,
+        *,
+        email: str | None,
+        display_name: str | None,
+        roles: Sequence[str],
+        actor_id: int,
+    ) -> AuthUser:
+        return self.service.register(
+            username,
+            password,
+            email=email or None,
+            display_name=display_name or None,
+            roles=list(roles),
+            actor_id=actor_id,
+            must_change_password=True,
+        )
 
     def inspect_reset_token(self, token: str) -> PasswordResetInfo:
         return self.recovery.inspect_reset_token(token)

@@ -316,6 +316,34 @@ class RemoteBackend:
         body = {"login": login[:_MAX_FIELD]}
         self.api.call("POST", "/password/forgot", json=body, ip=ip, user_agent=user_agent)
 
+    def request_username_reminder(
+        self, email: str, *, ip: str | None = None, user_agent: str | None = None
+    ) -> None:
+        body = {"email": email[:_MAX_FIELD]}
+        self.api.call("POST", "/username/forgot", json=body, ip=ip, user_agent=user_agent)
+
+    def admin_create_user(
+        self,
+        username: str,
+        password: str,
+        *,
+        email: str | None,
+        display_name: str | None,
+        roles: Sequence[str],
+        actor_id: int,
+    ) -> AuthUser:
+        body = {
+            "username": username[:_MAX_FIELD],
+            "password": password,
+            "email": email or None,
+            "display_name": display_name or None,
+            "roles": list(roles),
+            "must_change_password": True,
+        }
+        answer = self._admin("POST", "/users", json=body)
+        self._bump()
+        return self.api.read(parse_user, answer)
+
     def inspect_reset_token(self, token: str) -> PasswordResetInfo:
         if not isinstance(token, str) or not token or len(token) > _MAX_TOKEN:
             raise InvalidToken()

@@ -226,3 +226,19 @@ RESET_FOR: Final = "Choose a new password for **{username}**."
 RESET_SUBMIT: Final = "Set new password"
 RESET_DONE: Final = "Your password was changed and every session was logged out. Please log in."
 FORGOT_AGAIN: Final = "Ask for a new link"
+
+# Forgot username
+FORGOT_USERNAME_HEADER: Final = "Forgot your username?"
+FORGOT_USERNAME_EMAIL: Final = "Email"
+FORGOT_USERNAME_SEND: Final = "Send my username"
+FORGOT_USERNAME_SENT: Final = "If an account uses that address, we have emailed its username to it."
+
+# Admin: create a user
+ADMIN_CREATE_HEADER: Final = "Create user"
+ADMIN_CREATE_USERNAME: Final = "Username"
+ADMIN_CREATE_EMAIL: Final = "Email"
+ADMIN_CREATE_DISPLAY_NAME: Final = "Display name"
+ADMIN_CREATE_ROLES: Final = "Roles (comma-separated)"
+ADMIN_CREATE_PASSWORD: Final = "Temporary password"
+ADMIN_CREATE_SUBMIT: Final = "Create user"
+ADMIN_CREATED: Final = "Created {username}: they must change the temporary password at first login."

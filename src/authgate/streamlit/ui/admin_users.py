@@ -117,8 +117,46 @@ def _actions(run: GateRun, admin: AuthUser, target: AuthUser, known_roles: set[s
         )
 
 
+def _create_form(run: GateRun, admin: AuthUser) -> None:
+    """Create an account with a temporary password that must be changed at first login."""
+    with (
+        st.expander(texts.ADMIN_CREATE_HEADER),
+        st.form("authgate_admin_create_form", clear_on_submit=True),
+    ):
+        username = st.text_input(texts.ADMIN_CREATE_USERNAME, key="authgate_admin_new_username")
+        email = st.text_input(texts.ADMIN_CREATE_EMAIL, key="authgate_admin_new_email")
+        display = st.text_input(
+            texts.ADMIN_CREATE_DISPLAY_NAME, key="authgate_admin_new_display_name"
+        )
+        roles = st.text_input(
+            texts.ADMIN_CREATE_ROLES, value="user", key="authgate_admin_new_roles"
+        )
+        password = st.text_input(
+            texts.ADMIN_CREATE_PASSWORD,
+            type="password",
+            autocomplete="new-password",
+            key="authgate_admin_new_password",
+        )
+        submitted = st.form_submit_button(texts.ADMIN_CREATE_SUBMIT)
+    if not submitted:
+        return
+    wanted = [r.strip() for r in roles.split(",") if r.strip()]
+    _act(
+        lambda: run.backend.admin_create_user(
+            username.strip(),
+            password,
+            email=email.strip() or None,
+            display_name=display.strip() or None,
+            roles=wanted,
+            actor_id=admin.id,
+        ),
+        lambda user: texts.ADMIN_CREATED.format(username=user.username),
+    )
+
+
 def render_users_tab(run: GateRun, admin: AuthUser) -> None:
     st.subheader(texts.ADMIN_USERS_HEADER)
+    _create_form(run, admin)
     search = st.text_input(
         texts.ADMIN_SEARCH, key="authgate_admin_search", help=texts.ADMIN_SEARCH_HELP
     )

@@ -32,11 +32,29 @@ def _request_form(run: GateRun) -> None:
         st.success(texts.FORGOT_SENT)
 
 
+def _username_form(run: GateRun) -> None:
+    st.subheader(texts.FORGOT_USERNAME_HEADER)
+    with st.form("authgate_forgot_username_form", clear_on_submit=True):
+        email = st.text_input(
+            texts.FORGOT_USERNAME_EMAIL, key="authgate_forgot_username_email", max_chars=320
+        )
+        submitted = st.form_submit_button(texts.FORGOT_USERNAME_SEND)
+    if not submitted or not email.strip():
+        return
+    ip, agent = request_meta()
+    ok, _ = attempt(
+        lambda: run.backend.request_username_reminder(email.strip(), ip=ip, user_agent=agent)
+    )
+    if ok:
+        st.success(texts.FORGOT_USERNAME_SENT)
+
+
 def render_forgot(run: GateRun) -> None:
     st.title(texts.FORGOT_TITLE)
     ok, mail = attempt(lambda: run.backend.recovery_mail_enabled)
     if ok and mail:
         _request_form(run)
+        _username_form(run)
     elif ok:
         st.info(texts.FORGOT_BODY)
     login = run.builtin.get("login")
