@@ -313,3 +313,34 @@ def test_forgot_username_mails_the_name_and_answers_alike(
     assert answers[0] == answers[1] == [texts.FORGOT_USERNAME_SENT]
     (message,) = [p for p in outbox.rglob("*") if p.is_file()]
     assert "alice" in message.read_text(encoding="utf-8", errors="replace")
+
+
+def test_registration_mails_a_verification_link_that_the_page_redeems(
+    tmp_path: Path, app_test: Any, set_cookie: Any, gate_service: AuthService, spy_backend: Any
+) -> None:
+    from authgate.core.email_verification import EmailVerification
+
+    outbox = tmp_path / "m"
+    mailer = FileMailer(outbox, sender="a@example.com")
+    spy_backend._recovery = AccountRecovery(gate_service, mailer=mailer)
+    spy_backend._verification = EmailVerification(gate_service, mailer=mailer)
+    user = spy_backend.register("vera", "verify-me-2026!", email="vera@example.com")
+    assert not user.email_verified
+    token = _token_from_mail(outbox)
+    at = _goto(app_test(), "verify-email")
+    at.query_params["token"] = token
+    at.run()
+    assert not at.exception
+    assert texts.VERIFY_DONE.format(username="vera") in _texts(at)
+    assert gate_service.find_user("vera").email_verified  # type: ignore[union-attr]
+    again = _goto(app_test(), "verify-email")
+    again.query_params["token"] = token
+    again.run()
+    assert not again.exception
+    assert again.error  # a spent link says so
+
+
+def test_verify_page_without_a_token_explains(app_test: Any, set_cookie: Any) -> None:
+    at = _goto(app_test(), "verify-email").run()
+    assert not at.exception
+    assert texts.VERIFY_NO_TOKEN in _texts(at)

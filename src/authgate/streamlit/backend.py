@@ -35,6 +35,7 @@ from authgate.core.records import (
 
 if TYPE_CHECKING:
     from authgate.core.account_recovery import AccountRecovery
+    from authgate.core.email_verification import EmailVerification
     from authgate.core.mfa_service import MfaService
     from authgate.core.service import AuthService
 
@@ -227,6 +228,10 @@ class AuthBackend(Protocol):
         """Create an account with a temporary password (changed at first login)."""
         ...
 
+    def verify_email(self, token: str) -> str:
+        """Redeem an emailed verification link (single use, 24 h); return the username."""
+        ...
+
     def inspect_reset_token(self, token: str) -> PasswordResetInfo:
         """Check a reset link without spending it."""
         ...
@@ -289,6 +294,7 @@ class InProcessBackend:
         self.service = service
         self._mfa: MfaService | None = None
         self._recovery: AccountRecovery | None = None
+        self._verification: EmailVerification | None = None
 
     @property
     def mfa(self) -> MfaService:
@@ -345,9 +351,28 @@ class InProcessBackend:
         ip: str | None = None,
         user_agent: str | None = None,
     ) -> AuthUser:
-        return self.service.register(
+        user = self.service.register(
             username, password, email=email, display_name=display_name, ip=ip, user_agent=user_agent
         )
+        if user.email and self.recovery_mail_enabled:
+            # The link leads to the gate's verify-email page; a mail problem
+            # never undoes the registration (the user can ask again).
+            self.verification.send_verification_email(user.id)
+        return user
+
+    @property
+    def verification(self) -> EmailVerification:
+        if self._verification is None:
+            from authgate.core.email_verification import EmailVerification
+            from authgate.core.mail import mailer_from_settings
+
+            self._verification = EmailVerification(
+                self.service, mailer=mailer_from_settings(self.service.settings)
+            )
+        return self._verification
+
+    def verify_email(self, token: str) -> str:
+        return self.verification.verify_email(token).username
 
     def validate_session(self, token: str) -> SessionContext:
         return self.service.validate_session(token)

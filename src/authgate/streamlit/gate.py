@@ -45,6 +45,7 @@ from authgate.streamlit.ui.login import land_after_login, render_login_form
 from authgate.streamlit.ui.register import render_register
 from authgate.streamlit.ui.reset import render_reset
 from authgate.streamlit.ui.sidebar import render_user_sidebar
+from authgate.streamlit.ui.verify_email import render_verify_email
 
 __all__ = ["Gate"]
 
@@ -146,6 +147,13 @@ class Gate:
                 _with_run(render_reset),
                 title=texts.RESET_TITLE,
                 url_path="reset-password",
+                public=True,
+                hidden=True,
+            ),
+            "verify": GatePage(
+                _with_run(render_verify_email),
+                title=texts.VERIFY_TITLE,
+                url_path="verify-email",
                 public=True,
                 hidden=True,
             ),

@@ -316,6 +316,12 @@ class RemoteBackend:
         body = {"login": login[:_MAX_FIELD]}
         self.api.call("POST", "/password/forgot", json=body, ip=ip, user_agent=user_agent)
 
+    def verify_email(self, token: str) -> str:
+        if not isinstance(token, str) or not token or len(token) > _MAX_TOKEN:
+            raise InvalidToken()
+        answer = self.api.call("POST", "/email/verify", json={"token": token})
+        return self.api.read(lambda data: str(data["username"]), answer)
+
     def request_username_reminder(
         self, email: str, *, ip: str | None = None, user_agent: str | None = None
     ) -> None:

@@ -242,3 +242,11 @@ ADMIN_CREATE_ROLES: Final = "Roles (comma-separated)"
 ADMIN_CREATE_PASSWORD: Final = "Temporary password"
 ADMIN_CREATE_SUBMIT: Final = "Create user"
 ADMIN_CREATED: Final = "Created {username}: they must change the temporary password at first login."
+
+# Email verification
+VERIFY_TITLE: Final = "Verify email"
+VERIFY_DONE: Final = "Thank you: the email address of {username} is verified."
+VERIFY_NO_TOKEN: Final = (
+    "Open the link from the verification email to verify your address. "
+    "A link works once and for 24 hours; ask for a new one from your account."
+)
