@@ -224,3 +224,27 @@ def test_without_mail_recovery_is_by_an_administrator(mailless: TestClient) -> N
     headers = bearer(login(mailless)["access_token"])
     resend = mailless.post(f"{PREFIX}/email/verify/resend", headers=headers)
     assert_error(resend, 403, "mail_not_configured")
+
+
+def test_register_with_an_address_mails_a_verification_link(
+    client: TestClient, mail_dir: Path
+) -> None:
+    created = client.post(
+        f"{PREFIX}/register",
+        json={"username": "vera", "password": "verify-me-2026!", "email": "vera@example.com"},
+    )
+    assert created.status_code == 201, created.text
+    assert created.json()["email_verified"] is False
+    (message,) = inbox(mail_dir)
+    assert message["To"] == "vera@example.com"
+    done = client.post(f"{PREFIX}/email/verify", json={"token": token_in(message)})
+    assert done.status_code == 200, done.text
+    assert done.json() == {"username": "vera", "email_verified": True}
+
+
+def test_register_without_an_address_mails_nothing(client: TestClient, mail_dir: Path) -> None:
+    created = client.post(
+        f"{PREFIX}/register", json={"username": "nomail", "password": "no-mail-here-2026!"}
+    )
+    assert created.status_code == 201, created.text
+    assert inbox(mail_dir) == []

@@ -89,7 +89,9 @@ def create_api(
         build_auth_router(get_service, token_url=token_url, password_pool=pool), prefix=prefix
     )
     app.include_router(
-        build_account_router(get_service, token_url=token_url, password_pool=pool),
+        build_account_router(
+            get_service, token_url=token_url, password_pool=pool, get_account=get_account
+        ),
         prefix=prefix,
         dependencies=enrolled,
     )

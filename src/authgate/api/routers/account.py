@@ -7,7 +7,9 @@ the ``Annotated`` dependency aliases defined inside the factories at runtime.
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, status
+from starlette.concurrency import run_in_threadpool
 
+from authgate.api._account_services import AccountServices, GetAccountServices
 from authgate.api._password_pool import PasswordWorkPool
 from authgate.api.errors import error_responses
 from authgate.api.schemas import (
@@ -23,12 +25,22 @@ __all__ = ["build_account_router"]
 
 
 def build_account_router(
-    get_service: GetService, *, token_url: str, password_pool: PasswordWorkPool | None = None
+    get_service: GetService,
+    *,
+    token_url: str,
+    password_pool: PasswordWorkPool | None = None,
+    get_account: GetAccountServices | None = None,
 ) -> APIRouter:
-    """Registration and the caller's own account; password hashing runs in ``password_pool``."""
+    """Registration and the caller's own account; password hashing runs in ``password_pool``.
+
+    With ``get_account``, registering with an address mails the verification
+    link (when mail is configured).
+    """
     router = APIRouter(tags=["account"])
     pool = password_pool or PasswordWorkPool()
     Tokens = Annotated[TokenService, Depends(get_service)]
+    account_dependency = get_account or _no_account_services
+    Account = Annotated[AccountServices | None, Depends(account_dependency)]
     Caller = Annotated[TokenContext, Depends(build_authenticate(get_service, token_url))]
 
     @router.post(
@@ -37,8 +49,14 @@ def build_account_router(
         response_model=UserOut,
         responses=error_responses(403, 409, 503),
     )
-    async def register(body: RegisterRequest, request: Request, tokens: Tokens) -> UserOut:
-        """Create an account with the default roles (when self-registration is open)."""
+    async def register(
+        body: RegisterRequest, request: Request, tokens: Tokens, account: Account
+    ) -> UserOut:
+        """Create an account with the default roles (when self-registration is open).
+
+        With an email address and mail configured, a 24-hour verification link
+        is mailed at once (delivery happens after the answer, in the background).
+        """
         user = await pool.run(
             tokens.service.register,
             body.username,
@@ -48,6 +66,8 @@ def build_account_router(
             ip=client_ip(request),
             user_agent=user_agent(request),
         )
+        if user.email and account is not None and account.verification.mailer is not None:
+            await run_in_threadpool(account.verification.send_verification_email, user.id)
         return UserOut.of(user)
 
     @router.get("/me", response_model=UserOut, responses=error_responses(401, 503))
@@ -74,3 +94,8 @@ def build_account_router(
         return PasswordChangeResponse(sessions_ended=ended)
 
     return router
+
+
+async def _no_account_services() -> None:
+    """Stand-in dependency when the router is built without account services."""
+    return None
