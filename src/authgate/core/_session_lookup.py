@@ -10,13 +10,15 @@ targeted UPDATE.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, literal_column, select, update
 from sqlalchemy.orm import Session as DbSession
 
 from authgate.core.records import AuthUser, SessionRecord
+from authgate.core.sessions import slid_expiry
 from authgate.store.models import Role, Session, User, UserRole
 
 _USER_COLUMNS = (
@@ -137,25 +139,14 @@ def fetch_session(db: DbSession, where: ColumnElement[bool]) -> SessionRow | Non
 def slide_session(db: DbSession, found: SessionRow, *, now: datetime) -> SessionRecord:
     """Move ``last_seen_at`` to now and the idle expiry with it (never past absolute)."""
     record = found.session
-    expires = min(now + timedelta(seconds=found.idle), record.absolute_expires_at)
+    expires = slid_expiry(now, found.idle, record.absolute_expires_at)
     db.execute(
         update(Session)
         .where(Session.id == record.id)
         .values(last_seen_at=now, expires_at=expires)
         .execution_options(synchronize_session=False)
     )
-    return SessionRecord(
-        id=record.id,
-        user_id=record.user_id,
-        created_at=record.created_at,
-        last_seen_at=now,
-        expires_at=expires,
-        absolute_expires_at=record.absolute_expires_at,
-        remember=record.remember,
-        ip=record.ip,
-        user_agent=record.user_agent,
-        mfa=record.mfa,
-    )
+    return replace(record, last_seen_at=now, expires_at=expires)
 
 
 def _roles(db: DbSession, user_id: int) -> frozenset[str]:

@@ -34,6 +34,7 @@ __all__ = [
     "is_session_id",
     "open_session",
     "revoke_user_sessions",
+    "slid_expiry",
     "to_record",
     "touch",
 ]
@@ -107,12 +108,17 @@ def is_expired(row: Session, now: datetime) -> bool:
     return now >= row.expires_at or now >= row.absolute_expires_at
 
 
+def slid_expiry(now: datetime, idle_seconds: int, absolute_expires_at: datetime) -> datetime:
+    """The idle expiry after activity at ``now``: it slides, but never past the absolute one."""
+    return min(now + timedelta(seconds=idle_seconds), absolute_expires_at)
+
+
 def touch(row: Session, *, now: datetime, policy: SessionPolicy) -> bool:
     """Slide the idle timeout; return True if the row changed (needs a commit)."""
     if now - row.last_seen_at < policy.touch_interval:
         return False
     row.last_seen_at = now
-    row.expires_at = min(now + timedelta(seconds=row.idle_timeout_seconds), row.absolute_expires_at)
+    row.expires_at = slid_expiry(now, row.idle_timeout_seconds, row.absolute_expires_at)
     return True
 
 

@@ -45,6 +45,13 @@ class ThrottlePolicy:
         if self.base_delay <= timedelta(0) or self.max_delay < self.base_delay:
             raise ValueError("need 0 < base_delay <= max_delay")
 
+    def forgets(
+        self, last_failure_at: datetime, locked_until: datetime | None, now: datetime
+    ) -> bool:
+        """True when a key's failures are old enough to start counting from zero."""
+        locked = locked_until is not None and locked_until > now
+        return not locked and now - last_failure_at > self.window
+
     def lock_for(self, failures: int) -> timedelta | None:
         """How long ``failures`` consecutive failures lock the key, or None."""
         if failures < self.threshold:
@@ -116,8 +123,7 @@ class DatabaseThrottle:
         if row is None:
             return ThrottleStatus(key, 0, None)
         failures, last_failure_at, locked_until = row
-        locked = locked_until is not None and locked_until > now
-        if not locked and now - last_failure_at > self.policy.window:
+        if self.policy.forgets(last_failure_at, locked_until, now):
             return ThrottleStatus(key, 0, None)
         return ThrottleStatus(key, failures, locked_until)
 
@@ -135,7 +141,7 @@ class DatabaseThrottle:
             if row is None:
                 row = LoginThrottle(key=key, failures=0, first_failure_at=now, last_failure_at=now)
                 db.add(row)
-            elif self._stale(row, now):
+            elif self.policy.forgets(row.last_failure_at, row.locked_until, now):
                 row.failures = 0
                 row.first_failure_at = now
                 row.locked_until = None
@@ -150,7 +156,3 @@ class DatabaseThrottle:
     def reset(self, key: str) -> None:
         with self._session_factory() as db, db.begin():
             db.execute(delete(LoginThrottle).where(LoginThrottle.key == key))
-
-    def _stale(self, row: LoginThrottle, now: datetime) -> bool:
-        locked = row.locked_until is not None and row.locked_until > now
-        return not locked and now - row.last_failure_at > self.policy.window

@@ -68,8 +68,7 @@ class RedisThrottle:
         failures = int(raw.get(b"failures", 0))
         last = float(raw.get(b"last", 0))
         locked = float(raw.get(b"locked", 0))
-        ts = now.timestamp()
-        if locked <= ts and ts - last > self.policy.window.total_seconds():
+        if self.policy.forgets(datetime.fromtimestamp(last, UTC), _when(locked), now):
             return ThrottleStatus(key, 0, None)
         return ThrottleStatus(key, failures, _when(locked))
 
