@@ -1,11 +1,11 @@
 """Bulk data for the benchmarks: users and a large sessions table, loaded fast.
 
 Rows go straight into the tables (SQLAlchemy Core ``executemany`` on SQLite,
-``COPY`` on PostgreSQL), never through ``AuthService``: a million logins would
+``COPY`` on PostgreSQL), never through ``auth.logins``: a million logins would
 cost a million Argon2 hashes. Tokens are derived from their index with keyed
 BLAKE2b, so the benchmark can recompute any token it wants to validate without
 keeping a million strings in memory; each row stores only the token's SHA-256,
-exactly like a session opened by the service.
+exactly like a session opened by ``auth.sessions``.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI
 
 from authgate.api.dependencies import TokenAuth
-from authgate.core.jwt_tokens import AccessClaims
+from authgate.core.tokens.jwt_tokens import AccessClaims
 
 
 def empty_app() -> FastAPI:

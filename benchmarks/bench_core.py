@@ -6,12 +6,12 @@ Run on demand, never by pytest::
     .venv/bin/python benchmarks/bench_core.py --quick         # 100,000 sessions, fewer samples
     .venv/bin/python benchmarks/bench_core.py --write docs/benchmarks-core.md
 
-(a) ``AuthService.validate_session`` against a table of N live sessions on
+(a) ``auth.sessions.validate`` against a table of N live sessions on
     SQLite and PostgreSQL, no cache in front of it: median and p95 over random
     known tokens. Read path (last seen < 1 min ago, no write), touch path (the
     once-a-minute write of ``last_seen_at``) and unknown tokens, beside the
     floor: one raw driver ``SELECT`` by token hash on the same connection pool.
-(b) ``AuthService.login`` with the default OWASP Argon2id parameters
+(b) ``auth.logins.password`` with the default OWASP Argon2id parameters
     (m=19456 KiB, t=2, p=1): total, time inside ``passwords.verify`` and the
     rest, beside a plain ``argon2.PasswordHasher().verify`` loop.
 (c) Logins per second from 1 and 2 threads (the hash must release the GIL),
@@ -46,10 +46,10 @@ from sqlalchemy import Table, bindparam, event, select, text
 from sqlalchemy.engine import make_url
 
 from authgate.config import AuthgateSettings
-from authgate.core._secrets import digest
 from authgate.core.clock import FrozenClock
-from authgate.core.errors import NotAuthenticated
-from authgate.core.service import AuthService
+from authgate.core.secrets import digest
+from authgate.errors import NotAuthenticated
+from authgate.root import Authgate
 from authgate.store.models import Role, User, UserRole
 from authgate.store.models import Session as SessionRow
 
@@ -138,9 +138,7 @@ def _timed(call: Callable[[], Any]) -> int:
 # -- (a) session validation ---------------------------------------------------------
 
 
-def bench_validation(
-    result: BackendResult, service: AuthService, clock: FrozenClock, plan: Plan
-) -> None:
+def bench_validation(result: BackendResult, auth: Authgate, clock: FrozenClock, plan: Plan) -> None:
     rng = random.Random(42)
     picked = rng.sample(range(plan.sessions), plan.warmup + 2 * plan.samples)
     warm, read, touch = (
@@ -149,42 +147,42 @@ def bench_validation(
         picked[plan.warmup + plan.samples :],
     )
     for index in warm:
-        service.validate_session(session_token(index))
+        auth.sessions.validate(session_token(index))
 
     read_ns = [
-        _timed(lambda i=index: service.validate_session(session_token(i)))  # type: ignore[misc]
+        _timed(lambda i=index: auth.sessions.validate(session_token(i)))  # type: ignore[misc]
         for index in read
     ]
     result.validate_read = stats(read_ns)
     result.trips_validate = count_round_trips(
-        service, lambda: service.validate_session(session_token(read[0]))
+        auth, lambda: auth.sessions.validate(session_token(read[0]))
     )
 
     def unknown() -> None:
         try:
-            service.validate_session(secrets.token_urlsafe(32))
+            auth.sessions.validate(secrets.token_urlsafe(32))
         except NotAuthenticated:
             return
         raise AssertionError("a random token validated")
 
     result.validate_unknown = stats([_timed(unknown) for _ in range(plan.samples // 4)])
-    result.raw_select = stats(_raw_selects(service, read))
-    result.core_lookup = stats(_core_lookups(service, read))
+    result.raw_select = stats(_raw_selects(auth, read))
+    result.core_lookup = stats(_core_lookups(auth, read))
 
     clock.advance(minutes=2)  # every session is now due its once-a-minute touch
     touch_ns = [
-        _timed(lambda i=index: service.validate_session(session_token(i)))  # type: ignore[misc]
+        _timed(lambda i=index: auth.sessions.validate(session_token(i)))  # type: ignore[misc]
         for index in touch
     ]
     result.validate_touch = stats(touch_ns)
-    again = service.validate_session(session_token(touch[0]), touch=False)
+    again = auth.sessions.validate(session_token(touch[0]), touch=False)
     assert again.session.last_seen_at == clock.now(), "the touch path did not write"
 
 
-def _core_lookups(service: AuthService, indexes: list[int]) -> list[int]:
+def _core_lookups(auth: Authgate, indexes: list[int]) -> list[int]:
     """A lean peer doing the same reads: session joined to its user, then the roles.
 
-    SQLAlchemy Core on the service's own engine and pool (same pre-ping, same
+    SQLAlchemy Core on authgate's own engine and pool (same pre-ping, same
     SQLite BEGIN hook), one transaction, no ORM identity map.
     """
     sessions, users = _table(SessionRow), _table(User)
@@ -202,7 +200,7 @@ def _core_lookups(service: AuthService, indexes: list[int]) -> list[int]:
     samples = []
     for index in indexes:
         start = time.perf_counter_ns()
-        with service.engine.begin() as connection:
+        with auth.store.engine.begin() as connection:
             row = connection.execute(lookup, {"token_hash": digest(session_token(index))}).one()
             names = connection.execute(role_names, {"user_id": row.user_id}).scalars().all()
         samples.append(time.perf_counter_ns() - start)
@@ -210,7 +208,7 @@ def _core_lookups(service: AuthService, indexes: list[int]) -> list[int]:
     return samples
 
 
-def count_round_trips(service: AuthService, call: Callable[[], Any]) -> str:
+def count_round_trips(auth: Authgate, call: Callable[[], Any]) -> str:
     """Statements, commits and pool checkouts one call makes (machine-independent).
 
     On PostgreSQL each checkout also sends a pre-ping (``pool_pre_ping``).
@@ -230,10 +228,10 @@ def count_round_trips(service: AuthService, call: Callable[[], Any]) -> str:
         counts["checkouts"] += 1
 
     listeners = [
-        (service.engine, "before_cursor_execute", statement),
-        (service.engine, "commit", commit),
-        (service.engine, "rollback", rollback),
-        (service.engine.pool, "checkout", checkout),
+        (auth.store.engine, "before_cursor_execute", statement),
+        (auth.store.engine, "commit", commit),
+        (auth.store.engine, "rollback", rollback),
+        (auth.store.engine.pool, "checkout", checkout),
     ]
     for target, name, fn in listeners:
         event.listen(target, name, fn)
@@ -252,12 +250,12 @@ def _table(model: type[Any]) -> Table:
     return cast(Table, model.__table__)
 
 
-def _raw_selects(service: AuthService, indexes: list[int]) -> list[int]:
+def _raw_selects(auth: Authgate, indexes: list[int]) -> list[int]:
     """The floor: one driver-level SELECT by token hash, with the hashing, nothing else."""
-    dialect = service.engine.dialect.name
+    dialect = auth.store.engine.dialect.name
     placeholder = "?" if dialect == "sqlite" else "%s"
     sql = f"SELECT * FROM authgate_sessions WHERE token_hash = {placeholder}"
-    raw = service.engine.raw_connection()
+    raw = auth.store.engine.raw_connection()
     try:
         cursor = raw.cursor()
         samples = []
@@ -291,10 +289,10 @@ class TimedVerify:
             self.local.last = time.perf_counter_ns() - start
 
 
-def _login_users(service: AuthService, count: int) -> list[str]:
+def _login_users(auth: Authgate, count: int) -> list[str]:
     names = [f"login{i:02d}" for i in range(count)]
     for name in names:
-        service.register(name, PASSWORD, actor_id=0)
+        auth.accounts.register(name, PASSWORD, actor_id=0)
     return names
 
 
@@ -303,22 +301,22 @@ def _bare_hasher() -> tuple[argon2.PasswordHasher, str]:
     return hasher, hasher.hash(PASSWORD)
 
 
-def bench_login(result: BackendResult, service: AuthService, users: list[str], plan: Plan) -> None:
+def bench_login(result: BackendResult, auth: Authgate, users: list[str], plan: Plan) -> None:
     """Each login is followed by one bare verify, so both see the same machine load."""
-    timer = TimedVerify(service.passwords.verify)
-    service.passwords.verify = timer  # type: ignore[method-assign]
+    timer = TimedVerify(auth.passwords.verify)
+    auth.passwords.verify = timer  # type: ignore[method-assign]
     hasher, encoded = _bare_hasher()
     for name in users:
-        service.login(name, PASSWORD)
+        auth.logins.password(name, PASSWORD)
     totals, hashes, bare = [], [], []
     for i in range(plan.logins):
         start = time.perf_counter_ns()
-        service.login(users[i % len(users)], PASSWORD, ip="127.0.0.1", user_agent="bench")
+        auth.logins.password(users[i % len(users)], PASSWORD, ip="127.0.0.1", user_agent="bench")
         totals.append(time.perf_counter_ns() - start)
         hashes.append(timer.local.last)
         bare.append(_timed(lambda: hasher.verify(encoded, PASSWORD)))
     result.login_total = stats(totals)
-    result.trips_login = count_round_trips(service, lambda: service.login(users[0], PASSWORD))
+    result.trips_login = count_round_trips(auth, lambda: auth.logins.password(users[0], PASSWORD))
     result.login_hash = stats(hashes)
     result.login_rest = stats([t - h for t, h in zip(totals, hashes, strict=True)])
     result.bare_verify = stats(bare)
@@ -353,23 +351,21 @@ def _rate(work: Callable[[int], None], threads: int, per_thread: int) -> float:
     return threads * per_thread / elapsed
 
 
-def bench_threads(
-    result: BackendResult, service: AuthService, users: list[str], plan: Plan
-) -> None:
+def bench_threads(result: BackendResult, auth: Authgate, users: list[str], plan: Plan) -> None:
     """Logins/s from 1 and 2 threads, each run next to the same runs of the bare verify.
 
     Each login's time inside ``passwords.verify`` is kept too, so a poor speed-up
     can be told apart: a slower hash (the machine) or a slower rest (locks).
     """
     hasher, encoded = _bare_hasher()
-    timer = service.passwords.verify
+    timer = auth.passwords.verify
     assert isinstance(timer, TimedVerify), "bench_login installs the timer first"
     samples: dict[int, list[tuple[int, int]]] = {}
     running = [1]
 
     def login(worker: int) -> None:
         start = time.perf_counter_ns()
-        service.login(users[worker], PASSWORD, ip="127.0.0.1", user_agent="bench")
+        auth.logins.password(users[worker], PASSWORD, ip="127.0.0.1", user_agent="bench")
         samples[running[0]].append((time.perf_counter_ns() - start, timer.local.last))
 
     def bare(_worker: int) -> None:
@@ -409,12 +405,12 @@ def bench_threads(
 
 
 @contextmanager
-def _backend_service(url: str, data_dir: Path, clock: FrozenClock) -> Iterator[AuthService]:
-    service = AuthService(settings=_settings(url, data_dir), clock=clock)
+def _backend_auth(url: str, data_dir: Path, clock: FrozenClock) -> Iterator[Authgate]:
+    auth = Authgate.from_settings(_settings(url, data_dir), clock=clock)
     try:
-        yield service
+        yield auth
     finally:
-        service.close()
+        auth.close()
 
 
 def run_backend(name: str, url: str, plan: Plan, workdir: Path) -> BackendResult:
@@ -423,27 +419,27 @@ def run_backend(name: str, url: str, plan: Plan, workdir: Path) -> BackendResult
     now = datetime.now(UTC).replace(microsecond=0)
     clock = FrozenClock(now)
     _say(f"[{name}] loading {plan.users:,} users and {plan.sessions:,} sessions")
-    with _backend_service(url, workdir / "data", clock) as service:
-        if service.engine.dialect.name == "postgresql":
-            with service.engine.connect() as connection:
+    with _backend_auth(url, workdir / "data", clock) as auth:
+        if auth.store.engine.dialect.name == "postgresql":
+            with auth.store.engine.connect() as connection:
                 result.server = str(connection.execute(text("SHOW server_version")).scalar())
         start = time.perf_counter()
-        ids = load_users(service.engine, plan.users, now=now)
-        load_sessions(service.engine, plan.sessions, ids, now=now)
+        ids = load_users(auth.store.engine, plan.users, now=now)
+        load_sessions(auth.store.engine, plan.sessions, ids, now=now)
         result.load_seconds = time.perf_counter() - start
         _say(f"[{name}] loaded in {result.load_seconds:.1f} s; validating")
         wait_for_quiet()
         with CpuMeter() as meter:
-            bench_validation(result, service, clock, plan)
+            bench_validation(result, auth, clock, plan)
         result.cpu_validation = _load_note(meter)
         _say(f"[{name}] logins")
-        users = _login_users(service, 4)
+        users = _login_users(auth, 4)
         wait_for_quiet()
         with CpuMeter() as meter:
-            bench_login(result, service, users, plan)
+            bench_login(result, auth, users, plan)
         result.cpu_login = _load_note(meter)
         _say(f"[{name}] logins from 1 and 2 threads")
-        bench_threads(result, service, users, plan)
+        bench_threads(result, auth, users, plan)
     result.load_average = (load_before, os.getloadavg()[0])
     return result
 
@@ -468,7 +464,7 @@ def _verdict(ok: bool) -> str:
 
 def _validation_section(results: list[BackendResult]) -> list[str]:
     lines = [
-        "### (a) `validate_session(token)`, uncached (milliseconds)",
+        "### (a) `sessions.validate(token)`, uncached (milliseconds)",
         "",
         "| backend | path | median | p95 | p99 | mean | n |",
         "| --- | --- | --- | --- | --- | --- | --- |",
@@ -499,7 +495,7 @@ def _validation_section(results: list[BackendResult]) -> list[str]:
 
 def _login_section(results: list[BackendResult]) -> list[str]:
     lines = [
-        "### (b) `login()` with Argon2id m=19456, t=2, p=1 (milliseconds)",
+        "### (b) `logins.password()` with Argon2id m=19456, t=2, p=1 (milliseconds)",
         "",
         "| backend | part | median | p95 | p99 | mean | n |",
         "| --- | --- | --- | --- | --- | --- | --- |",
@@ -534,7 +530,7 @@ def _threads_section(results: list[BackendResult]) -> list[str]:
     ]
     for r in results:
         lines += [
-            f"| {r.name} | `login()` | {r.rate_1:.1f}/s | {r.rate_2:.1f}/s | "
+            f"| {r.name} | `logins.password()` | {r.rate_1:.1f}/s | {r.rate_2:.1f}/s | "
             f"{r.rate_2 / r.rate_1:.2f}x |",
             f"| {r.name} | peer: argon2-cffi verify alone | {r.bare_rate_1:.1f}/s | "
             f"{r.bare_rate_2:.1f}/s | {r.bare_rate_2 / r.bare_rate_1:.2f}x |",

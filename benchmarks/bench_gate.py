@@ -116,7 +116,7 @@ def browser_benchmarks(reloads: int) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
     from authgate.config import AuthgateSettings
-    from authgate.core.service import AuthService
+    from authgate.root import Authgate
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-gate-"))
     settings = AuthgateSettings(
@@ -125,9 +125,9 @@ def browser_benchmarks(reloads: int) -> dict[str, Any]:
         argon2_memory_cost=8192,
         argon2_time_cost=1,
     )
-    service = AuthService(settings=settings)
-    service.register(USER, PASSWORD)
-    service.close()
+    auth = Authgate.from_settings(settings)
+    auth.accounts.register(USER, PASSWORD)
+    auth.close()
     gated, plain = Server(workdir, gate=True), Server(workdir, gate=False)
     try:
         with sync_playwright() as playwright:
@@ -209,27 +209,27 @@ def gate_cost(iterations: int) -> dict[str, Any]:
     from streamlit.testing.v1 import AppTest
 
     from authgate.config import AuthgateSettings
-    from authgate.core.service import AuthService
+    from authgate.root import Authgate
     from authgate.streamlit import tab_session
     from authgate.streamlit.backend import InProcessBackend
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-gate-cost-"))
-    service = AuthService(
-        settings=AuthgateSettings(
+    auth = Authgate.from_settings(
+        AuthgateSettings(
             database_url=f"sqlite:///{workdir / 'cost.db'}",
             data_dir=workdir / "data",
             argon2_memory_cost=8192,
             argon2_time_cost=1,
         )
     )
-    service.register(USER, PASSWORD)
-    token = service.login(USER, PASSWORD).token
+    auth.accounts.register(USER, PASSWORD)
+    token = auth.logins.password(USER, PASSWORD).token
     tab_session.read_session_cookie = lambda name: token  # type: ignore[assignment]
     hooks = types.ModuleType("bench_gate_hooks")
-    hooks.backend, hooks.iterations = InProcessBackend(service), iterations  # type: ignore[attr-defined]
+    hooks.backend, hooks.iterations = InProcessBackend(auth), iterations  # type: ignore[attr-defined]
     sys.modules["bench_gate_hooks"] = hooks
     AppTest.from_string(COST_SCRIPT, default_timeout=300).run()
-    service.close()
+    auth.close()
     return dict(hooks.result)  # type: ignore[attr-defined]
 
 

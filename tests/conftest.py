@@ -17,7 +17,7 @@ from sqlalchemy import Engine, text
 
 from authgate.config import AuthgateSettings
 from authgate.core.clock import FrozenClock
-from authgate.core.service import AuthService
+from authgate.root import Authgate
 from authgate.store.engine import create_store_engine
 
 FAST_HASHING = {"argon2_memory_cost": 8192, "argon2_time_cost": 1}
@@ -59,7 +59,8 @@ def _probe(kind: str) -> str | None:
 
 def _worker_database(kind: str, worker: str) -> str:
     """A database of our own per xdist worker, so parallel runs never collide."""
-    name = f"authgate_{worker}"
+    # A prefix of one's own keeps two checkouts testing at once on one server apart.
+    name = f"{os.environ.get('AUTHGATE_TEST_DB_PREFIX', 'authgate')}_{worker}"
     admin = create_store_engine(
         SERVER_URLS[kind], pool_size=1, max_overflow=0, isolation_level="AUTOCOMMIT"
     )
@@ -157,17 +158,17 @@ def make_settings(database_url: str, tmp_path, **overrides: object) -> AuthgateS
 
 
 @pytest.fixture
-def service(database_url: str, clock: FrozenClock, tmp_path) -> Iterator[AuthService]:  # type: ignore[no-untyped-def]
-    svc = AuthService(settings=make_settings(database_url, tmp_path), clock=clock)
+def service(database_url: str, clock: FrozenClock, tmp_path) -> Iterator[Authgate]:  # type: ignore[no-untyped-def]
+    svc = Authgate.from_settings(make_settings(database_url, tmp_path), clock=clock)
     yield svc
     svc.close()
 
 
 @pytest.fixture
-def sqlite_service(clock: FrozenClock, tmp_path) -> Iterator[AuthService]:  # type: ignore[no-untyped-def]
-    """A service on a temporary SQLite file, for tests that are not about the backend."""
-    svc = AuthService(
-        settings=make_settings(f"sqlite:///{tmp_path / 'auth.db'}", tmp_path), clock=clock
+def sqlite_service(clock: FrozenClock, tmp_path) -> Iterator[Authgate]:  # type: ignore[no-untyped-def]
+    """The services on a temporary SQLite file, for tests that are not about the backend."""
+    svc = Authgate.from_settings(
+        make_settings(f"sqlite:///{tmp_path / 'auth.db'}", tmp_path), clock=clock
     )
     yield svc
     svc.close()
@@ -176,11 +177,11 @@ def sqlite_service(clock: FrozenClock, tmp_path) -> Iterator[AuthService]:  # ty
 @pytest.fixture
 def service_factory(clock: FrozenClock, tmp_path):  # type: ignore[no-untyped-def]
     """Build services on a temporary SQLite file with settings overrides; closes them all."""
-    made: list[AuthService] = []
+    made: list[Authgate] = []
 
-    def build(database_url: str | None = None, **overrides: object) -> AuthService:
+    def build(database_url: str | None = None, **overrides: object) -> Authgate:
         url = database_url or f"sqlite:///{tmp_path / 'factory.db'}"
-        svc = AuthService(settings=make_settings(url, tmp_path, **overrides), clock=clock)
+        svc = Authgate.from_settings(make_settings(url, tmp_path, **overrides), clock=clock)
         made.append(svc)
         return svc
 

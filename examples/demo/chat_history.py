@@ -1,6 +1,6 @@
 """The demo's own table: each user's chat history, next to authgate's tables.
 
-It lives on the same database URL as authgate (the service's engine) but in
+It lives on the same database URL as authgate (authgate's engine) but in
 the demo's own SQLAlchemy metadata, created here on first use: an
 application's tables are its business, not authgate's migrations'. In
 remote-backend mode (``AUTHGATE_API_URL``) authgate has no database in this
@@ -13,6 +13,7 @@ import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from demo_settings import demo_settings
 from sqlalchemy import (
     Column,
     DateTime,
@@ -29,7 +30,6 @@ from sqlalchemy import (
 
 from authgate.store.engine import create_store_engine
 from authgate.streamlit import get_service
-from authgate.streamlit.factory import default_settings
 
 __all__ = ["Message", "add_message", "clear_history", "demo_engine", "history", "reply_to"]
 
@@ -52,9 +52,9 @@ MAX_MESSAGE = 2000
 
 def demo_engine() -> Engine:
     """authgate's engine when embedded; the demo's own one in remote-backend mode."""
-    settings = default_settings()
+    settings = demo_settings()
     if not settings.api_url:
-        return get_service().engine
+        return get_service().store.engine
     with _lock:
         engine = _own_engines.get(settings.database_url)
         if engine is None:

@@ -11,9 +11,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from authgate.core.errors import AuthgateError
+from demo_settings import demo_settings
+
+from authgate.errors import AuthgateError
 from authgate.streamlit import get_service
-from authgate.streamlit.factory import default_settings
 
 __all__ = ["DEMO_ACCOUNTS", "DemoAccount", "seed_demo_accounts"]
 
@@ -44,20 +45,20 @@ def seed_demo_accounts() -> bool:
 
     Not in remote-backend mode: the accounts live on the API server's database.
     """
-    if default_settings().api_url:
+    if demo_settings().api_url:
         return False
     try:
-        service = get_service()
-        if not service.settings.demo_mode:
+        auth = get_service()
+        if not auth.settings.demo_mode:
             return False
-        if service.count_users() > 0:
+        if auth.accounts.count_users() > 0:
             print("authgate demo mode: accounts already exist; see docs/streamlit.md for logins.")
             return False
         for account in DEMO_ACCOUNTS:
-            user = service.register(
+            user = auth.accounts.register(
                 account.username, account.password, display_name=account.display_name
             )
-            service.set_roles(user.id, account.roles)
+            auth.accounts.set_roles(user.id, account.roles)
     except AuthgateError as error:
         logger.error("authgate demo: could not prepare demo accounts: %s", error.message)
         return False

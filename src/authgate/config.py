@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from authgate.core.errors import ConfigurationError
+from authgate.errors import ConfigurationError
 
 __all__ = ["AuthgateSettings"]
 

@@ -8,21 +8,28 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from authgate.config import AuthgateSettings
-from authgate.core.jwt_keys import KeySet, generate_private_key
+from authgate.core.tokens.jwt_keys import KeySet, generate_private_key, private_key_pem
 
 PASSWORD = "correct horse battery staple"
 PREFIX = "/api/auth"
 
-KEYS = KeySet.from_private_key(generate_private_key("EdDSA"))
+_PRIVATE_KEY = generate_private_key("EdDSA")
+KEYS = KeySet.from_private_key(_PRIVATE_KEY)
+"""The signing keys of every app built from ``make_settings`` (unless it is told otherwise)."""
 
 
 def make_settings(tmp_path: Path, **overrides: Any) -> AuthgateSettings:
-    """Settings with cheap Argon2 and an in-memory database unless overridden."""
+    """Settings with cheap Argon2, an in-memory database and ``KEYS`` unless overridden.
+
+    ``jwt_private_key=None`` leaves the key to the settings' own rule (a
+    development key generated in ``data_dir``).
+    """
     options: dict[str, Any] = {
         "argon2_memory_cost": 8192,
         "argon2_time_cost": 1,
         "database_url": "sqlite://",
         "data_dir": tmp_path / "data",
+        "jwt_private_key": private_key_pem(_PRIVATE_KEY).decode(),
     }
     options.update(overrides)
     return AuthgateSettings(**options)

@@ -1,4 +1,4 @@
-"""Fixtures for the API tests: a cheap-hashing service, a frozen clock, a test client."""
+"""Fixtures for the API tests: a cheap-hashing root, a frozen clock, a test client."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 from authgate.api import create_api
 from authgate.config import AuthgateSettings
 from authgate.core.clock import FrozenClock
-from authgate.core.jwt_keys import KeySet
-from authgate.core.service import AuthService
-from authgate.core.token_service import TokenService
+from authgate.core.tokens.jwt_keys import KeySet
+from authgate.core.tokens.service import TokenService
+from authgate.root import Authgate
 
 
 @pytest.fixture
@@ -29,8 +29,8 @@ def settings(tmp_path: Path) -> AuthgateSettings:
 
 
 @pytest.fixture
-def service(settings: AuthgateSettings, clock: FrozenClock) -> Iterator[AuthService]:
-    svc = AuthService(settings=settings, clock=clock)
+def service(settings: AuthgateSettings, clock: FrozenClock) -> Iterator[Authgate]:
+    svc = Authgate.from_settings(settings, clock=clock)
     yield svc
     svc.close()
 
@@ -41,13 +41,13 @@ def keys() -> KeySet:
 
 
 @pytest.fixture
-def tokens(service: AuthService, keys: KeySet) -> TokenService:
-    return TokenService(service, keys=keys)
+def tokens(service: Authgate) -> TokenService:
+    return service.tokens
 
 
 @pytest.fixture
-def app(service: AuthService, tokens: TokenService) -> FastAPI:
-    return create_api(service, token_service=tokens)
+def app(service: Authgate) -> FastAPI:
+    return create_api(service)
 
 
 @pytest.fixture
@@ -57,5 +57,5 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def alice(service: AuthService) -> int:
-    return service.register("alice", PASSWORD, email="alice@example.com").id
+def alice(service: Authgate) -> int:
+    return service.accounts.register("alice", PASSWORD, email="alice@example.com").id

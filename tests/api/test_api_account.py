@@ -5,18 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from api_support import KEYS, PASSWORD, PREFIX, assert_error, bearer, login, make_settings
+from api_support import PASSWORD, PREFIX, assert_error, bearer, login, make_settings
 from fastapi.testclient import TestClient
 
 from authgate.api import create_api
 from authgate.core.clock import FrozenClock
-from authgate.core.service import AuthService
-from authgate.core.token_service import TokenService
+from authgate.root import Authgate
 
 NEW_PASSWORD = "a different long passphrase"
 
 
-def test_register_creates_an_account(client: TestClient, service: AuthService) -> None:
+def test_register_creates_an_account(client: TestClient, service: Authgate) -> None:
     body = {
         "username": "Bob",
         "password": PASSWORD,
@@ -28,7 +27,7 @@ def test_register_creates_an_account(client: TestClient, service: AuthService) -
     user = response.json()
     assert user["username"] == "Bob" and user["roles"] == ["user"]
     assert user["email"] == "bob@example.com" and user["display_name"] == "Bob B."
-    assert service.list_audit_events(event_type="user.registered")
+    assert service.audit.list(event_type="user.registered")
     assert login(client, "bob")["user"]["id"] == user["id"]
 
 
@@ -62,16 +61,16 @@ def test_invalid_registrations_are_422(
 
 
 def test_closed_registration_is_403(tmp_path: Path) -> None:
-    service = AuthService(settings=make_settings(tmp_path, allow_registration=False))
-    app = create_api(service, token_service=TokenService(service, keys=KEYS))
+    service = Authgate.from_settings(make_settings(tmp_path, allow_registration=False))
+    app = create_api(service)
     with TestClient(app) as client:
         response = client.post(f"{PREFIX}/register", json={"username": "eve", "password": PASSWORD})
     assert_error(response, 403, "registration_closed")
 
 
-def test_me_is_the_current_user(client: TestClient, service: AuthService, alice: int) -> None:
+def test_me_is_the_current_user(client: TestClient, service: Authgate, alice: int) -> None:
     pair = login(client)
-    service.set_roles(alice, ["user", "editor"])
+    service.accounts.set_roles(alice, ["user", "editor"])
     me = client.get(f"{PREFIX}/me", headers=bearer(pair["access_token"]))
     assert me.status_code == 200
     assert me.json()["roles"] == ["editor", "user"], "roles come from the store, not the token"
@@ -104,10 +103,10 @@ def test_me_with_an_expired_token_is_401(
 
 
 def test_me_after_the_account_is_disabled_is_401(
-    client: TestClient, service: AuthService, alice: int
+    client: TestClient, service: Authgate, alice: int
 ) -> None:
     pair = login(client)
-    service.set_active(alice, False)
+    service.accounts.set_active(alice, False)
     response = client.get(f"{PREFIX}/me", headers=bearer(pair["access_token"]))
     assert response.status_code == 401
 

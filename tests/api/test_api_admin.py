@@ -11,16 +11,16 @@ from api_support import PASSWORD, PREFIX, assert_error, bearer, login
 from fastapi.testclient import TestClient
 
 from authgate.core.clock import FrozenClock
-from authgate.core.service import AuthService
+from authgate.root import Authgate
 
 ADMIN = f"{PREFIX}/admin"
 TEMP_PASSWORD = "temporary passphrase 31"
 
 
 @pytest.fixture
-def root(service: AuthService) -> int:
-    user = service.register("root", PASSWORD, email="root@example.com")
-    service.set_roles(user.id, ["user", "admin"])
+def root(service: Authgate) -> int:
+    user = service.accounts.register("root", PASSWORD, email="root@example.com")
+    service.accounts.set_roles(user.id, ["user", "admin"])
     return user.id
 
 
@@ -94,11 +94,11 @@ def test_create_a_user_with_roles_and_a_temporary_password(
 
 
 def test_list_users_searches_sorts_and_pages(
-    client: TestClient, admin: dict[str, str], service: AuthService, clock: FrozenClock
+    client: TestClient, admin: dict[str, str], service: Authgate, clock: FrozenClock
 ) -> None:
     for name in ("dave", "erin", "frank"):
         clock.advance(seconds=1)
-        service.register(name, PASSWORD, email=f"{name}@corp.example")
+        service.accounts.register(name, PASSWORD, email=f"{name}@corp.example")
     every = client.get(f"{ADMIN}/users", headers=admin)
     assert names(every) == ["dave", "erin", "frank", "root"]
     found = client.get(f"{ADMIN}/users", params={"search": "corp"}, headers=admin)
@@ -193,9 +193,9 @@ def test_unlock_shows_and_clears_the_lockout(
 
 
 def test_reset_mfa_set_password_and_delete(
-    client: TestClient, admin: dict[str, str], root: int, alice: int, service: AuthService
+    client: TestClient, admin: dict[str, str], root: int, alice: int, service: Authgate
 ) -> None:
-    service.set_roles(alice, ["user"])
+    service.accounts.set_roles(alice, ["user"])
     alice_tokens = login(client)
     reset = client.post(f"{ADMIN}/users/{alice}/reset-mfa", headers=admin)
     assert reset.status_code == 200 and reset.json()["mfa_enabled"] is False

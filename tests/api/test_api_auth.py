@@ -9,7 +9,7 @@ from api_support import PASSWORD, PREFIX, assert_error, bearer, login
 from fastapi.testclient import TestClient
 
 from authgate.core.clock import FrozenClock
-from authgate.core.service import AuthService
+from authgate.root import Authgate
 
 
 def test_login_returns_a_token_pair(client: TestClient, alice: int) -> None:
@@ -75,8 +75,8 @@ def test_lockout_is_429_with_retry_after(client: TestClient, alice: int) -> None
     assert int(response.headers["retry-after"]) >= 1
 
 
-def test_disabled_account_is_403(client: TestClient, service: AuthService, alice: int) -> None:
-    service.set_active(alice, False)
+def test_disabled_account_is_403(client: TestClient, service: Authgate, alice: int) -> None:
+    service.accounts.set_active(alice, False)
     response = client.post(f"{PREFIX}/login", json={"username": "alice", "password": PASSWORD})
     assert_error(response, 403, "account_disabled")
 

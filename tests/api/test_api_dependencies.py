@@ -17,9 +17,9 @@ from fastapi.testclient import TestClient
 
 from authgate.api.dependencies import JwksKeyResolver, TokenAuth
 from authgate.core.clock import FrozenClock
-from authgate.core.jwt_keys import KeySet, generate_private_key
-from authgate.core.jwt_tokens import AccessClaims, AccessTokenIssuer
-from authgate.core.service import AuthService
+from authgate.core.tokens.jwt_keys import KeySet, generate_private_key
+from authgate.core.tokens.jwt_tokens import AccessClaims, AccessTokenIssuer
+from authgate.root import Authgate
 
 JWKS_URL = "http://testserver/.well-known/jwks.json"
 
@@ -73,13 +73,13 @@ def test_expired_token_is_401(
 
 
 def test_require_role(
-    downstream: TestClient, client: TestClient, service: AuthService, alice: int
+    downstream: TestClient, client: TestClient, service: Authgate, alice: int
 ) -> None:
     plain = login(client)["access_token"]
     response = downstream.get("/admin", headers=bearer(plain))
     assert response.status_code == 403
     assert response.json()["detail"]["code"] == "permission_denied"
-    service.set_roles(alice, ["user", "admin"])
+    service.accounts.set_roles(alice, ["user", "admin"])
     admin = login(client)["access_token"]
     assert downstream.get("/admin", headers=bearer(admin)).json() == {"ok": "admin"}
 

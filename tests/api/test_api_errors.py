@@ -7,15 +7,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from api_support import KEYS, PASSWORD, PREFIX, assert_error, make_settings
+from api_support import PASSWORD, PREFIX, assert_error, make_settings
 from fastapi.testclient import TestClient
 
+from authgate import errors
 from authgate.api import create_api
 from authgate.api.errors import STATUS_BY_ERROR, status_for
-from authgate.core import errors
-from authgate.core.service import AuthService
-from authgate.core.token_service import TokenService
+from authgate.core.tokens.service import TokenService
+from authgate.root import Authgate
 from authgate.store.engine import create_store_engine
+from authgate.store.sql_store import SqlStore
 
 
 def _error_classes() -> list[type[errors.AuthgateError]]:
@@ -55,12 +56,12 @@ def test_unknown_route_and_method_use_the_error_shape(client: TestClient) -> Non
 
 
 def test_store_unavailable_is_503_with_retry_after(tmp_path: Path) -> None:
-    service = AuthService(
-        settings=make_settings(tmp_path),
+    service = Authgate(
+        make_settings(tmp_path),
         migrate=False,
-        engine=create_store_engine("sqlite:////nonexistent/dir/x.db"),
+        store=SqlStore(create_store_engine("sqlite:////nonexistent/dir/x.db")),
     )
-    app = create_api(service, token_service=TokenService(service, keys=KEYS))
+    app = create_api(service)
     with TestClient(app, raise_server_exceptions=False) as client:
         for response in (
             client.post(f"{PREFIX}/login", json={"username": "alice", "password": PASSWORD}),
@@ -85,12 +86,11 @@ def test_an_unexpected_bug_is_a_500_in_the_error_shape(
 
 
 def test_dependency_override_replaces_the_service(app: object, tmp_path: Path, alice: int) -> None:
-    from authgate.api import get_service
+    from authgate.api import get_auth
 
-    other = AuthService(settings=make_settings(tmp_path))
-    other.register("zed", PASSWORD)
-    other_tokens = TokenService(other, keys=KEYS)
-    app.dependency_overrides[get_service] = lambda: other_tokens  # type: ignore[attr-defined]
+    other = Authgate.from_settings(make_settings(tmp_path))
+    other.accounts.register("zed", PASSWORD)
+    app.dependency_overrides[get_auth] = lambda: other  # type: ignore[attr-defined]
     with TestClient(app) as client:  # type: ignore[arg-type]
         ok = client.post(f"{PREFIX}/login", json={"username": "zed", "password": PASSWORD})
         assert ok.status_code == 200

@@ -10,7 +10,7 @@ from api_support import PASSWORD, PREFIX, assert_error, bearer, login
 from fastapi.testclient import TestClient
 
 from authgate.core.clock import FrozenClock
-from authgate.core.service import AuthService
+from authgate.root import Authgate
 
 
 def _ticket(client: TestClient, access_token: str) -> str:
@@ -43,7 +43,7 @@ def _session_token(client: TestClient) -> tuple[dict[str, Any], str]:
 
 
 def test_ticket_redeems_once_for_the_session_of_the_token(
-    client: TestClient, service: AuthService, alice: int
+    client: TestClient, service: Authgate, alice: int
 ) -> None:
     pair = login(client)
     ticket = _ticket(client, pair["access_token"])
@@ -53,7 +53,7 @@ def test_ticket_redeems_once_for_the_session_of_the_token(
     body = answer.json()
     assert body["user"]["username"] == "alice"
     assert body["session"]["id"] == _sid(client, pair["access_token"])
-    assert service.validate_session(body["session_token"]).user.id == alice
+    assert service.sessions.validate(body["session_token"]).user.id == alice
     assert_error(_redeem(client, ticket), 401, "token_reused")
 
 
@@ -144,10 +144,10 @@ def test_resolve_respects_the_idle_timeout(
 
 
 def test_resolve_refuses_a_disabled_account(
-    client: TestClient, service: AuthService, alice: int
+    client: TestClient, service: Authgate, alice: int
 ) -> None:
     _, token = _session_token(client)
-    service.set_active(alice, False)  # ends the user's sessions as well
+    service.accounts.set_active(alice, False)  # ends the user's sessions as well
     response = client.post(f"{PREFIX}/session/resolve", json={"session_token": token})
     assert response.status_code == 401
     assert response.json()["detail"]["code"] in {"not_authenticated", "session_revoked"}
@@ -226,9 +226,9 @@ def test_patch_me_changes_only_what_is_sent(client: TestClient, alice: int) -> N
 
 
 def test_patch_me_refuses_bad_and_taken_emails(
-    client: TestClient, service: AuthService, alice: int
+    client: TestClient, service: Authgate, alice: int
 ) -> None:
-    service.register("bob", PASSWORD, email="bob@example.com")
+    service.accounts.register("bob", PASSWORD, email="bob@example.com")
     headers = bearer(login(client)["access_token"])
     taken = client.patch(f"{PREFIX}/me", json={"email": "BOB@example.com"}, headers=headers)
     assert_error(taken, 409, "email_taken")

@@ -9,8 +9,8 @@ from api_support import PASSWORD, PREFIX, login, make_settings
 from fastapi.testclient import TestClient
 
 from authgate.api.server import asgi_app
-from authgate.core.jwk import public_key_from_jwk
-from authgate.core.jwt_keys import KeySet
+from authgate.core.tokens.jwk import public_key_from_jwk
+from authgate.core.tokens.jwt_keys import KeySet
 
 
 def test_jwks_publishes_the_signing_key(client: TestClient, keys: KeySet, alice: int) -> None:
@@ -38,7 +38,10 @@ def test_health(client: TestClient) -> None:
 
 def test_asgi_factory_builds_a_working_app(tmp_path: Path) -> None:
     settings = make_settings(
-        tmp_path, database_url=f"sqlite:///{tmp_path / 'a.db'}", api_prefix="/auth-api"
+        tmp_path,
+        database_url=f"sqlite:///{tmp_path / 'a.db'}",
+        api_prefix="/auth-api",
+        jwt_private_key=None,
     )
     with TestClient(asgi_app(settings)) as client:
         body = {"username": "alice", "password": PASSWORD}

@@ -15,13 +15,12 @@ from typing import Any
 import jwt
 import pyotp
 import pytest
-from api_support import KEYS, PASSWORD, PREFIX, assert_error, bearer, login, make_settings
+from api_support import PASSWORD, PREFIX, assert_error, bearer, login, make_settings
 from fastapi.testclient import TestClient
 
 from authgate.api import create_api
 from authgate.core.clock import FrozenClock
-from authgate.core.service import AuthService
-from authgate.core.token_service import TokenService
+from authgate.root import Authgate
 
 STEP = timedelta(seconds=30)
 
@@ -223,19 +222,19 @@ def test_mfa_endpoints_need_a_token(client: TestClient, method: str, path: str) 
 
 
 @pytest.fixture
-def strict(tmp_path: Path, clock: FrozenClock) -> Iterator[tuple[TestClient, AuthService]]:
+def strict(tmp_path: Path, clock: FrozenClock) -> Iterator[tuple[TestClient, Authgate]]:
     """An app whose admins must use MFA, with one admin, root, not yet enrolled."""
     settings = make_settings(tmp_path, mfa_required_roles=("admin",))
-    service = AuthService(settings=settings, clock=clock)
-    service.register("root", PASSWORD, roles=["user", "admin"], actor_id=0)
-    app = create_api(service, token_service=TokenService(service, keys=KEYS))
+    service = Authgate.from_settings(settings, clock=clock)
+    service.accounts.register("root", PASSWORD, roles=["user", "admin"], actor_id=0)
+    app = create_api(service)
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client, service
     service.close()
 
 
 def test_a_required_role_must_enrol_before_anything_else(
-    strict: tuple[TestClient, AuthService], clock: FrozenClock
+    strict: tuple[TestClient, Authgate], clock: FrozenClock
 ) -> None:
     client, _ = strict
     tokens = login(client, "root")
@@ -265,7 +264,7 @@ def test_a_required_role_must_enrol_before_anything_else(
     )
 
 
-def test_a_user_who_must_enrol_can_still_log_out(strict: tuple[TestClient, AuthService]) -> None:
+def test_a_user_who_must_enrol_can_still_log_out(strict: tuple[TestClient, Authgate]) -> None:
     client, _ = strict
     tokens = login(client, "root")
     out = client.post(f"{PREFIX}/logout", json={"refresh_token": tokens["refresh_token"]})

@@ -6,63 +6,65 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from api_support import KEYS, PASSWORD, PREFIX, assert_error, bearer, login, make_settings
+from api_support import PASSWORD, PREFIX, assert_error, bearer, login, make_settings
 from fastapi.testclient import TestClient
 
 from authgate.api import create_api
 from authgate.api._password_pool import PasswordWorkPool
-from authgate.core._session_cache import SessionCache
 from authgate.core.clock import FrozenClock
-from authgate.core.errors import InvalidToken, NotAuthenticated
-from authgate.core.jwk import VerificationKey
-from authgate.core.jwt_keys import KeySet, generate_private_key
-from authgate.core.jwt_tokens import AccessTokenIssuer, AccessTokenVerifier
-from authgate.core.service import AuthService
-from authgate.core.token_service import TokenService
+from authgate.core.sessions.cache import SessionCache
+from authgate.core.tokens.jwk import VerificationKey
+from authgate.core.tokens.jwt_keys import KeySet, generate_private_key
+from authgate.core.tokens.jwt_tokens import AccessTokenIssuer, AccessTokenVerifier
+from authgate.errors import InvalidToken, NotAuthenticated
+from authgate.root import Authgate
 
 
 def _two_processes(
     tmp_path: Path, clock: FrozenClock, **overrides: object
-) -> tuple[TokenService, AuthService]:
+) -> tuple[Authgate, Authgate]:
     """An API process and a second process (say the CLI) on the same database file."""
     settings = make_settings(
         tmp_path, database_url=f"sqlite:///{tmp_path / 'shared.db'}", **overrides
     )
-    api_service = AuthService(settings=settings, clock=clock)
-    other = AuthService(settings=settings, clock=clock, migrate=False)
-    return TokenService(api_service, keys=KEYS), other
+    api_service = Authgate.from_settings(settings, clock=clock)
+    other = Authgate.from_settings(settings, clock=clock, migrate=False)
+    return api_service, other
 
 
 def test_revocation_by_another_process_is_seen_within_the_interval(
     tmp_path: Path, clock: FrozenClock
 ) -> None:
-    tokens, other = _two_processes(tmp_path, clock)
-    other.register("alice", PASSWORD)
+    api, other = _two_processes(tmp_path, clock)
+    tokens = api.tokens
+    other.accounts.register("alice", PASSWORD)
     pair = tokens.login("alice", PASSWORD)
     tokens.authenticate(pair.access_token)  # now cached
-    other.revoke_session(pair.claims.sid)
+    other.sessions.revoke(pair.claims.sid)
     tokens.authenticate(pair.access_token)  # still inside the 5 s interval
-    clock.advance(tokens.service.settings.session_revalidate_interval)
+    clock.advance(api.settings.session_revalidate_interval)
     with pytest.raises(NotAuthenticated):
         tokens.authenticate(pair.access_token)
 
 
 def test_revocation_in_this_process_is_seen_at_once(tmp_path: Path, clock: FrozenClock) -> None:
-    tokens, _ = _two_processes(tmp_path, clock)
-    tokens.service.register("alice", PASSWORD)
+    api, _ = _two_processes(tmp_path, clock)
+    tokens = api.tokens
+    api.accounts.register("alice", PASSWORD)
     pair = tokens.login("alice", PASSWORD)
     tokens.authenticate(pair.access_token)
-    tokens.service.revoke_session(pair.claims.sid)
+    api.sessions.revoke(pair.claims.sid)
     with pytest.raises(NotAuthenticated):
         tokens.authenticate(pair.access_token)
 
 
 def test_zero_interval_disables_the_cache(tmp_path: Path, clock: FrozenClock) -> None:
-    tokens, other = _two_processes(tmp_path, clock, session_revalidate_interval=timedelta(0))
-    other.register("alice", PASSWORD)
+    api, other = _two_processes(tmp_path, clock, session_revalidate_interval=timedelta(0))
+    tokens = api.tokens
+    other.accounts.register("alice", PASSWORD)
     pair = tokens.login("alice", PASSWORD)
     tokens.authenticate(pair.access_token)
-    other.revoke_session(pair.claims.sid)
+    other.sessions.revoke(pair.claims.sid)
     with pytest.raises(NotAuthenticated):
         tokens.authenticate(pair.access_token)
 
@@ -76,9 +78,9 @@ def test_me_over_http_sees_a_local_logout_at_once(client: TestClient, alice: int
     )
 
 
-def test_session_cache_bounds(tokens: TokenService, alice: int, clock: FrozenClock) -> None:
-    context = tokens.service.login("alice", PASSWORD)
-    session = tokens.service.validate_session_id(context.session.id, touch=False)
+def test_session_cache_bounds(service: Authgate, alice: int, clock: FrozenClock) -> None:
+    context = service.logins.password("alice", PASSWORD)
+    session = service.sessions.validate_id(context.session.id, touch=False)
     cache = SessionCache(timedelta(seconds=5), max_entries=2)
     now = clock.now()
     cache.put(session, now=now, version=1)
@@ -152,6 +154,6 @@ def test_password_pool_runs_work_off_the_loop() -> None:
 
 
 def test_app_builds_with_default_token_service(tmp_path: Path) -> None:
-    service = AuthService(settings=make_settings(tmp_path))
+    service = Authgate.from_settings(make_settings(tmp_path, jwt_private_key=None))
     with TestClient(create_api(service)) as client:
         assert client.get("/.well-known/jwks.json").status_code == 200

@@ -18,13 +18,13 @@ from typing import Any
 
 import pytest
 import schemathesis
-from api_support import KEYS, PASSWORD, make_settings
+from api_support import PASSWORD, make_settings
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
 
 from authgate.api import create_api
-from authgate.core.service import AuthService
-from authgate.core.token_service import TokenService
+from authgate.core.tokens.service import TokenService
+from authgate.root import Authgate
 
 CASES_PER_OPERATION = 50
 
@@ -36,11 +36,10 @@ def _build() -> tuple[TokenService, Any]:
     work with pytest 9.)
     """
     tmp = Path(tempfile.mkdtemp(prefix="authgate-fuzz-"))
-    service = AuthService(settings=make_settings(tmp, lockout_threshold=1000))
-    service.register("alice", PASSWORD)
-    tokens = TokenService(service, keys=KEYS)
-    app = create_api(service, token_service=tokens)
-    return tokens, schemathesis.openapi.from_asgi("/api/auth/openapi.json", app)
+    service = Authgate.from_settings(make_settings(tmp, lockout_threshold=1000))
+    service.accounts.register("alice", PASSWORD)
+    app = create_api(service)
+    return service.tokens, schemathesis.openapi.from_asgi("/api/auth/openapi.json", app)
 
 
 fuzz_tokens, schema = _build()

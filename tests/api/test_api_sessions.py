@@ -5,7 +5,7 @@ from __future__ import annotations
 from api_support import PASSWORD, PREFIX, assert_error, bearer, login
 from fastapi.testclient import TestClient
 
-from authgate.core.service import AuthService
+from authgate.root import Authgate
 
 
 def test_list_sessions_marks_the_current_one(client: TestClient, alice: int) -> None:
@@ -22,9 +22,9 @@ def test_list_sessions_marks_the_current_one(client: TestClient, alice: int) -> 
 
 
 def test_sessions_include_browser_sessions(
-    client: TestClient, service: AuthService, alice: int
+    client: TestClient, service: Authgate, alice: int
 ) -> None:
-    service.login("alice", PASSWORD, user_agent="Firefox")
+    service.logins.password("alice", PASSWORD, user_agent="Firefox")
     pair = login(client)
     agents = {
         s["user_agent"]
@@ -48,16 +48,16 @@ def test_delete_own_session_ends_it(client: TestClient, alice: int) -> None:
 
 
 def test_cannot_delete_another_users_session(
-    client: TestClient, service: AuthService, alice: int
+    client: TestClient, service: Authgate, alice: int
 ) -> None:
-    service.register("mallory", PASSWORD)
-    victim = service.login("alice", PASSWORD)
+    service.accounts.register("mallory", PASSWORD)
+    victim = service.logins.password("alice", PASSWORD)
     attacker = login(client, "mallory")
     response = client.delete(
         f"{PREFIX}/sessions/{victim.session.id}", headers=bearer(attacker["access_token"])
     )
     assert_error(response, 404, "session_not_found")
-    assert service.validate_session_id(victim.session.id).user.id == alice
+    assert service.sessions.validate_id(victim.session.id).user.id == alice
 
 
 def test_sessions_need_a_token(client: TestClient) -> None:

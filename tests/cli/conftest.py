@@ -16,7 +16,7 @@ from typer.testing import CliRunner, Result
 
 from authgate.cli.main import app
 from authgate.config import AuthgateSettings
-from authgate.core.service import AuthService
+from authgate.root import Authgate
 
 CHEAP_HASHING_ENV = {"AUTHGATE_ARGON2_MEMORY_COST": "8192", "AUTHGATE_ARGON2_TIME_COST": "1"}
 PASSWORD = "vivid-otter-lantern-42"
@@ -63,11 +63,11 @@ def invoke(db_url: str) -> Invoke:
 
 
 @pytest.fixture
-def cli_service(db_url: str, cli_environment: None) -> Iterator[AuthService]:
-    """A service on the CLI's database, for setting up and checking state."""
-    service = AuthService(settings=AuthgateSettings(database_url=db_url))
-    yield service
-    service.close()
+def cli_auth(db_url: str, cli_environment: None) -> Iterator[Authgate]:
+    """The services on the CLI's database, for setting up and checking state."""
+    auth = Authgate.from_settings(AuthgateSettings(database_url=db_url))
+    yield auth
+    auth.close()
 
 
 def _error_line(result: Result) -> str:

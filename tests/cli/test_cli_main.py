@@ -1,7 +1,7 @@
 """The ``authgate`` command line, through typer's runner, on a temp SQLite file.
 
 Each command is checked for what it prints and, through a second
-``AuthService`` on the same file, for what it did. Every bad input must end
+``Authgate`` on the same file, for what it did. Every bad input must end
 in one ``error:`` line and exit code 1 (2 for usage errors), never a traceback.
 """
 
@@ -19,13 +19,13 @@ from typer.testing import Result
 from authgate.cli.main import app
 from authgate.config import AuthgateSettings
 from authgate.core.clock import FrozenClock
-from authgate.core.errors import (
+from authgate.errors import (
     AccountDisabled,
     AccountLocked,
     InvalidCredentials,
     NotAuthenticated,
 )
-from authgate.core.service import AuthService
+from authgate.root import Authgate
 
 Invoke = Callable[..., Result]
 ErrorLine = Callable[[Result], str]
@@ -91,7 +91,7 @@ def test_database_url_comes_from_the_environment_without_the_option(
 
 
 def test_create_with_password_stdin_roles_email_and_name(
-    create_user: CreateUser, cli_service: AuthService, password: str
+    create_user: CreateUser, cli_auth: Authgate, password: str
 ) -> None:
     result = create_user(
         "alice",
@@ -106,64 +106,60 @@ def test_create_with_password_stdin_roles_email_and_name(
     )
     assert result.stdout.strip() == "created user alice (id 1, roles admin, editor)"
 
-    user = cli_service.find_user("alice")
+    user = cli_auth.accounts.find_user("alice")
     assert user is not None
     assert user.roles == {"admin", "editor"}
     assert user.email is not None and user.email.lower() == "alice@example.org"
     assert user.display_name == "Alice Liddell"
     assert not user.must_change_password
-    assert cli_service.login("alice@example.org", password).user.id == user.id
+    assert cli_auth.logins.password("alice@example.org", password).user.id == user.id
 
 
-def test_create_gives_the_user_role_by_default(
-    create_user: CreateUser, cli_service: AuthService
-) -> None:
+def test_create_gives_the_user_role_by_default(create_user: CreateUser, cli_auth: Authgate) -> None:
     assert "roles user)" in create_user("bob").stdout
-    user = cli_service.find_user("bob")
+    user = cli_auth.accounts.find_user("bob")
     assert user is not None and user.roles == {"user"}
 
 
-def test_create_with_must_change_password(
-    create_user: CreateUser, cli_service: AuthService
-) -> None:
+def test_create_with_must_change_password(create_user: CreateUser, cli_auth: Authgate) -> None:
     create_user("carol", "--must-change-password")
-    user = cli_service.find_user("carol")
+    user = cli_auth.accounts.find_user("carol")
     assert user is not None and user.must_change_password
 
 
 def test_create_reads_a_hidden_prompt_with_confirmation(
-    invoke: Invoke, cli_service: AuthService, password: str
+    invoke: Invoke, cli_auth: Authgate, password: str
 ) -> None:
     result = invoke("users", "create", "dave", input=f"{password}\n{password}\n")
     assert result.exit_code == 0, result.output
     assert "Password" in result.output and "confirmation" in result.output
     assert password not in result.output  # hidden: never echoed
-    assert cli_service.login("dave", password).user.username == "dave"
+    assert cli_auth.logins.password("dave", password).user.username == "dave"
 
 
 def test_create_prompt_asks_again_when_the_two_entries_differ(
-    invoke: Invoke, cli_service: AuthService, password: str
+    invoke: Invoke, cli_auth: Authgate, password: str
 ) -> None:
     typed = f"{password}\n{password}-typo\n{password}\n{password}\n"
     result = invoke("users", "create", "dave", input=typed)
     assert result.exit_code == 0, result.output
     assert "do not match" in result.output
-    assert cli_service.login("dave", password).user.username == "dave"
+    assert cli_auth.logins.password("dave", password).user.username == "dave"
 
 
 def test_create_prompt_at_end_of_input_aborts(
-    invoke: Invoke, error_line: ErrorLine, cli_service: AuthService
+    invoke: Invoke, error_line: ErrorLine, cli_auth: Authgate
 ) -> None:
     assert error_line(invoke("users", "create", "dave", input="")) == "error: aborted"
-    assert cli_service.find_user("dave") is None
+    assert cli_auth.accounts.find_user("dave") is None
 
 
 def test_create_with_empty_stdin_is_an_error(
-    invoke: Invoke, error_line: ErrorLine, cli_service: AuthService
+    invoke: Invoke, error_line: ErrorLine, cli_auth: Authgate
 ) -> None:
     result = invoke("users", "create", "dave", "--password-stdin", input="")
     assert error_line(result) == "error: no password on standard input"
-    assert cli_service.find_user("dave") is None
+    assert cli_auth.accounts.find_user("dave") is None
 
 
 @pytest.mark.parametrize(
@@ -177,12 +173,12 @@ def test_create_with_empty_stdin_is_an_error(
     ids=["positional", "option", "positional-with-stdin", "set-password"],
 )
 def test_a_password_is_never_accepted_as_an_argument(
-    argv: list[str], invoke: Invoke, cli_service: AuthService
+    argv: list[str], invoke: Invoke, cli_auth: Authgate
 ) -> None:
     result = invoke(*argv, input="some-other-password-1\n")
     _usage_error(result)
     assert "hunter2hunter2" not in result.stdout
-    assert cli_service.find_user("mallory") is None
+    assert cli_auth.accounts.find_user("mallory") is None
 
 
 def test_create_duplicate_username_is_one_line(
@@ -211,13 +207,13 @@ def test_create_duplicate_email_is_one_line(
 
 
 def test_create_weak_password_lists_every_reason(
-    invoke: Invoke, error_line: ErrorLine, cli_service: AuthService
+    invoke: Invoke, error_line: ErrorLine, cli_auth: Authgate
 ) -> None:
     result = invoke("users", "create", "bobby", "--password-stdin", input="bobby1\n")
     line = error_line(result)
     assert "at least 8 characters" in line
     assert "must not contain your username" in line
-    assert cli_service.find_user("bobby") is None
+    assert cli_auth.accounts.find_user("bobby") is None
 
 
 def test_create_common_password_is_refused(invoke: Invoke, error_line: ErrorLine) -> None:
@@ -227,13 +223,13 @@ def test_create_common_password_is_refused(invoke: Invoke, error_line: ErrorLine
 
 @pytest.mark.parametrize("email", ["not-an-email", "a@", "two@@example.org"])
 def test_create_bad_email_is_one_line(
-    email: str, invoke: Invoke, error_line: ErrorLine, cli_service: AuthService, password: str
+    email: str, invoke: Invoke, error_line: ErrorLine, cli_auth: Authgate, password: str
 ) -> None:
     result = invoke(
         "users", "create", "bob", "--email", email, "--password-stdin", input=password + "\n"
     )
     assert "email address is not valid" in error_line(result)
-    assert cli_service.find_user("bob") is None
+    assert cli_auth.accounts.find_user("bob") is None
 
 
 @pytest.mark.parametrize("username", ["a b", "x", "dash-", "semi;colon"])
@@ -245,13 +241,13 @@ def test_create_bad_username_is_one_line(
 
 
 def test_create_bad_role_is_one_line(
-    invoke: Invoke, error_line: ErrorLine, cli_service: AuthService, password: str
+    invoke: Invoke, error_line: ErrorLine, cli_auth: Authgate, password: str
 ) -> None:
     result = invoke(
         "users", "create", "bob", "-r", "Not A Role!", "--password-stdin", input=password + "\n"
     )
     assert "role name" in error_line(result)
-    assert cli_service.find_user("bob") is None
+    assert cli_auth.accounts.find_user("bob") is None
 
 
 # -- users list -----------------------------------------------------------------------
@@ -267,7 +263,7 @@ def test_list_prints_a_row_per_user(create_user: CreateUser, invoke: Invoke) -> 
 
 
 def test_list_json_lines(
-    create_user: CreateUser, invoke: Invoke, cli_service: AuthService, password: str
+    create_user: CreateUser, invoke: Invoke, cli_auth: Authgate, password: str
 ) -> None:
     create_user(
         "alice",
@@ -281,7 +277,7 @@ def test_list_json_lines(
         "Alice",
     )
     create_user("bob")
-    cli_service.login("bob", password)
+    cli_auth.logins.password("bob", password)
     rows = [json.loads(line) for line in invoke("users", "list", "--json").stdout.splitlines()]
     assert [r["username"] for r in rows] == ["alice", "bob"]
     assert rows[0] == {
@@ -316,46 +312,46 @@ def _names(result: Result) -> list[str]:
 
 
 def test_disable_ends_sessions_and_refuses_login_until_enabled(
-    create_user: CreateUser, invoke: Invoke, cli_service: AuthService, password: str
+    create_user: CreateUser, invoke: Invoke, cli_auth: Authgate, password: str
 ) -> None:
     create_user("alice")
-    token = cli_service.login("alice", password).token
-    cli_service.validate_session(token)
+    token = cli_auth.logins.password("alice", password).token
+    cli_auth.sessions.validate(token)
 
     result = invoke("users", "disable", "alice")
     assert result.exit_code == 0 and result.stdout.strip() == "alice is now disabled"
     with pytest.raises(NotAuthenticated):
-        cli_service.validate_session(token)
-    assert cli_service.list_sessions(_id(cli_service, "alice")) == []
+        cli_auth.sessions.validate(token)
+    assert cli_auth.sessions.list_for(_id(cli_auth, "alice")) == []
     with pytest.raises(AccountDisabled):
-        cli_service.login("alice", password)
+        cli_auth.logins.password("alice", password)
     assert invoke("users", "list").stdout.split()[-1] == "disabled"
 
     result = invoke("users", "enable", "alice")
     assert result.exit_code == 0 and result.stdout.strip() == "alice is now enabled"
-    cli_service.validate_session(cli_service.login("alice", password).token)
+    cli_auth.sessions.validate(cli_auth.logins.password("alice", password).token)
     assert invoke("users", "list").stdout.split()[-1] == "active"
 
 
 def test_set_password_from_stdin_ends_every_session(
-    create_user: CreateUser, invoke: Invoke, cli_service: AuthService, password: str
+    create_user: CreateUser, invoke: Invoke, cli_auth: Authgate, password: str
 ) -> None:
     create_user("alice")
-    tokens = [cli_service.login("alice", password).token for _ in range(2)]
+    tokens = [cli_auth.logins.password("alice", password).token for _ in range(2)]
 
     result = invoke("users", "set-password", "alice", "--password-stdin", input=NEW_PASSWORD + "\n")
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == "password set for alice; 2 session(s) ended"
     for token in tokens:
         with pytest.raises(NotAuthenticated):
-            cli_service.validate_session(token)
+            cli_auth.sessions.validate(token)
     with pytest.raises(InvalidCredentials):
-        cli_service.login("alice", password)
-    cli_service.login("alice", NEW_PASSWORD)
+        cli_auth.logins.password("alice", password)
+    cli_auth.logins.password("alice", NEW_PASSWORD)
 
 
 def test_set_password_from_the_prompt_with_must_change(
-    create_user: CreateUser, invoke: Invoke, cli_service: AuthService
+    create_user: CreateUser, invoke: Invoke, cli_auth: Authgate
 ) -> None:
     create_user("alice")
     result = invoke(
@@ -367,86 +363,86 @@ def test_set_password_from_the_prompt_with_must_change(
     )
     assert result.exit_code == 0, result.output
     assert NEW_PASSWORD not in result.output
-    assert cli_service.login("alice", NEW_PASSWORD).user.must_change_password
+    assert cli_auth.logins.password("alice", NEW_PASSWORD).user.must_change_password
 
 
 def test_set_password_weak_keeps_the_old_one(
     create_user: CreateUser,
     invoke: Invoke,
     error_line: ErrorLine,
-    cli_service: AuthService,
+    cli_auth: Authgate,
     password: str,
 ) -> None:
     create_user("alice")
-    token = cli_service.login("alice", password).token
+    token = cli_auth.logins.password("alice", password).token
     result = invoke("users", "set-password", "alice", "--password-stdin", input="short\n")
     assert "at least 8 characters" in error_line(result)
-    cli_service.validate_session(token)
-    cli_service.login("alice", password)
+    cli_auth.sessions.validate(token)
+    cli_auth.logins.password("alice", password)
 
 
 def test_set_roles_replaces_the_list(
-    create_user: CreateUser, invoke: Invoke, cli_service: AuthService
+    create_user: CreateUser, invoke: Invoke, cli_auth: Authgate
 ) -> None:
     create_user("alice", "-r", "admin")
     result = invoke("users", "set-roles", "alice", "editor", "Auditor")
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == "alice: roles auditor, editor"
-    user = cli_service.find_user("alice")
+    user = cli_auth.accounts.find_user("alice")
     assert user is not None and user.roles == {"auditor", "editor"}
 
 
 def test_set_roles_bad_inputs(
-    create_user: CreateUser, invoke: Invoke, error_line: ErrorLine, cli_service: AuthService
+    create_user: CreateUser, invoke: Invoke, error_line: ErrorLine, cli_auth: Authgate
 ) -> None:
     create_user("alice", "-r", "admin")
     assert "role name" in error_line(invoke("users", "set-roles", "alice", "bad role!"))
     _usage_error(invoke("users", "set-roles", "alice"))
-    user = cli_service.find_user("alice")
+    user = cli_auth.accounts.find_user("alice")
     assert user is not None and user.roles == {"admin"}
 
 
 def test_unlock_clears_a_lockout(
-    create_user: CreateUser, invoke: Invoke, cli_service: AuthService, password: str
+    create_user: CreateUser, invoke: Invoke, cli_auth: Authgate, password: str
 ) -> None:
     create_user("alice")
     for _ in range(5):
         with pytest.raises(InvalidCredentials):
-            cli_service.login("alice", "wrong-password-123")
+            cli_auth.logins.password("alice", "wrong-password-123")
     with pytest.raises(AccountLocked):
-        cli_service.login("alice", password)
+        cli_auth.logins.password("alice", password)
 
     result = invoke("users", "unlock", "alice")
     assert result.exit_code == 0 and result.stdout.strip() == "alice unlocked"
-    cli_service.login("alice", password)
+    cli_auth.logins.password("alice", password)
 
 
 def test_delete_with_yes(
-    create_user: CreateUser, invoke: Invoke, cli_service: AuthService, password: str
+    create_user: CreateUser, invoke: Invoke, cli_auth: Authgate, password: str
 ) -> None:
     create_user("alice")
     create_user("bob")
-    token = cli_service.login("bob", password).token
+    token = cli_auth.logins.password("bob", password).token
     result = invoke("users", "delete", "bob", "--yes")
     assert result.exit_code == 0 and result.stdout.strip() == "deleted bob"
-    assert cli_service.find_user("bob") is None
-    assert cli_service.find_user("alice") is not None
+    assert cli_auth.accounts.find_user("bob") is None
+    assert cli_auth.accounts.find_user("alice") is not None
     with pytest.raises(NotAuthenticated):
-        cli_service.validate_session(token)
+        cli_auth.sessions.validate(token)
 
 
 def test_delete_asks_first(
-    create_user: CreateUser, invoke: Invoke, error_line: ErrorLine, cli_service: AuthService
+    create_user: CreateUser, invoke: Invoke, error_line: ErrorLine, cli_auth: Authgate
 ) -> None:
     create_user("bob")
     refused = invoke("users", "delete", "bob", input="n\n")
     assert "Delete user bob?" in refused.output
     assert error_line(refused) == "error: aborted"
-    assert cli_service.find_user("bob") is not None
+    assert cli_auth.accounts.find_user("bob") is not None
 
     accepted = invoke("users", "delete", "bob", input="y\n")
     assert accepted.exit_code == 0 and "deleted bob" in accepted.stdout
-    assert cli_service.find_user("bob") is None
+    assert cli_auth.accounts.find_user("bob") is None
 
 
 @pytest.mark.parametrize(
@@ -478,13 +474,15 @@ def test_set_password_for_an_unknown_user(invoke: Invoke, error_line: ErrorLine)
 
 
 def test_sessions_list_all_and_by_user(
-    create_user: CreateUser, invoke: Invoke, cli_service: AuthService, password: str
+    create_user: CreateUser, invoke: Invoke, cli_auth: Authgate, password: str
 ) -> None:
     assert invoke("sessions", "list").stdout.strip() == "no live sessions"
     create_user("alice")
     create_user("bob")
-    alice = [cli_service.login("alice", password, ip="10.0.0.1").session.id for _ in range(2)]
-    bob = cli_service.login("bob", password).session.id
+    alice = [
+        cli_auth.logins.password("alice", password, ip="10.0.0.1").session.id for _ in range(2)
+    ]
+    bob = cli_auth.logins.password("bob", password).session.id
 
     lines = invoke("sessions", "list").stdout.strip().splitlines()
     assert {line.split()[0] for line in lines} == {*alice, bob}
@@ -496,31 +494,31 @@ def test_sessions_list_all_and_by_user(
 
 
 def test_sessions_revoke_one_by_id(
-    create_user: CreateUser, invoke: Invoke, cli_service: AuthService, password: str
+    create_user: CreateUser, invoke: Invoke, cli_auth: Authgate, password: str
 ) -> None:
     create_user("alice")
-    first = cli_service.login("alice", password)
-    second = cli_service.login("alice", password)
+    first = cli_auth.logins.password("alice", password)
+    second = cli_auth.logins.password("alice", password)
     result = invoke("sessions", "revoke", first.session.id)
     assert result.exit_code == 0 and result.stdout.strip() == f"session {first.session.id} ended"
     with pytest.raises(NotAuthenticated):
-        cli_service.validate_session(first.token)
-    cli_service.validate_session(second.token)
+        cli_auth.sessions.validate(first.token)
+    cli_auth.sessions.validate(second.token)
 
 
 def test_sessions_revoke_all_of_a_user(
-    create_user: CreateUser, invoke: Invoke, cli_service: AuthService, password: str
+    create_user: CreateUser, invoke: Invoke, cli_auth: Authgate, password: str
 ) -> None:
     create_user("alice")
     create_user("bob")
-    tokens = [cli_service.login("alice", password).token for _ in range(2)]
-    bob = cli_service.login("bob", password).token
+    tokens = [cli_auth.logins.password("alice", password).token for _ in range(2)]
+    bob = cli_auth.logins.password("bob", password).token
     result = invoke("sessions", "revoke", "--user", "alice")
     assert result.exit_code == 0 and result.stdout.strip() == "2 session(s) of alice ended"
     for token in tokens:
         with pytest.raises(NotAuthenticated):
-            cli_service.validate_session(token)
-    cli_service.validate_session(bob)
+            cli_auth.sessions.validate(token)
+    cli_auth.sessions.validate(bob)
 
 
 def test_sessions_revoke_bad_inputs(
@@ -534,23 +532,23 @@ def test_sessions_revoke_bad_inputs(
 
 
 def test_sessions_cleanup_deletes_only_expired(
-    create_user: CreateUser, invoke: Invoke, cli_service: AuthService, db_url: str, password: str
+    create_user: CreateUser, invoke: Invoke, cli_auth: Authgate, db_url: str, password: str
 ) -> None:
     create_user("alice")
-    past = AuthService(
-        settings=AuthgateSettings(database_url=db_url),
+    past = Authgate.from_settings(
+        AuthgateSettings(database_url=db_url),
         clock=FrozenClock(datetime.now(UTC) - timedelta(days=2)),
     )
     try:
         for _ in range(3):
-            past.login("alice", password)
+            past.logins.password("alice", password)
     finally:
         past.close()
-    live = cli_service.login("alice", password).token
+    live = cli_auth.logins.password("alice", password).token
 
     result = invoke("sessions", "cleanup", "--batch-size", "2")
     assert result.exit_code == 0 and result.stdout.strip() == "deleted 3 expired session(s)"
-    cli_service.validate_session(live)
+    cli_auth.sessions.validate(live)
     assert invoke("sessions", "cleanup").stdout.strip() == "deleted 0 expired session(s)"
     _usage_error(invoke("sessions", "cleanup", "--batch-size", "0"))
 
@@ -641,7 +639,7 @@ def test_help(group: list[str], invoke: Invoke) -> None:
     assert "Usage" in result.stdout
 
 
-def _id(service: AuthService, login: str) -> int:
-    user = service.find_user(login)
+def _id(service: Authgate, login: str) -> int:
+    user = service.accounts.find_user(login)
     assert user is not None
     return user.id

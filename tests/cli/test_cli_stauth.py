@@ -18,8 +18,8 @@ from sqlalchemy import select
 from typer.testing import Result
 
 from authgate.cli._stauth import read_stauth_users
-from authgate.core.errors import InvalidCredentials
-from authgate.core.service import AuthService
+from authgate.errors import InvalidCredentials
+from authgate.root import Authgate
 from authgate.store.models import User
 
 Invoke = Callable[..., Result]
@@ -89,7 +89,7 @@ def test_import_users_names_emails_roles_and_report_skips(
     stauth_file: Path,
     create_user: CreateUser,
     invoke: Invoke,
-    cli_service: AuthService,
+    cli_auth: Authgate,
     password: str,
 ) -> None:
     create_user("alice")
@@ -103,38 +103,38 @@ def test_import_users_names_emails_roles_and_report_skips(
     assert "abc123-plain" not in result.output  # the plain password is never echoed
     assert "'alice'" in skipped and "already taken" in skipped
 
-    john = cli_service.find_user("jsmith")
+    john = cli_auth.accounts.find_user("jsmith")
     assert john is not None
     assert (john.display_name, john.email) == ("John Smith", "jsmith@gmail.com")
     assert john.roles == {"admin", "editor", "viewer"}
-    rebecca = cli_service.find_user("rbriggs")
+    rebecca = cli_auth.accounts.find_user("rbriggs")
     assert rebecca is not None
     assert (rebecca.display_name, rebecca.roles) == ("Rebecca Briggs", frozenset({"viewer"}))
-    assert cli_service.find_user("plainpat") is None
+    assert cli_auth.accounts.find_user("plainpat") is None
 
-    alice = cli_service.find_user("alice")
+    alice = cli_auth.accounts.find_user("alice")
     assert alice is not None and alice.email is None  # untouched by the file
-    cli_service.login("alice", password)
+    cli_auth.logins.password("alice", password)
 
 
 def test_imported_bcrypt_password_logs_in_and_is_upgraded_to_argon2id(
-    stauth_file: Path, invoke: Invoke, cli_service: AuthService
+    stauth_file: Path, invoke: Invoke, cli_auth: Authgate
 ) -> None:
     assert invoke("import-stauth", str(stauth_file)).exit_code == 0
-    assert _stored_hash(cli_service, "jsmith").startswith("$2b$")
+    assert _stored_hash(cli_auth, "jsmith").startswith("$2b$")
 
     with pytest.raises(InvalidCredentials):
-        cli_service.login("jsmith", "not-johns-password")
-    assert _stored_hash(cli_service, "jsmith").startswith("$2b$")
+        cli_auth.logins.password("jsmith", "not-johns-password")
+    assert _stored_hash(cli_auth, "jsmith").startswith("$2b$")
 
-    result = cli_service.login("jsmith@gmail.com", JOHN_PASSWORD)
+    result = cli_auth.logins.password("jsmith@gmail.com", JOHN_PASSWORD)
     assert result.user.username == "jsmith"
-    upgraded = _stored_hash(cli_service, "jsmith")
+    upgraded = _stored_hash(cli_auth, "jsmith")
     assert upgraded.startswith("$argon2id$")
-    cli_service.login("jsmith", JOHN_PASSWORD)  # the new hash still takes the old password
-    assert _stored_hash(cli_service, "jsmith") == upgraded
+    cli_auth.logins.password("jsmith", JOHN_PASSWORD)  # the new hash still takes the old password
+    assert _stored_hash(cli_auth, "jsmith") == upgraded
 
-    events = {e.event_type for e in cli_service.list_audit_events(user_id=result.user.id)}
+    events = {e.event_type for e in cli_auth.audit.list(user_id=result.user.id)}
     assert "user.imported" in events
 
 
@@ -146,7 +146,7 @@ def test_importing_twice_skips_everyone_the_second_time(stauth_file: Path, invok
 
 
 def test_duplicate_email_is_skipped(
-    tmp_path: Path, create_user: CreateUser, invoke: Invoke, cli_service: AuthService
+    tmp_path: Path, create_user: CreateUser, invoke: Invoke, cli_auth: Authgate
 ) -> None:
     create_user("alice", "--email", "shared@example.org")
     path = _write(
@@ -160,7 +160,7 @@ def test_duplicate_email_is_skipped(
     result = invoke("import-stauth", str(path))
     assert result.stdout.splitlines()[0] == "imported 0 user(s), skipped 1"
     assert "'newbie'" in result.stdout
-    assert cli_service.find_user("newbie") is None
+    assert cli_auth.accounts.find_user("newbie") is None
 
 
 def test_all_bad_entries_is_an_error_after_the_report(
@@ -182,7 +182,7 @@ def test_all_bad_entries_is_an_error_after_the_report(
 
 
 def test_defaults_for_missing_roles_and_names(
-    tmp_path: Path, invoke: Invoke, cli_service: AuthService
+    tmp_path: Path, invoke: Invoke, cli_auth: Authgate
 ) -> None:
     path = _write(
         tmp_path / "c.yaml",
@@ -196,7 +196,7 @@ def test_defaults_for_missing_roles_and_names(
     assert invoke("import-stauth", str(path)).stdout.splitlines()[0] == (
         "imported 2 user(s), skipped 0"
     )
-    user = cli_service.find_user("minimal")
+    user = cli_auth.accounts.find_user("minimal")
     assert user is not None
     assert (user.roles, user.display_name, user.email) == (frozenset({"user"}), "minimal", None)
 
@@ -245,8 +245,8 @@ def test_reader_keeps_the_fields(stauth_file: Path) -> None:
     assert len(problems) == 1 and "'plainpat'" in problems[0]
 
 
-def _stored_hash(service: AuthService, username: str) -> str:
-    with service.engine.connect() as connection:
+def _stored_hash(service: Authgate, username: str) -> str:
+    with service.store.engine.connect() as connection:
         value = connection.execute(
             select(User.password_hash).where(User.username_key == username)
         ).scalar_one()

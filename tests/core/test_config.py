@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from authgate.config import AuthgateSettings
-from authgate.core.errors import ConfigurationError
+from authgate.errors import ConfigurationError
 
 
 @pytest.mark.parametrize("secret", [None, "", "changeme", "replace-this-secret", "short"])

@@ -9,7 +9,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from authgate.core.errors import InvalidEmail, InvalidInput, InvalidRole, InvalidUsername
 from authgate.core.identity import (
     normalize_display_name,
     normalize_email,
@@ -18,6 +17,7 @@ from authgate.core.identity import (
     normalize_username,
     sanitize_client_text,
 )
+from authgate.errors import InvalidEmail, InvalidInput, InvalidRole, InvalidUsername
 
 ALLOWED = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-"
 

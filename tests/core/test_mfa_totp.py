@@ -8,9 +8,9 @@ from urllib.parse import parse_qs, urlparse
 import pyotp
 import pytest
 
-from authgate.core import mfa
 from authgate.core.clock import FrozenClock
-from authgate.core.errors import MfaInvalidCode
+from authgate.core.mfa import totp as mfa
+from authgate.errors import MfaInvalidCode
 
 
 def test_new_secrets_are_160_bit_base32_and_distinct() -> None:

@@ -11,7 +11,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from authgate.core.errors import InvalidInput
 from authgate.core.passwords.hashers import (
     HASHERS,
     Argon2Hasher,
@@ -20,6 +19,7 @@ from authgate.core.passwords.hashers import (
     LegacySha256Hasher,
     build_hashers,
 )
+from authgate.errors import InvalidInput
 
 
 def fast_argon2() -> Argon2Hasher:

@@ -9,7 +9,6 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from authgate.core.errors import InvalidInput
 from authgate.core.passwords.hashers import (
     Argon2Hasher,
     BcryptHasher,
@@ -18,6 +17,7 @@ from authgate.core.passwords.hashers import (
 )
 from authgate.core.passwords.service import PasswordService
 from authgate.core.passwords.validators import PasswordPolicy
+from authgate.errors import InvalidInput
 
 
 def fast_argon2() -> Argon2Hasher:

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from authgate.core.errors import InvalidInput
 from authgate.core.passwords.strength import ESTIMATE_MAX_CHARS, estimate_strength
 from authgate.core.records import StrengthEstimate
+from authgate.errors import InvalidInput
 
 
 def test_empty_password_scores_zero_without_raising() -> None:

@@ -6,7 +6,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from authgate.core.errors import InvalidInput, PolicyViolation, WeakPassword
 from authgate.core.passwords.validators import (
     CommonPasswordValidator,
     MaximumLengthValidator,
@@ -15,6 +14,7 @@ from authgate.core.passwords.validators import (
     PasswordPolicy,
     UserAttributeValidator,
 )
+from authgate.errors import InvalidInput, PolicyViolation, WeakPassword
 
 NO_USER: dict[str, str | None] = {"username": None, "email": None}
 

@@ -9,9 +9,10 @@ from urllib.parse import parse_qs, urlparse
 import pyotp
 import pytest
 
-from authgate.core.account_recovery import AccountRecovery
 from authgate.core.clock import FrozenClock
-from authgate.core.errors import (
+from authgate.core.recovery.mail import Mailer, MailMessage
+from authgate.core.recovery.password_reset import AccountRecovery
+from authgate.errors import (
     AccountLocked,
     InvalidCredentials,
     InvalidToken,
@@ -22,9 +23,7 @@ from authgate.core.errors import (
     TokenReused,
     WeakPassword,
 )
-from authgate.core.mail import MailMessage
-from authgate.core.mfa_service import MfaService
-from authgate.core.service import AuthService
+from authgate.root import Authgate
 
 GOOD = "correct horse battery"
 NEW = "purple monkey dishwasher"
@@ -53,32 +52,46 @@ def token_in(message: MailMessage) -> str:
     return parse_qs(urlparse(link_in(message)).query)["token"][0]
 
 
+def recovery_with(service: Authgate, mailer: Mailer | None) -> AccountRecovery:
+    """The service's account recovery, sending through ``mailer``."""
+    return AccountRecovery(
+        uow=service.uow,
+        passwords=service.passwords,
+        policy=service.policy,
+        lockout=service.lockout,
+        mfa=service.mfa,
+        mailer=mailer,
+        public_url=service.settings.public_url,
+        site_name=service.settings.mfa_issuer,
+    )
+
+
 @pytest.fixture
 def mailer() -> RecordingMailer:
     return RecordingMailer()
 
 
 @pytest.fixture
-def recovery(service: AuthService, mailer: RecordingMailer) -> AccountRecovery:
-    return AccountRecovery(service, mailer=mailer)
+def recovery(service: Authgate, mailer: RecordingMailer) -> AccountRecovery:
+    return recovery_with(service, mailer)
 
 
 @pytest.fixture
-def alice(service: AuthService) -> int:
-    return service.register("alice", GOOD, email="Alice@Example.com").id
+def alice(service: Authgate) -> int:
+    return service.accounts.register("alice", GOOD, email="Alice@Example.com").id
 
 
 @pytest.fixture
-def on_sqlite(sqlite_service: AuthService, mailer: RecordingMailer) -> AccountRecovery:
+def on_sqlite(sqlite_service: Authgate, mailer: RecordingMailer) -> AccountRecovery:
     """The same set-up on SQLite only, for rules that do not depend on the backend."""
-    sqlite_service.register("alice", GOOD, email="Alice@Example.com")
-    return AccountRecovery(sqlite_service, mailer=mailer)
+    sqlite_service.accounts.register("alice", GOOD, email="Alice@Example.com")
+    return recovery_with(sqlite_service, mailer)
 
 
 def test_reset_by_link_sets_the_password_and_ends_every_session(
-    service: AuthService, recovery: AccountRecovery, mailer: RecordingMailer, alice: int
+    service: Authgate, recovery: AccountRecovery, mailer: RecordingMailer, alice: int
 ) -> None:
-    sessions = [service.login("alice", GOOD).token for _ in range(2)]
+    sessions = [service.logins.password("alice", GOOD).token for _ in range(2)]
     assert recovery.request_password_reset("alice@example.com", ip="10.0.0.1") is None
     (message,) = mailer.sent
     assert message.to == "Alice@example.com"
@@ -91,14 +104,14 @@ def test_reset_by_link_sets_the_password_and_ends_every_session(
     assert user.email_verified  # the link reached this very address
     for session in sessions:
         with pytest.raises(NotAuthenticated):
-            service.validate_session(session)
+            service.sessions.validate(session)
     with pytest.raises(InvalidCredentials):
-        service.login("alice", GOOD)
-    assert service.login("alice", NEW).user.id == alice
-    (event,) = service.list_audit_events(event_type="password.reset")
+        service.logins.password("alice", GOOD)
+    assert service.logins.password("alice", NEW).user.id == alice
+    (event,) = service.audit.list(event_type="password.reset")
     assert (event.user_id, event.ip) == (alice, "10.0.0.2")
     assert event.detail == {"sessions_ended": 2, "with_mfa": False}
-    assert token not in str(service.list_audit_events())
+    assert token not in str(service.audit.list())
 
 
 def test_the_link_works_once(
@@ -126,7 +139,7 @@ def test_the_link_expires_after_thirty_minutes(
 
 
 def test_the_link_dies_when_the_password_changes(
-    service: AuthService,
+    service: Authgate,
     recovery: AccountRecovery,
     mailer: RecordingMailer,
     alice: int,
@@ -134,7 +147,7 @@ def test_the_link_dies_when_the_password_changes(
 ) -> None:
     recovery.request_password_reset("alice")
     first = token_in(mailer.sent[0])
-    service.change_password(alice, GOOD, NEW)
+    service.accounts.change_password(alice, GOOD, NEW)
     with pytest.raises(InvalidToken):
         recovery.inspect_reset_token(first)
     with pytest.raises(InvalidToken):
@@ -142,25 +155,25 @@ def test_the_link_dies_when_the_password_changes(
     clock.advance(minutes=2)
     recovery.request_password_reset("alice")
     second = token_in(mailer.sent[1])
-    service.set_password(alice, "administrators choice", actor_id=0)
+    service.accounts.set_password(alice, "administrators choice", actor_id=0)
     with pytest.raises(InvalidToken):
         recovery.reset_password(second, "yet another password")
 
 
 def test_the_link_dies_when_the_email_changes_or_the_account_is_disabled(
-    service: AuthService,
+    service: Authgate,
     recovery: AccountRecovery,
     mailer: RecordingMailer,
     alice: int,
     clock: FrozenClock,
 ) -> None:
     recovery.request_password_reset("alice")
-    service.update_profile(alice, email="new@example.com")
+    service.accounts.update_profile(alice, email="new@example.com")
     with pytest.raises(InvalidToken):
         recovery.inspect_reset_token(token_in(mailer.sent[0]))
     clock.advance(minutes=2)
     recovery.request_password_reset("alice")
-    service.set_active(alice, False, actor_id=0)
+    service.accounts.set_active(alice, False, actor_id=0)
     with pytest.raises(InvalidToken):
         recovery.reset_password(token_in(mailer.sent[1]), NEW)
 
@@ -188,8 +201,8 @@ def test_a_weak_password_leaves_the_link_usable(
 
 
 @pytest.mark.parametrize("token", ["", "nope", "x" * 1000, None, 7])
-def test_bad_tokens_are_invalid_tokens(sqlite_service: AuthService, token: object) -> None:
-    recovery = AccountRecovery(sqlite_service, mailer=RecordingMailer())
+def test_bad_tokens_are_invalid_tokens(sqlite_service: Authgate, token: object) -> None:
+    recovery = recovery_with(sqlite_service, RecordingMailer())
     with pytest.raises(InvalidToken):
         recovery.inspect_reset_token(token)  # type: ignore[arg-type]
     with pytest.raises(InvalidToken):
@@ -197,13 +210,13 @@ def test_bad_tokens_are_invalid_tokens(sqlite_service: AuthService, token: objec
 
 
 def test_a_reset_does_not_bypass_mfa(
-    service: AuthService,
+    service: Authgate,
     recovery: AccountRecovery,
     mailer: RecordingMailer,
     alice: int,
     clock: FrozenClock,
 ) -> None:
-    mfa = MfaService(service)
+    mfa = service.mfa
     secret = mfa.begin_enrollment(alice).secret
     codes = mfa.confirm_enrollment(alice, pyotp.TOTP(secret).at(clock.now()))
     clock.advance(seconds=30)
@@ -215,24 +228,24 @@ def test_a_reset_does_not_bypass_mfa(
     assert caught.value.ticket is None
     with pytest.raises(MfaInvalidCode):
         recovery.reset_password(token, NEW, code="zzzzz-zzzzz")
-    assert service.lockout_status(alice).failures == 1  # counted like any wrong code
-    (failed,) = service.list_audit_events(event_type="mfa.failed")
+    assert service.accounts.lockout_status(alice).failures == 1  # counted like any wrong code
+    (failed,) = service.audit.list(event_type="mfa.failed")
     assert failed.detail["context"] == "password_reset"
     recovery.reset_password(token, NEW, code=codes[0])
-    (event,) = service.list_audit_events(event_type="password.reset")
+    (event,) = service.audit.list(event_type="password.reset")
     assert event.detail["with_mfa"] is True
     with pytest.raises(MfaRequired):  # the password alone is still not enough
-        service.login("alice", NEW)
+        service.logins.password("alice", NEW)
 
 
 def test_wrong_reset_codes_lock_the_account(
-    service: AuthService,
+    service: Authgate,
     recovery: AccountRecovery,
     mailer: RecordingMailer,
     alice: int,
     clock: FrozenClock,
 ) -> None:
-    mfa = MfaService(service)
+    mfa = service.mfa
     secret = mfa.begin_enrollment(alice).secret
     codes = mfa.confirm_enrollment(alice, pyotp.TOTP(secret).at(clock.now()))
     recovery.request_password_reset("alice")
@@ -247,13 +260,13 @@ def test_wrong_reset_codes_lock_the_account(
 
 
 def test_unknown_accounts_get_the_same_answer_no_mail_and_the_same_audit_shape(
-    service: AuthService, recovery: AccountRecovery, mailer: RecordingMailer, alice: int
+    service: Authgate, recovery: AccountRecovery, mailer: RecordingMailer, alice: int
 ) -> None:
     known = recovery.request_password_reset("alice@example.com", ip="10.0.0.1")
     unknown = recovery.request_password_reset("nobody@example.com", ip="10.0.0.1")
     assert known is None and unknown is None
     assert len(mailer.sent) == 1
-    second, first = service.list_audit_events(event_type="password.reset_requested")
+    second, first = service.audit.list(event_type="password.reset_requested")
     assert (first.user_id, second.user_id) == (alice, None)
     assert (first.event_type, first.outcome) == (second.event_type, second.outcome)
     assert first.detail.keys() == second.detail.keys()
@@ -262,11 +275,11 @@ def test_unknown_accounts_get_the_same_answer_no_mail_and_the_same_audit_shape(
 
 
 def test_accounts_that_cannot_receive_mail_get_the_same_answer(
-    service: AuthService, recovery: AccountRecovery, mailer: RecordingMailer
+    service: Authgate, recovery: AccountRecovery, mailer: RecordingMailer
 ) -> None:
-    service.register("nomail", GOOD)
-    disabled = service.register("gone", GOOD, email="gone@example.com").id
-    service.set_active(disabled, False, actor_id=0)
+    service.accounts.register("nomail", GOOD)
+    disabled = service.accounts.register("gone", GOOD, email="gone@example.com").id
+    service.accounts.set_active(disabled, False, actor_id=0)
     assert recovery.request_password_reset("nomail") is None
     assert recovery.request_password_reset("gone@example.com") is None
     assert mailer.sent == []
@@ -274,10 +287,10 @@ def test_accounts_that_cannot_receive_mail_get_the_same_answer(
 
 @pytest.mark.parametrize("login", ["", "   ", None, 42, "\x00alice", "a" * 5000])
 def test_malformed_requests_are_answered_like_any_other(
-    sqlite_service: AuthService, login: object
+    sqlite_service: Authgate, login: object
 ) -> None:
     mailer = RecordingMailer()
-    recovery = AccountRecovery(sqlite_service, mailer=mailer)
+    recovery = recovery_with(sqlite_service, mailer)
     assert recovery.request_password_reset(login) is None  # type: ignore[arg-type]
     assert recovery.request_username_reminder(login) is None  # type: ignore[arg-type]
     assert mailer.sent == []
@@ -293,27 +306,25 @@ def test_at_most_one_link_a_minute_and_asking_again_cannot_starve_the_owner(
     assert token_in(mailer.sent[0]) != token_in(mailer.sent[1])
 
 
-def test_without_a_mailer_nothing_is_sent_and_nothing_fails(
-    service: AuthService, alice: int
-) -> None:
-    recovery = AccountRecovery(service)
+def test_without_a_mailer_nothing_is_sent_and_nothing_fails(service: Authgate, alice: int) -> None:
+    recovery = recovery_with(service, None)
     assert recovery.mail_enabled is False
     assert recovery.request_password_reset("alice") is None
-    (event,) = service.list_audit_events(event_type="password.reset_requested")
+    (event,) = service.audit.list(event_type="password.reset_requested")
     assert (event.user_id, event.detail) == (alice, {"sent": False})
 
 
 def test_a_delivery_failure_does_not_change_the_answer(
-    service: AuthService, alice: int, caplog: pytest.LogCaptureFixture
+    service: Authgate, alice: int, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.ERROR, logger="authgate.mail")
-    recovery = AccountRecovery(service, mailer=BrokenMailer())
+    recovery = recovery_with(service, BrokenMailer())
     assert recovery.request_password_reset("alice") is None
     assert "could not send" in caplog.text and "token=" not in caplog.text
 
 
 def test_forgot_username_mails_the_username_to_that_address_only(
-    service: AuthService, recovery: AccountRecovery, mailer: RecordingMailer, alice: int
+    service: Authgate, recovery: AccountRecovery, mailer: RecordingMailer, alice: int
 ) -> None:
     assert recovery.request_username_reminder("ALICE@example.com") is None
     (message,) = mailer.sent
@@ -321,7 +332,7 @@ def test_forgot_username_mails_the_username_to_that_address_only(
     assert recovery.request_username_reminder("nobody@example.com") is None
     assert recovery.request_username_reminder("alice") is None  # a username is not an address
     assert len(mailer.sent) == 1
-    events = service.list_audit_events(event_type="username.reminder_requested")
+    events = service.audit.list(event_type="username.reminder_requested")
     assert [e.user_id for e in events] == [None, None, alice]
     assert {frozenset(e.detail) for e in events} == {frozenset({"sent"})}
 

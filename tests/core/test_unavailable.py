@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from authgate.config import AuthgateSettings
-from authgate.core.errors import StoreUnavailable
-from authgate.core.service import AuthService
+from authgate.errors import StoreUnavailable
+from authgate.root import Authgate
 
 DEAD_URLS = [
     "postgresql://postgres@127.0.0.1:1/test",
@@ -18,7 +18,7 @@ DEAD_URLS = [
 def test_unreachable_database_at_start(url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
     settings = AuthgateSettings(database_url=url, data_dir=tmp_path)
     with pytest.raises(StoreUnavailable) as caught:
-        AuthService(settings=settings)
+        Authgate.from_settings(settings)
     assert "temporarily unavailable" in caught.value.message
 
 
@@ -27,11 +27,11 @@ def test_unreachable_database_later(url: str, tmp_path) -> None:  # type: ignore
     settings = AuthgateSettings(
         database_url=url, data_dir=tmp_path, argon2_memory_cost=8192, argon2_time_cost=1
     )
-    service = AuthService(settings=settings, migrate=False)
+    service = Authgate.from_settings(settings, migrate=False)
     assert service.health() is False
     with pytest.raises(StoreUnavailable):
-        service.login("alice", "correct horse battery")
+        service.logins.password("alice", "correct horse battery")
     with pytest.raises(StoreUnavailable):
-        service.validate_session("token")
+        service.sessions.validate("token")
     with pytest.raises(StoreUnavailable):
-        service.register("alice", "correct horse battery")
+        service.accounts.register("alice", "correct horse battery")

@@ -7,7 +7,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
 from authgate.config import AuthgateSettings
-from authgate.core.service import AuthService
+from authgate.root import Authgate
 from authgate.store.engine import create_store_engine
 from authgate.store.migrate import current_revision, downgrade, head_revision, upgrade
 from authgate.store.models import Base
@@ -73,15 +73,15 @@ def test_fresh_sqlite_file_is_created_on_first_use(tmp_path) -> None:  # type: i
         argon2_memory_cost=8192,
         argon2_time_cost=1,
     )
-    service = AuthService(settings=settings)
+    service = Authgate.from_settings(settings)
     try:
         assert path.exists()
-        service.register("alice", "correct horse battery")
-        assert service.count_users() == 1
+        service.accounts.register("alice", "correct horse battery")
+        assert service.accounts.count_users() == 1
     finally:
         service.close()
-    again = AuthService(settings=settings)  # a restart finds the data and migrates nothing
+    again = Authgate.from_settings(settings)  # a restart finds the data and migrates nothing
     try:
-        assert again.find_user("alice") is not None
+        assert again.accounts.find_user("alice") is not None
     finally:
         again.close()

@@ -2,7 +2,7 @@
 
 The remote-backend tests need a real HTTP server (the backend's httpx client,
 timeouts and connection pool are part of what they test), and the test needs
-the server's ``AuthService`` to arrange users; one process gives both.
+the server's ``Authgate`` to arrange users; one process gives both.
 ``stop`` asks uvicorn to exit and waits for the thread.
 """
 
@@ -18,7 +18,7 @@ from e2e_helpers import free_port
 
 from authgate.api import create_api
 from authgate.config import AuthgateSettings
-from authgate.core.service import AuthService
+from authgate.root import Authgate
 
 FAST = {"argon2_memory_cost": 8192, "argon2_time_cost": 1}
 
@@ -41,7 +41,7 @@ class ApiServer:
                 **settings,
             }
         )
-        self.service = AuthService(settings=self.settings)
+        self.service = Authgate.from_settings(self.settings)
         config = uvicorn.Config(
             create_api(self.service),
             host="127.0.0.1",
@@ -76,7 +76,7 @@ class ApiServer:
         self.service.close()
 
     def add_user(self, username: str, password: str, *roles: str, **fields: Any) -> int:
-        user = self.service.register(username, password, **fields)
+        user = self.service.accounts.register(username, password, **fields)
         if roles:
-            self.service.set_roles(user.id, roles)
+            self.service.accounts.set_roles(user.id, roles)
         return user.id

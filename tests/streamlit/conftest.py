@@ -20,7 +20,7 @@ from e2e_helpers import DemoServer
 
 from authgate.config import AuthgateSettings
 from authgate.core.clock import FrozenClock
-from authgate.core.service import AuthService
+from authgate.root import Authgate
 from authgate.streamlit.backend import InProcessBackend
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,7 +44,7 @@ CHROMIUM_ARGS = [
 class SpyBackend(InProcessBackend):
     """The in-process backend, counting the calls the gate makes."""
 
-    def __init__(self, service: AuthService) -> None:
+    def __init__(self, service: Authgate) -> None:
         super().__init__(service)
         self.calls: Counter[str] = Counter()
 
@@ -58,25 +58,25 @@ class SpyBackend(InProcessBackend):
 
 
 @pytest.fixture
-def gate_service(tmp_path: Path) -> Iterator[AuthService]:
+def gate_service(tmp_path: Path) -> Iterator[Authgate]:
     settings = AuthgateSettings(
         database_url=f"sqlite:///{tmp_path / 'gate.db'}",
         data_dir=tmp_path / "data",
         argon2_memory_cost=8192,
         argon2_time_cost=1,
     )
-    service = AuthService(settings=settings, clock=FrozenClock())
-    service.register("alice", "wonderland-2026", display_name="Alice")
-    staff = service.register("sam", "staff-member-2026")
-    service.set_roles(staff.id, ["user", "staff"])
-    admin = service.register("root", "gatekeeper-2026")
-    service.set_roles(admin.id, ["user", "admin"])
+    service = Authgate.from_settings(settings, clock=FrozenClock())
+    service.accounts.register("alice", "wonderland-2026", display_name="Alice")
+    staff = service.accounts.register("sam", "staff-member-2026")
+    service.accounts.set_roles(staff.id, ["user", "staff"])
+    admin = service.accounts.register("root", "gatekeeper-2026")
+    service.accounts.set_roles(admin.id, ["user", "admin"])
     yield service
     service.close()
 
 
 @pytest.fixture
-def spy_backend(gate_service: AuthService, monkeypatch: pytest.MonkeyPatch) -> Iterator[SpyBackend]:
+def spy_backend(gate_service: Authgate, monkeypatch: pytest.MonkeyPatch) -> Iterator[SpyBackend]:
     backend = SpyBackend(gate_service)
     hooks = types.ModuleType("authgate_gate_test_hooks")
     hooks.settings = gate_service.settings  # type: ignore[attr-defined]

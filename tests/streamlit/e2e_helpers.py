@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from authgate.config import AuthgateSettings
-from authgate.core.service import AuthService
+from authgate.root import Authgate
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_APP = ROOT / "examples" / "demo" / "app.py"
@@ -163,7 +163,7 @@ class DemoServer:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=5)
 
-    def service(self) -> AuthService:
+    def service(self) -> Authgate:
         """A service on the server's database, for setting up users from the test."""
         settings = AuthgateSettings(
             database_url=f"sqlite:///{self.database}",
@@ -171,4 +171,4 @@ class DemoServer:
             argon2_memory_cost=8192,
             argon2_time_cost=1,
         )
-        return AuthService(settings=settings)
+        return Authgate.from_settings(settings)

@@ -37,9 +37,9 @@ def new_user(server: Any, *roles: str) -> tuple[str, str]:
     name, password = f"user{next(_numbers)}", "fresh-account-2026"
     service = server.service()
     try:
-        user = service.register(name, password)
+        user = service.accounts.register(name, password)
         if roles:
-            service.set_roles(user.id, roles)
+            service.accounts.set_roles(user.id, roles)
     finally:
         service.close()
     return name, password
@@ -115,8 +115,8 @@ def test_logout_clears_the_cookie_and_other_tabs_follow(demo_server: Any, contex
     expect(logged_in(second)).to_have_count(0)
     service = demo_server.service()
     try:
-        user = service.find_user(name)
-        assert user is not None and service.list_sessions(user.id) == []
+        user = service.accounts.find_user(name)
+        assert user is not None and service.sessions.list_for(user.id) == []
     finally:
         service.close()
 

@@ -55,7 +55,7 @@ def _new_user(server: Any, email_address: str | None = None) -> str:
     name = f"mfa{next(_numbers)}"
     service = server.service()
     try:
-        service.register(name, PASSWORD, email=email_address)
+        service.accounts.register(name, PASSWORD, email=email_address)
     finally:
         service.close()
     return name

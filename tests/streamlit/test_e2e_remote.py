@@ -74,8 +74,8 @@ def test_login_and_reload_stay_logged_in_without_the_form(
     logged_in(page).wait_for()
     assert page.evaluate("location.pathname") == "/dashboard"
     assert page.evaluate("window.__authgateSawPassword") is False
-    user = api.service.find_user(name)
-    assert user is not None and len(api.service.list_sessions(user.id)) == 1
+    user = api.service.accounts.find_user(name)
+    assert user is not None and len(api.service.sessions.list_for(user.id)) == 1
 
 
 def test_logout_ends_the_session_on_the_api(
@@ -87,8 +87,8 @@ def test_logout_ends_the_session_on_the_api(
     logged_in(page).click()
     page.get_by_text(texts.LOGGED_OUT).wait_for()
     wait_for_cookie(context, present=False)
-    user = api.service.find_user(name)
-    assert user is not None and api.service.list_sessions(user.id) == []
+    user = api.service.accounts.find_user(name)
+    assert user is not None and api.service.sessions.list_for(user.id) == []
     page.goto(f"{remote_demo.url}/chat")
     page.get_by_text(texts.LOGIN_REQUIRED).wait_for()
     expect(logged_in(page)).to_have_count(0)

@@ -6,7 +6,7 @@ from typing import Any
 
 from streamlit.util import calc_hash
 
-from authgate.core.service import AuthService
+from authgate.root import Authgate
 from authgate.streamlit import texts
 from authgate.streamlit.cookie_sync import PendingSync
 from authgate.streamlit.state import AUTH, NEXT_PAGE, PENDING_SYNC
@@ -87,9 +87,9 @@ def test_empty_form_asks_for_both_fields(app_test: Any, set_cookie: Any) -> None
 
 
 def test_cookie_resolves_the_user_on_the_first_run(
-    app_test: Any, set_cookie: Any, gate_service: AuthService, spy_backend: Any
+    app_test: Any, set_cookie: Any, gate_service: Authgate, spy_backend: Any
 ) -> None:
-    token = gate_service.login("alice", "wonderland-2026").token
+    token = gate_service.logins.password("alice", "wonderland-2026").token
     set_cookie(token)
     at = app_test()
     _goto(at, "secret")
@@ -101,9 +101,9 @@ def test_cookie_resolves_the_user_on_the_first_run(
 
 
 def test_reruns_use_the_cached_validation(
-    app_test: Any, set_cookie: Any, gate_service: AuthService, spy_backend: Any
+    app_test: Any, set_cookie: Any, gate_service: Authgate, spy_backend: Any
 ) -> None:
-    set_cookie(gate_service.login("alice", "wonderland-2026").token)
+    set_cookie(gate_service.logins.password("alice", "wonderland-2026").token)
     at = app_test().run()
     for _ in range(3):
         at.run()
@@ -112,15 +112,15 @@ def test_reruns_use_the_cached_validation(
 
 
 def test_revocation_in_this_process_is_seen_at_the_next_rerun(
-    app_test: Any, set_cookie: Any, gate_service: AuthService
+    app_test: Any, set_cookie: Any, gate_service: Authgate
 ) -> None:
-    result = gate_service.login("alice", "wonderland-2026")
+    result = gate_service.logins.password("alice", "wonderland-2026")
     set_cookie(result.token)
     at = app_test()
     _goto(at, "secret")
     at.run()
     assert "secret for alice" in _texts(at)
-    gate_service.logout(session_id=result.session.id)
+    gate_service.sessions.logout(session_id=result.session.id)
     at.run()
     assert not at.exception
     shown = _texts(at)
@@ -130,9 +130,9 @@ def test_revocation_in_this_process_is_seen_at_the_next_rerun(
 
 
 def test_expired_session_shows_login_with_expiry_message(
-    app_test: Any, set_cookie: Any, gate_service: AuthService
+    app_test: Any, set_cookie: Any, gate_service: Authgate
 ) -> None:
-    set_cookie(gate_service.login("alice", "wonderland-2026").token)
+    set_cookie(gate_service.logins.password("alice", "wonderland-2026").token)
     at = app_test().run()
     assert AUTH in at.session_state
     gate_service.clock.advance(gate_service.settings.session_idle_timeout)  # type: ignore[attr-defined]
@@ -143,9 +143,9 @@ def test_expired_session_shows_login_with_expiry_message(
 
 
 def test_expired_cookie_on_reload_says_so(
-    app_test: Any, set_cookie: Any, gate_service: AuthService
+    app_test: Any, set_cookie: Any, gate_service: Authgate
 ) -> None:
-    set_cookie(gate_service.login("alice", "wonderland-2026").token)
+    set_cookie(gate_service.logins.password("alice", "wonderland-2026").token)
     gate_service.clock.advance(gate_service.settings.session_idle_timeout)  # type: ignore[attr-defined]
     at = app_test().run()
     assert not at.exception
@@ -153,9 +153,9 @@ def test_expired_cookie_on_reload_says_so(
 
 
 def test_logout_button_ends_the_session_and_queues_cookie_clearing(
-    app_test: Any, set_cookie: Any, gate_service: AuthService
+    app_test: Any, set_cookie: Any, gate_service: Authgate
 ) -> None:
-    result = gate_service.login("alice", "wonderland-2026")
+    result = gate_service.logins.password("alice", "wonderland-2026")
     set_cookie(result.token)
     at = app_test().run()
     at.sidebar.button(key="authgate_logout").click()
@@ -164,4 +164,4 @@ def test_logout_button_ends_the_session_and_queues_cookie_clearing(
     assert texts.LOGGED_OUT in _texts(at)
     assert AUTH not in at.session_state
     assert at.session_state[PENDING_SYNC].action == "logout"
-    assert gate_service.list_sessions(result.user.id) == []
+    assert gate_service.sessions.list_for(result.user.id) == []

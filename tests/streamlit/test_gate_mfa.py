@@ -12,12 +12,11 @@ from typing import Any
 import pyotp
 from streamlit.util import calc_hash
 
+from auth_support import with_mailer
 from authgate.config import AuthgateSettings
-from authgate.core.account_recovery import AccountRecovery
 from authgate.core.clock import FrozenClock
-from authgate.core.mail import FileMailer
-from authgate.core.mfa_service import MfaService
-from authgate.core.service import AuthService
+from authgate.core.recovery.mail import FileMailer
+from authgate.root import Authgate
 from authgate.streamlit import texts
 from authgate.streamlit.backend import InProcessBackend
 from authgate.streamlit.state import AUTH, MFA_TICKET
@@ -40,17 +39,17 @@ def _goto(at: Any, url_path: str) -> Any:
     return at
 
 
-def _enable_mfa(service: AuthService, username: str) -> tuple[str, list[str]]:
+def _enable_mfa(service: Authgate, username: str) -> tuple[str, list[str]]:
     """Turn MFA on for ``username``; return its secret and recovery codes."""
-    user = service.find_user(username)
+    user = service.accounts.find_user(username)
     assert user is not None
-    mfa = MfaService(service)
+    mfa = service.mfa
     enrollment = mfa.begin_enrollment(user.id)
     codes = mfa.confirm_enrollment(user.id, _code(service, enrollment.secret))
     return enrollment.secret, codes
 
 
-def _code(service: AuthService, secret: str) -> str:
+def _code(service: Authgate, secret: str) -> str:
     return pyotp.TOTP(secret).at(service.clock.now())
 
 
@@ -65,7 +64,7 @@ def _token_from_mail(outbox: Path) -> str:
     return str(text.split("token=", 1)[1].split()[0].strip())
 
 
-def _next_step(service: AuthService) -> None:
+def _next_step(service: Authgate) -> None:
     assert isinstance(service.clock, FrozenClock)
     service.clock.advance(timedelta(seconds=30))
 
@@ -85,7 +84,7 @@ def _verify(at: Any, code: str) -> Any:
 
 
 def test_login_with_mfa_asks_for_a_code_then_lands(
-    app_test: Any, set_cookie: Any, gate_service: AuthService
+    app_test: Any, set_cookie: Any, gate_service: Authgate
 ) -> None:
     secret, _ = _enable_mfa(gate_service, "alice")
     used = _code(gate_service, secret)
@@ -111,7 +110,7 @@ def test_login_with_mfa_asks_for_a_code_then_lands(
 
 
 def test_recovery_code_works_once_and_cancel_returns_to_the_form(
-    app_test: Any, set_cookie: Any, gate_service: AuthService
+    app_test: Any, set_cookie: Any, gate_service: Authgate
 ) -> None:
     _, codes = _enable_mfa(gate_service, "alice")
     at = _password_step(app_test())
@@ -128,9 +127,9 @@ def test_recovery_code_works_once_and_cancel_returns_to_the_form(
 
 
 def test_account_enrolment_shows_secret_then_codes_once(
-    app_test: Any, set_cookie: Any, gate_service: AuthService
+    app_test: Any, set_cookie: Any, gate_service: Authgate
 ) -> None:
-    set_cookie(gate_service.login("alice", "wonderland-2026").token)
+    set_cookie(gate_service.logins.password("alice", "wonderland-2026").token)
     at = _goto(app_test(), "account").run()
     assert texts.MFA_OFF in _texts(at)
     at.button(key="authgate_mfa_start").click()
@@ -159,7 +158,7 @@ def test_account_enrolment_shows_secret_then_codes_once(
     at.run()
     assert not at.exception
     assert texts.MFA_DISABLED in _texts(at)
-    user = gate_service.find_user("alice")
+    user = gate_service.accounts.find_user("alice")
     assert user is not None and not user.mfa_enabled
 
 
@@ -175,14 +174,14 @@ def test_forgot_without_mail_says_ask_an_admin(app_test: Any, set_cookie: Any) -
 
 
 def test_reset_page_takes_token_from_url_and_resets(
-    tmp_path: Path, app_test: Any, set_cookie: Any, gate_service: AuthService, spy_backend: Any
+    tmp_path: Path, app_test: Any, set_cookie: Any, gate_service: Authgate, spy_backend: Any
 ) -> None:
     outbox = tmp_path / "mail"
-    recovery = AccountRecovery(gate_service, mailer=FileMailer(outbox, sender="a@example.com"))
-    spy_backend._recovery = recovery
-    alice = gate_service.find_user("alice")
+    spy_backend.auth = with_mailer(gate_service, FileMailer(outbox, sender="a@example.com"))
+    recovery = spy_backend.auth.recovery
+    alice = gate_service.accounts.find_user("alice")
     assert alice is not None
-    gate_service.update_profile(alice.id, display_name="Alice", email="alice@example.com")
+    gate_service.accounts.update_profile(alice.id, display_name="Alice", email="alice@example.com")
     recovery.request_password_reset("alice")
     token = _token_from_mail(outbox)
 
@@ -199,15 +198,13 @@ def test_reset_page_takes_token_from_url_and_resets(
     at.run()
     assert not at.exception
     assert texts.RESET_DONE in _texts(at)
-    assert gate_service.login("alice", "a-brand-new-secret-77").user.username == "alice"
+    assert gate_service.logins.password("alice", "a-brand-new-secret-77").user.username == "alice"
 
 
 def test_forgot_with_mail_always_gives_the_same_answer(
-    tmp_path: Path, app_test: Any, set_cookie: Any, gate_service: AuthService, spy_backend: Any
+    tmp_path: Path, app_test: Any, set_cookie: Any, gate_service: Authgate, spy_backend: Any
 ) -> None:
-    spy_backend._recovery = AccountRecovery(
-        gate_service, mailer=FileMailer(tmp_path / "m", sender="a@example.com")
-    )
+    spy_backend.auth = with_mailer(gate_service, FileMailer(tmp_path / "m", sender="a@example.com"))
     answers = []
     for login in ("alice", "nobody-here"):
         at = _goto(app_test(), "forgot-password").run()
@@ -219,33 +216,34 @@ def test_forgot_with_mail_always_gives_the_same_answer(
     assert answers[0] == answers[1] == [texts.FORGOT_SENT]
 
 
-def test_backend_is_lazy_about_mfa_and_recovery(gate_service: AuthService) -> None:
+def test_backend_is_lazy_about_mfa_and_recovery(gate_service: Authgate) -> None:
     backend = InProcessBackend(gate_service)
     assert backend.recovery_mail_enabled is False
     assert isinstance(gate_service.settings, AuthgateSettings)
 
 
 def test_role_that_requires_mfa_sees_only_enrolment_until_done(
-    app_test: Any, set_cookie: Any, gate_service: AuthService, monkeypatch: Any
+    app_test: Any, set_cookie: Any, gate_service: Authgate, monkeypatch: Any
 ) -> None:
     import sys
 
     hooks = sys.modules["authgate_gate_test_hooks"]
-    monkeypatch.setattr(
-        hooks,
-        "settings",
-        gate_service.settings.model_copy(update={"mfa_required_roles": ("admin",)}),
+    # The server decides who must enrol; the gate only asks its backend.
+    strict = gate_service.settings.model_copy(update={"mfa_required_roles": ("admin",)})
+    monkeypatch.setattr(hooks, "settings", strict)
+    hooks.backend.auth = Authgate(
+        strict, store=gate_service.store, clock=gate_service.clock, migrate=False
     )
-    set_cookie(gate_service.login("root", "gatekeeper-2026").token)
+    set_cookie(gate_service.logins.password("root", "gatekeeper-2026").token)
     at = _goto(app_test(), "secret").run()
     assert not at.exception
     assert texts.MFA_ENROLMENT_REQUIRED in _texts(at)
     assert "Secret page" not in _texts(at)  # the asked-for page never ran
     assert texts.ACCOUNT_TITLE in _texts(at)
     _enable_mfa(gate_service, "root")
-    root = gate_service.find_user("root")
+    root = gate_service.accounts.find_user("root")
     assert root is not None
-    set_cookie(gate_service.open_session(root.id, mfa=True).token)
+    set_cookie(gate_service.sessions.open(root, mfa=True).token)
     at = _goto(app_test(), "secret").run()
     assert not at.exception
     assert texts.MFA_ENROLMENT_REQUIRED not in _texts(at)
@@ -253,17 +251,18 @@ def test_role_that_requires_mfa_sees_only_enrolment_until_done(
 
 
 def test_roles_without_the_requirement_are_not_held(
-    app_test: Any, set_cookie: Any, gate_service: AuthService, monkeypatch: Any
+    app_test: Any, set_cookie: Any, gate_service: Authgate, monkeypatch: Any
 ) -> None:
     import sys
 
     hooks = sys.modules["authgate_gate_test_hooks"]
-    monkeypatch.setattr(
-        hooks,
-        "settings",
-        gate_service.settings.model_copy(update={"mfa_required_roles": ("admin",)}),
+    # The server decides who must enrol; the gate only asks its backend.
+    strict = gate_service.settings.model_copy(update={"mfa_required_roles": ("admin",)})
+    monkeypatch.setattr(hooks, "settings", strict)
+    hooks.backend.auth = Authgate(
+        strict, store=gate_service.store, clock=gate_service.clock, migrate=False
     )
-    set_cookie(gate_service.login("alice", "wonderland-2026").token)
+    set_cookie(gate_service.logins.password("alice", "wonderland-2026").token)
     at = _goto(app_test(), "secret").run()
     assert not at.exception
     assert "Secret page" in _texts(at)
@@ -271,18 +270,20 @@ def test_roles_without_the_requirement_are_not_held(
 
 
 def test_temporary_password_holds_the_user_on_account_until_changed(
-    app_test: Any, set_cookie: Any, gate_service: AuthService
+    app_test: Any, set_cookie: Any, gate_service: Authgate
 ) -> None:
-    alice = gate_service.find_user("alice")
+    alice = gate_service.accounts.find_user("alice")
     assert alice is not None
-    gate_service.set_password(alice.id, "temporary-pass-2026", actor_id=0, must_change=True)
-    login = gate_service.login("alice", "temporary-pass-2026")
+    gate_service.accounts.set_password(
+        alice.id, "temporary-pass-2026", actor_id=0, must_change=True
+    )
+    login = gate_service.logins.password("alice", "temporary-pass-2026")
     set_cookie(login.token)
     at = _goto(app_test(), "secret").run()
     assert not at.exception
     assert texts.MUST_CHANGE_PASSWORD in _texts(at)
     assert "Secret page" not in _texts(at)
-    gate_service.change_password(
+    gate_service.accounts.change_password(
         alice.id, "temporary-pass-2026", "a-brand-new-secret-77", keep_session_id=login.session.id
     )
     at = _goto(app_test(), "secret").run()
@@ -292,15 +293,13 @@ def test_temporary_password_holds_the_user_on_account_until_changed(
 
 
 def test_forgot_username_mails_the_name_and_answers_alike(
-    tmp_path: Path, app_test: Any, set_cookie: Any, gate_service: AuthService, spy_backend: Any
+    tmp_path: Path, app_test: Any, set_cookie: Any, gate_service: Authgate, spy_backend: Any
 ) -> None:
-    alice = gate_service.find_user("alice")
+    alice = gate_service.accounts.find_user("alice")
     assert alice is not None
-    gate_service.update_profile(alice.id, email="alice@example.com")
+    gate_service.accounts.update_profile(alice.id, email="alice@example.com")
     outbox = tmp_path / "m"
-    spy_backend._recovery = AccountRecovery(
-        gate_service, mailer=FileMailer(outbox, sender="a@example.com")
-    )
+    spy_backend.auth = with_mailer(gate_service, FileMailer(outbox, sender="a@example.com"))
     answers = []
     for address in ("alice@example.com", "nobody@example.com"):
         at = _goto(app_test(), "forgot-password").run()
@@ -316,14 +315,10 @@ def test_forgot_username_mails_the_name_and_answers_alike(
 
 
 def test_registration_mails_a_verification_link_that_the_page_redeems(
-    tmp_path: Path, app_test: Any, set_cookie: Any, gate_service: AuthService, spy_backend: Any
+    tmp_path: Path, app_test: Any, set_cookie: Any, gate_service: Authgate, spy_backend: Any
 ) -> None:
-    from authgate.core.email_verification import EmailVerification
-
     outbox = tmp_path / "m"
-    mailer = FileMailer(outbox, sender="a@example.com")
-    spy_backend._recovery = AccountRecovery(gate_service, mailer=mailer)
-    spy_backend._verification = EmailVerification(gate_service, mailer=mailer)
+    spy_backend.auth = with_mailer(gate_service, FileMailer(outbox, sender="a@example.com"))
     user = spy_backend.register("vera", "verify-me-2026!", email="vera@example.com")
     assert not user.email_verified
     token = _token_from_mail(outbox)
@@ -332,7 +327,7 @@ def test_registration_mails_a_verification_link_that_the_page_redeems(
     at.run()
     assert not at.exception
     assert texts.VERIFY_DONE.format(username="vera") in _texts(at)
-    assert gate_service.find_user("vera").email_verified  # type: ignore[union-attr]
+    assert gate_service.accounts.find_user("vera").email_verified  # type: ignore[union-attr]
     again = _goto(app_test(), "verify-email")
     again.query_params["token"] = token
     again.run()

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from streamlit.util import calc_hash
 
-from authgate.core.errors import StoreUnavailable
 from authgate.core.records import AuthUser
-from authgate.core.service import AuthService
+from authgate.errors import StoreUnavailable
+from authgate.root import Authgate
 from authgate.streamlit import GatePage, texts
 from authgate.streamlit.ui.account import describe_device
 from authgate.streamlit.ui.sidebar import escape_markdown
@@ -22,8 +22,8 @@ def _texts(at: Any) -> str:
     return "\n".join(str(p) for p in parts)
 
 
-def _as(at: Any, set_cookie: Any, service: AuthService, login: str, password: str) -> Any:
-    set_cookie(service.login(login, password).token)
+def _as(at: Any, set_cookie: Any, service: Authgate, login: str, password: str) -> Any:
+    set_cookie(service.logins.password(login, password).token)
     return at
 
 
@@ -74,7 +74,7 @@ def test_contradictory_page_rules_fail_at_declaration(kwargs: dict[str, Any]) ->
 
 
 def test_user_without_the_role_is_refused_by_url(
-    app_test: Any, set_cookie: Any, gate_service: AuthService
+    app_test: Any, set_cookie: Any, gate_service: Authgate
 ) -> None:
     at = _goto(_as(app_test(), set_cookie, gate_service, "alice", "wonderland-2026"), "staff")
     at.run()
@@ -84,7 +84,7 @@ def test_user_without_the_role_is_refused_by_url(
 
 
 def test_user_with_the_role_sees_the_page(
-    app_test: Any, set_cookie: Any, gate_service: AuthService
+    app_test: Any, set_cookie: Any, gate_service: Authgate
 ) -> None:
     at = _goto(_as(app_test(), set_cookie, gate_service, "sam", "staff-member-2026"), "staff")
     at.run()
@@ -92,7 +92,7 @@ def test_user_with_the_role_sees_the_page(
 
 
 def test_admin_page_lists_users_for_admins_only(
-    app_test: Any, set_cookie: Any, gate_service: AuthService
+    app_test: Any, set_cookie: Any, gate_service: Authgate
 ) -> None:
     at = _goto(_as(app_test(), set_cookie, gate_service, "root", "gatekeeper-2026"), "admin")
     at.run()
@@ -108,9 +108,11 @@ def test_admin_page_lists_users_for_admins_only(
 
 
 def test_account_page_shows_sessions_and_logs_out_the_others(
-    app_test: Any, set_cookie: Any, gate_service: AuthService
+    app_test: Any, set_cookie: Any, gate_service: Authgate
 ) -> None:
-    elsewhere = gate_service.login("alice", "wonderland-2026", user_agent="Mozilla Firefox/1")
+    elsewhere = gate_service.logins.password(
+        "alice", "wonderland-2026", user_agent="Mozilla Firefox/1"
+    )
     at = _goto(_as(app_test(), set_cookie, gate_service, "alice", "wonderland-2026"), "account")
     at.run()
     assert not at.exception
@@ -120,11 +122,11 @@ def test_account_page_shows_sessions_and_logs_out_the_others(
     at.run()
     assert "Logged out 1 other session(s)." in [s.value for s in at.success]
     with pytest.raises(Exception):
-        gate_service.validate_session(elsewhere.token)
+        gate_service.sessions.validate(elsewhere.token)
 
 
 def test_change_password_reports_a_wrong_current_password(
-    app_test: Any, set_cookie: Any, gate_service: AuthService
+    app_test: Any, set_cookie: Any, gate_service: Authgate
 ) -> None:
     at = _goto(_as(app_test(), set_cookie, gate_service, "alice", "wonderland-2026"), "account")
     at.run()
@@ -140,11 +142,11 @@ def test_change_password_reports_a_wrong_current_password(
 def test_store_down_shows_the_unavailable_page(
     app_test: Any,
     set_cookie: Any,
-    gate_service: AuthService,
+    gate_service: Authgate,
     spy_backend: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    set_cookie(gate_service.login("alice", "wonderland-2026").token)
+    set_cookie(gate_service.logins.password("alice", "wonderland-2026").token)
 
     def down(token: str) -> Any:
         raise StoreUnavailable()

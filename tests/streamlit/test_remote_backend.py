@@ -15,7 +15,7 @@ import pytest
 from api_server import ApiServer
 from e2e_helpers import free_port
 
-from authgate.core import errors as e
+from authgate import errors as e
 from authgate.streamlit.backend import AuthBackend
 from authgate.streamlit.remote_backend import RemoteBackend
 
@@ -214,12 +214,12 @@ def test_a_session_ended_elsewhere_is_seen(
     api: ApiServer, backend: RemoteBackend, user: tuple[int, str]
 ) -> None:
     sid = backend.login(user[1], PASSWORD).session.id
-    api.service.revoke_session(sid, reason="admin")
+    api.service.sessions.revoke(sid, reason="admin")
     with pytest.raises(e.NotAuthenticated):
         backend.validate_session_id(sid)
     assert backend.api.cache.get(sid) is None
     sid = backend.login(user[1], PASSWORD).session.id
-    api.service.revoke_session(sid, reason="admin")
+    api.service.sessions.revoke(sid, reason="admin")
     time.sleep(1.2)  # the next call must renew first, and the family died with the session
     with pytest.raises(e.NotAuthenticated):
         backend.validate_session_id(sid)
@@ -286,19 +286,56 @@ def test_update_profile(api: ApiServer, backend: RemoteBackend, user: tuple[int,
         backend.update_profile(10**9, display_name="Nobody", email=None)
 
 
-def test_list_users_is_for_admins(api: ApiServer, backend: RemoteBackend) -> None:
+def test_admin_calls_are_for_admins(
+    api: ApiServer, backend: RemoteBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
     admin = f"admin{next(_names)}"
     api.add_user(admin, PASSWORD, "user", "admin")
     plain = f"plain{next(_names)}"
     api.add_user(plain, PASSWORD)
     admin_sid = backend.login(admin, PASSWORD).session.id
     plain_sid = backend.login(plain, PASSWORD).session.id
-    names = {u.username for u in backend.list_users(limit=500, session_id=admin_sid)}
-    assert {admin, plain} <= names
-    with pytest.raises(e.PermissionDenied):
-        backend.list_users(session_id=plain_sid)
     with pytest.raises(e.NotAuthenticated):
-        backend.list_users()  # no tab, no session: nobody to act as
+        backend.admin_list_users()  # no tab, no session: nobody to act as
+    tab = "authgate.streamlit.remote_backend._tab_session_id"
+    monkeypatch.setattr(tab, lambda: admin_sid)
+    names = {row.user.username for row in backend.admin_list_users(limit=500)}
+    assert {admin, plain} <= names
+    monkeypatch.setattr(tab, lambda: plain_sid)
+    with pytest.raises(e.PermissionDenied):
+        backend.admin_list_users()
+
+
+# -- round trips: a login is the login request and the browser's redeem ------------------
+
+
+def test_a_login_costs_two_round_trips(
+    backend: RemoteBackend, recorder: Recorder, user: tuple[int, str]
+) -> None:
+    """``/login``, ``GET /session``, ``/session-tickets`` and the redeem were four."""
+    context = backend.login(user[1], PASSWORD, remember=True)
+    ticket = backend.issue_cookie_ticket(context.session.id)
+    token, redeemed = backend.redeem_cookie_ticket(ticket)
+    assert recorder.calls == Counter({"POST /session/login": 1, "POST /session-tickets/redeem": 1})
+    assert redeemed.session.id == context.session.id and context.session.remember
+    assert context.user.id == user[0]
+    # The pair came with the login: the tab acts for the user with no more requests to log in.
+    assert backend.validate_session_id(context.session.id).session.id == context.session.id
+    # The login's ticket is handed out once; a later cookie sync asks the API for a new one.
+    again = backend.issue_cookie_ticket(context.session.id)
+    assert again != ticket and recorder.calls["POST /session-tickets"] == 1
+    assert backend.redeem_cookie_ticket(again)[1].session.id == context.session.id
+    with pytest.raises(e.TokenReused):
+        backend.redeem_cookie_ticket(ticket)
+    assert token
+
+
+def test_failed_logins_cost_one_round_trip(
+    backend: RemoteBackend, recorder: Recorder, user: tuple[int, str]
+) -> None:
+    with pytest.raises(e.InvalidCredentials):
+        backend.login(user[1], "not the password")
+    assert recorder.calls == Counter({"POST /session/login": 1})
 
 
 def test_password_strength(backend: RemoteBackend) -> None:

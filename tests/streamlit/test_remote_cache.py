@@ -87,3 +87,45 @@ def test_tokens_stay_out_of_reprs() -> None:
 def test_a_cache_needs_room() -> None:
     with pytest.raises(ValueError, match="max_entries"):
         TokenCache(max_entries=0)
+
+
+def test_a_login_ticket_is_handed_out_once_while_fresh() -> None:
+    clock = Ticker()
+    cache = TokenCache(clock=clock)
+    cache.keep_cookie_ticket("a", "t0", for_seconds=5)  # no entry: nothing to keep it on
+    assert cache.take_cookie_ticket("a") is None
+    cache.put("a", 1, pair(clock.now))
+    cache.keep_cookie_ticket("a", "t1", for_seconds=5)
+    assert "t1" not in repr(cache.get("a"))
+    assert cache.take_cookie_ticket("a") == "t1"
+    assert cache.take_cookie_ticket("a") is None
+    cache.keep_cookie_ticket("a", "t2", for_seconds=5)
+    clock.now += 6
+    assert cache.take_cookie_ticket("a") is None  # stale: the redeem would only fail
+    assert cache.get("a") is not None
+
+
+def test_the_acting_session_is_the_tabs_when_it_is_the_users() -> None:
+    clock = Ticker()
+    cache = TokenCache(clock=clock)
+    cache.put("tab", 1, pair(clock.now))
+    cache.put("bob", 2, pair(clock.now))
+    cache.put("elsewhere", 1, pair(clock.now))
+    assert cache.acting("tab", 1) is cache.get("tab")
+    assert cache.acting("tab", None) is cache.get("tab")
+    assert cache.acting("tab", 2) is cache.get("bob")  # never another user's session
+    assert cache.acting(None, 1) is cache.latest_for_user(1)
+    assert cache.acting("gone", 1) is cache.latest_for_user(1)
+    assert cache.acting(None, None) is None
+    assert cache.acting("gone", 3) is None
+
+
+def test_the_servers_mfa_rule_is_noted_per_session() -> None:
+    clock = Ticker()
+    cache = TokenCache(clock=clock)
+    cache.put("a", 1, pair(clock.now))
+    entry = cache.get("a")
+    assert entry is not None and entry.enrollment_required is False
+    cache.note_enrollment_required("a", True)
+    cache.note_enrollment_required("unknown", True)
+    assert entry.enrollment_required is True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from authgate.core import errors as e
+from authgate import errors as e
 from authgate.streamlit.remote_backend import RemoteBackend
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
+import httpx
 import pyotp
 import pytest
 from api_server import ApiServer
 
-from authgate.core import errors as e
+from authgate import errors as e
 from authgate.streamlit.backend import AuditQuery
 from authgate.streamlit.remote_backend import RemoteBackend
 
@@ -65,6 +67,60 @@ def test_enrol_then_log_in_with_a_code(api: ApiServer, backend: RemoteBackend) -
     third = backend.complete_mfa_login(again.value.ticket, codes[0])
     assert third.user.id == user_id
     assert backend.mfa_status(user_id).recovery_codes_left == 9
+
+
+def test_an_mfa_login_is_one_request_per_step_and_the_redeem(api: ApiServer) -> None:
+    """The MFA step answers like a login (session, pair, cookie ticket): no extra requests."""
+    calls: list[str] = []
+
+    def record(request: httpx.Request) -> None:
+        calls.append(f"{request.method} {request.url.path.removeprefix('/api/auth')}")
+
+    client = httpx.Client(timeout=5, event_hooks={"request": [record]})
+    backend = RemoteBackend(api.url, client=client)
+    try:
+        user_id, name = _user(api)
+        context = backend.login(name, PASSWORD)
+        enrollment = backend.begin_mfa_enrollment(user_id)
+        backend.confirm_mfa_enrollment(user_id, pyotp.TOTP(enrollment.secret).now())
+        backend.logout(context.session.id)
+        calls.clear()
+        with pytest.raises(e.MfaRequired) as raised:
+            backend.login(name, PASSWORD)
+        assert calls == ["POST /session/login"] and raised.value.ticket
+        code = pyotp.TOTP(enrollment.secret).at(time.time() + 30)
+        second = backend.complete_mfa_login(raised.value.ticket, code)
+        token, redeemed = backend.redeem_cookie_ticket(
+            backend.issue_cookie_ticket(second.session.id)
+        )
+        assert calls == [
+            "POST /session/login",
+            "POST /session/login/mfa",
+            "POST /session-tickets/redeem",
+        ]
+        assert token and redeemed.session.id == second.session.id and second.session.mfa
+    finally:
+        client.close()
+
+
+def test_the_mfa_policy_is_the_servers(tmp_path: Path) -> None:
+    """The server's MFA rule holds a user on enrolment, whatever the gate's own settings."""
+    server = ApiServer(tmp_path, mfa_required_roles=("admin",)).start()
+    backend = RemoteBackend(server.url)
+    try:
+        root_id = server.add_user("root", PASSWORD, "user", "admin")
+        server.add_user("plain", PASSWORD)
+        root = backend.login("root", PASSWORD)
+        plain = backend.login("plain", PASSWORD)
+        assert backend.mfa_enrollment_required(root.user) is True
+        assert backend.mfa_enrollment_required(plain.user) is False
+        enrollment = backend.begin_mfa_enrollment(root_id)
+        backend.confirm_mfa_enrollment(root_id, pyotp.TOTP(enrollment.secret).now())
+        enrolled = backend.validate_session_id(root.session.id).user
+        assert enrolled.mfa_enabled and backend.mfa_enrollment_required(enrolled) is False
+    finally:
+        backend.close()
+        server.stop()
 
 
 def test_admin_methods_go_through_the_api(

@@ -7,7 +7,9 @@ import inspect
 import httpx
 import pytest
 
-from authgate.core import errors as e
+from authgate import errors as e
+from authgate.core.passwords.strength import ESTIMATE_MAX_CHARS
+from authgate.streamlit._remote_wire import STRENGTH_SAMPLE_CHARS
 from authgate.streamlit.remote_backend import RemoteBackend
 
 PASSWORD = "correct horse battery staple"
@@ -67,3 +69,82 @@ def test_api_codes_without_a_core_class_keep_status_and_message(
         _mocked(status, body.encode()).register("someone", PASSWORD)
     assert raised.value.message == "Shown as is."
     assert not isinstance(raised.value, e.StoreUnavailable)
+
+
+# -- a login's answer, read without a server -----------------------------------------------
+
+_WHEN = "2026-01-01T12:00:00+00:00"
+_USER = {
+    "id": 7,
+    "username": "alice",
+    "email": None,
+    "display_name": "Alice",
+    "roles": ["user", "admin"],
+    "is_active": True,
+    "email_verified": True,
+    "mfa_enabled": False,
+    "must_change_password": False,
+    "created_at": _WHEN,
+    "last_login_at": _WHEN,
+}
+_SESSION = {
+    "id": "session-1",
+    "created_at": _WHEN,
+    "last_seen_at": _WHEN,
+    "expires_at": "2026-01-01T12:30:00+00:00",
+    "absolute_expires_at": "2026-01-02T00:00:00+00:00",
+    "remember": False,
+    "ip": None,
+    "user_agent": None,
+    "mfa": False,
+    "current": True,
+}
+_LOGIN = {
+    "user": _USER,
+    "session": _SESSION,
+    "mfa_enrollment_required": True,
+    "access_token": "access-1",
+    "token_type": "bearer",
+    "expires_in": 900,
+    "refresh_token": "refresh-1",
+    "refresh_token_expires_in": 3600,
+    "cookie_ticket": "ticket-1",
+}
+
+
+def _api(answers: dict[str, object], seen: list[str]) -> RemoteBackend:
+    def answer(request: httpx.Request) -> httpx.Response:
+        path = request.url.path.removeprefix("/api/auth")
+        seen.append(f"{request.method} {path}")
+        if path in answers:
+            return httpx.Response(200, json=answers[path])
+        return httpx.Response(404, json={"detail": {"code": "not_found", "message": "x"}})
+
+    client = httpx.Client(transport=httpx.MockTransport(answer))
+    return RemoteBackend("http://api.test", client=client)
+
+
+def test_a_login_is_one_request_and_the_redeem_another() -> None:
+    seen: list[str] = []
+    redeemed = {"session_token": "cookie-token", "user": _USER, "session": _SESSION}
+    backend = _api({"/session/login": _LOGIN, "/session-tickets/redeem": redeemed}, seen)
+    context = backend.login("alice", PASSWORD)
+    assert context.user.id == 7 and context.session.id == "session-1"
+    ticket = backend.issue_cookie_ticket(context.session.id)
+    assert ticket == "ticket-1"
+    token, again = backend.redeem_cookie_ticket(ticket)
+    assert token == "cookie-token" and again.session.id == "session-1"
+    assert seen == ["POST /session/login", "POST /session-tickets/redeem"]
+    assert backend.mfa_enrollment_required(context.user) is True  # the server's word, no request
+    assert len(seen) == 2
+
+
+@pytest.mark.parametrize("missing", ["cookie_ticket", "refresh_token", "session"])
+def test_a_login_answer_without_its_parts_is_store_unavailable(missing: str) -> None:
+    body = {name: value for name, value in _LOGIN.items() if name != missing}
+    with pytest.raises(e.StoreUnavailable):
+        _api({"/session/login": body}, []).login("alice", PASSWORD)
+
+
+def test_the_strength_sample_is_what_the_api_scores() -> None:
+    assert STRENGTH_SAMPLE_CHARS == ESTIMATE_MAX_CHARS

@@ -5,12 +5,12 @@ from datetime import UTC, datetime, timedelta
 
 import streamlit as st
 from chat_history import demo_engine, history
+from demo_settings import demo_settings
 
 from authgate.streamlit import get_backend, get_service, require_login
-from authgate.streamlit.factory import default_settings
 
 user = require_login()
-remote = bool(default_settings().api_url)
+remote = bool(demo_settings().api_url)
 st.title("Dashboard")
 
 mine = st.columns(3)
@@ -25,13 +25,13 @@ if user.is_admin and remote:
         "remote-backend mode; the Admin page lists the accounts."
     )
 elif user.is_admin:
-    service = get_service()
+    auth = get_service()
     st.subheader("Site (admins only)")
     site = st.columns(2)
-    site[0].metric("Users", service.count_users())
-    site[1].metric("Active sessions", service.count_active_sessions())
+    site[0].metric("Users", auth.accounts.count_users())
+    site[1].metric("Active sessions", auth.sessions.count_active())
     since = datetime.now(UTC) - timedelta(days=14)
-    events = service.list_audit_events(event_type="login.succeeded", since=since, limit=10_000)
+    events = auth.audit.list(event_type="login.succeeded", since=since, limit=10_000)
     per_day = Counter(e.occurred_at.date().isoformat() for e in events)
     days = [(since + timedelta(days=i + 1)).date().isoformat() for i in range(14)]
     st.caption("Logins per day (last 14 days, from the audit log)")

@@ -2,15 +2,15 @@
 
 import streamlit as st
 from demo_accounts import DEMO_ACCOUNTS
+from demo_settings import demo_settings
 
 from authgate.streamlit import current_user
-from authgate.streamlit.factory import default_settings
 
 user = current_user()
 st.title("authgate demo")
 if user is None:
     st.write("A multi-page Streamlit app behind authgate. Log in to see Chat and Dashboard.")
-    settings = default_settings()
+    settings = demo_settings()
     if settings.demo_mode and not settings.api_url:
         logins = ", ".join(f"`{a.username}` / `{a.password}`" for a in DEMO_ACCOUNTS)
         st.info(f"Demo mode: log in as {logins}.")

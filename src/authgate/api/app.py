@@ -1,21 +1,20 @@
 """``create_api``: the JSON auth API as one FastAPI application.
 
-The app holds its ``TokenService`` on ``app.state``; every route reaches it
-through the single ``get_service`` dependency, so tests (and embedders) swap
-it with ``app.dependency_overrides[get_service]``. There is no module-level
-service: two apps in one process (tests, a mounted copy) never share state.
+The app holds its ``Authgate`` (the composition root) on ``app.state``; every
+route reaches it through the single ``get_auth`` dependency, so tests (and
+embedders) swap it with ``app.dependency_overrides[get_auth]``, and every
+service a route uses (tokens, accounts, MFA, recovery, audit) moves with it.
+There is no module-level service: two apps in one process (tests, a mounted
+copy) never share state.
 """
 
 from __future__ import annotations
 
 from fastapi import Depends, FastAPI, Request
 
-from authgate.api._account_services import (
-    build_get_account_services,
-    build_mfa_enrollment_guard,
-)
 from authgate.api._password_pool import PasswordWorkPool
 from authgate.api.errors import install_error_handlers
+from authgate.api.mfa_guard import build_mfa_enrollment_guard
 from authgate.api.routers import (
     build_account_router,
     build_auth_router,
@@ -29,50 +28,39 @@ from authgate.api.routers.gate import build_gate_router
 from authgate.api.routers.mfa import build_mfa_router
 from authgate.api.routers.recovery import build_recovery_router
 from authgate.config import AuthgateSettings
-from authgate.core.service import AuthService
-from authgate.core.token_service import TokenService
+from authgate.root import Authgate
 
-__all__ = ["create_api", "get_service"]
+__all__ = ["create_api", "get_auth"]
 
-_STATE_KEY = "authgate_tokens"
+_STATE_KEY = "authgate"
 
 
-async def get_service(request: Request) -> TokenService:
-    """The app's ``TokenService`` (its ``.service`` is the ``AuthService``).
+async def get_auth(request: Request) -> Authgate:
+    """The app's ``Authgate``: its ``.tokens``, ``.accounts``, ``.mfa`` and the rest.
 
     ``async`` on purpose: FastAPI runs sync dependencies in the thread pool,
     and a lookup this cheap should not pay for a thread hop on every request.
     """
-    tokens: TokenService = getattr(request.app.state, _STATE_KEY)
-    return tokens
+    auth: Authgate = getattr(request.app.state, _STATE_KEY)
+    return auth
 
 
-def create_api(
-    service: AuthService,
-    *,
-    token_service: TokenService | None = None,
-    settings: AuthgateSettings | None = None,
-) -> FastAPI:
-    """Build the API around a service; raises ConfigurationError without signing keys.
+def create_api(auth: Authgate, *, settings: AuthgateSettings | None = None) -> FastAPI:
+    """Build the API around ``auth``; raises ConfigurationError without signing keys.
 
-    ``settings`` defaults to the service's own; only ``api_prefix`` is read
-    here (the token settings belong to the ``TokenService``).
+    ``settings`` defaults to the root's own; only ``api_prefix`` is read here
+    (the token settings belong to ``auth.tokens``). The token service is built
+    now rather than on the first request, so a production deployment without
+    signing keys fails at start-up, not at its first login.
     """
-    settings = settings or service.settings
-    tokens = token_service or TokenService(service)
+    settings = settings or auth.settings
+    auth.tokens  # noqa: B018 - built eagerly for its ConfigurationError
     prefix = settings.api_prefix
     token_url = f"{prefix}/token"
     pool = PasswordWorkPool()
-    get_account = build_get_account_services(get_service)
     # Users whose role requires MFA and who have not enrolled get 403
     # mfa_enrollment_required everywhere but /me, /logout and the MFA routes.
-    enrolled = [
-        Depends(
-            build_mfa_enrollment_guard(
-                get_service, get_account, prefix=prefix, exempt_paths=["/me"]
-            )
-        )
-    ]
+    enrolled = [Depends(build_mfa_enrollment_guard(get_auth, prefix=prefix, exempt_paths=["/me"]))]
 
     app = FastAPI(
         title="authgate",
@@ -83,35 +71,29 @@ def create_api(
         redoc_url=None,
         swagger_ui_oauth2_redirect_url=f"{prefix}/docs/oauth2-redirect",
     )
-    setattr(app.state, _STATE_KEY, tokens)
+    setattr(app.state, _STATE_KEY, auth)
     install_error_handlers(app)
     app.include_router(
-        build_auth_router(get_service, token_url=token_url, password_pool=pool), prefix=prefix
+        build_auth_router(get_auth, token_url=token_url, password_pool=pool), prefix=prefix
     )
     app.include_router(
-        build_account_router(
-            get_service, token_url=token_url, password_pool=pool, get_account=get_account
-        ),
+        build_account_router(get_auth, token_url=token_url, password_pool=pool),
         prefix=prefix,
         dependencies=enrolled,
     )
     app.include_router(
-        build_sessions_router(get_service, token_url=token_url),
+        build_sessions_router(get_auth, token_url=token_url),
         prefix=prefix,
         dependencies=enrolled,
     )
     for build in (build_mfa_router, build_recovery_router, build_admin_router):
-        router = build(
-            get_service, token_url=token_url, get_account=get_account, password_pool=pool
-        )
-        app.include_router(router, prefix=prefix)
+        app.include_router(build(get_auth, token_url=token_url, password_pool=pool), prefix=prefix)
+    app.include_router(build_admin_activity_router(get_auth, token_url=token_url), prefix=prefix)
     app.include_router(
-        build_admin_activity_router(get_service, token_url=token_url, get_account=get_account),
-        prefix=prefix,
+        build_gate_router(get_auth, token_url=token_url, password_pool=pool), prefix=prefix
     )
-    app.include_router(build_gate_router(get_service, token_url=token_url), prefix=prefix)
-    app.include_router(build_health_router(get_service), prefix=prefix)
-    app.include_router(build_jwks_router(get_service))
+    app.include_router(build_health_router(get_auth), prefix=prefix)
+    app.include_router(build_jwks_router(get_auth))
     return app
 
 

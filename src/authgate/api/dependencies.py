@@ -34,11 +34,11 @@ from starlette.concurrency import run_in_threadpool
 
 from authgate.api.errors import status_for
 from authgate.core.clock import Clock
-from authgate.core.errors import AuthgateError, NotAuthenticated, PermissionDenied, StoreUnavailable
-from authgate.core.jwk import PublicKey, VerificationKey, algorithm_of, jwk_thumbprint
-from authgate.core.jwk import public_key_from_jwk as _from_jwk
-from authgate.core.jwt_keys import load_public_key
-from authgate.core.jwt_tokens import AccessClaims, AccessTokenVerifier, KeyResolver
+from authgate.core.tokens.jwk import PublicKey, VerificationKey, algorithm_of, jwk_thumbprint
+from authgate.core.tokens.jwk import public_key_from_jwk as _from_jwk
+from authgate.core.tokens.jwt_keys import load_public_key
+from authgate.core.tokens.jwt_tokens import AccessClaims, AccessTokenVerifier, KeyResolver
+from authgate.errors import AuthgateError, NotAuthenticated, PermissionDenied, StoreUnavailable
 
 __all__ = ["JwksKeyResolver", "StaticKeyResolver", "TokenAuth"]
 

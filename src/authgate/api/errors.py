@@ -7,7 +7,7 @@ exceptions, malformed bodies (422), unknown routes (404) and anything else.
 
 401 answers carry ``WWW-Authenticate: Bearer`` (RFC 6750), 429 and 503 carry
 ``Retry-After``. ``STATUS_BY_ERROR`` names every exception of
-``authgate.core.errors`` explicitly; a test keeps it complete.
+``authgate.errors`` explicitly; a test keeps it complete.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from authgate.core import errors as e
+from authgate import errors as e
 
 __all__ = [
     "STATUS_BY_ERROR",

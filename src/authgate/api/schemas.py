@@ -12,9 +12,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from authgate.core.jwt_tokens import AccessClaims
 from authgate.core.records import AuthUser, SessionRecord
-from authgate.core.token_service import TokenPair
+from authgate.core.tokens.jwt_tokens import AccessClaims
+from authgate.core.tokens.service import TokenPair
 
 __all__ = [
     "ClaimsOut",

@@ -12,8 +12,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field
 
 from authgate.api.schemas import UserOut
+from authgate.core.lockout.policy import ThrottleStatus
 from authgate.core.records import AuditRecord, AuthUser, SessionRecord
-from authgate.core.throttle import ThrottleStatus
 
 __all__ = [
     "AdminSessionOut",

@@ -13,11 +13,12 @@ from pydantic import BaseModel, Field
 
 from authgate.api.schemas import SessionOut, UserOut
 from authgate.core.records import SessionContext, StrengthEstimate
-from authgate.core.token_service import TokenPair
+from authgate.core.tokens.service import TokenPair
 
 __all__ = [
     "ProfileUpdateRequest",
     "RevokeOthersResponse",
+    "SessionLoginResponse",
     "SessionResolveRequest",
     "SessionResolveResponse",
     "SessionStateResponse",
@@ -40,16 +41,29 @@ class TicketRedeemRequest(BaseModel):
 
 
 class SessionStateResponse(BaseModel):
-    """A validated session and its user, as the store has them now."""
+    """A validated session and its user, as the store has them now.
+
+    ``mfa_enrollment_required`` carries the server's MFA rule with the user, so
+    a remote gate holds the user on enrolment exactly when this API would
+    refuse them, without asking separately or deciding from its own settings.
+    """
 
     user: UserOut
     session: SessionOut
+    mfa_enrollment_required: bool = Field(
+        default=False,
+        description="The user's roles require MFA and it is not on yet: until it is, a gate "
+        "shows only the enrolment page and most of this API answers 403.",
+    )
 
     @classmethod
-    def of(cls, context: SessionContext) -> SessionStateResponse:
+    def of(
+        cls, context: SessionContext, *, enrollment_required: bool = False
+    ) -> SessionStateResponse:
         return cls(
             user=UserOut.of(context.user),
             session=SessionOut.of(context.session, current_id=context.session.id),
+            mfa_enrollment_required=enrollment_required,
         )
 
 
@@ -74,17 +88,52 @@ class SessionResolveResponse(SessionStateResponse):
 
     @classmethod
     def of_pair(
-        cls, pair: TokenPair, context: SessionContext, now_seconds: float
+        cls,
+        pair: TokenPair,
+        context: SessionContext,
+        now_seconds: float,
+        *,
+        enrollment_required: bool = False,
     ) -> SessionResolveResponse:
-        state = SessionStateResponse.of(context)
+        state = SessionStateResponse.of(context, enrollment_required=enrollment_required)
         return cls(
             user=state.user,
             session=state.session,
+            mfa_enrollment_required=state.mfa_enrollment_required,
             access_token=pair.access_token,
             expires_in=max(0, int(pair.expires_at.timestamp() - now_seconds)),
             refresh_token=pair.refresh_token,
             refresh_token_expires_in=max(0, int(pair.refresh_expires_at.timestamp() - now_seconds)),
         )
+
+
+class SessionLoginResponse(SessionResolveResponse):
+    """A new session, its token pair and its cookie ticket: a remote gate's login in one answer.
+
+    The gate needs all three after a login (the session record for the tab, the
+    pair to act for the user, the ticket for the browser's cookie); asking for
+    them separately cost three round trips to this API.
+    """
+
+    cookie_ticket: str = Field(
+        description="Single-use, valid for at most 60 seconds: the browser trades it "
+        "(through the gate) at POST {prefix}/session-tickets/redeem for the cookie."
+    )
+
+    @classmethod
+    def of_login(
+        cls,
+        pair: TokenPair,
+        context: SessionContext,
+        now_seconds: float,
+        *,
+        cookie_ticket: str,
+        enrollment_required: bool,
+    ) -> SessionLoginResponse:
+        resolved = SessionResolveResponse.of_pair(
+            pair, context, now_seconds, enrollment_required=enrollment_required
+        )
+        return cls(**dict(resolved), cookie_ticket=cookie_ticket)
 
 
 class RevokeOthersResponse(BaseModel):

@@ -15,8 +15,8 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from authgate.api.errors import ErrorDetail
-from authgate.core.mfa import MfaEnrollment
-from authgate.core.mfa_service import MfaStatus
+from authgate.core.mfa.service import MfaStatus
+from authgate.core.mfa.totp import MfaEnrollment
 
 __all__ = [
     "AcceptedResponse",

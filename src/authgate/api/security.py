@@ -17,19 +17,21 @@ from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 from starlette.concurrency import run_in_threadpool
 
-from authgate.core.errors import NotAuthenticated
-from authgate.core.token_service import TokenContext, TokenService
+from authgate.core.tokens.service import TokenContext, TokenService
+from authgate.errors import NotAuthenticated
+from authgate.root import Authgate
 
 __all__ = [
-    "GetService",
+    "GetAuth",
     "bearer_scheme",
     "build_authenticate",
     "client_ip",
+    "context_of",
     "user_agent",
 ]
 
-GetService = Callable[..., TokenService | Awaitable[TokenService]]
-"""A FastAPI dependency (sync or async) that yields the ``TokenService``."""
+GetAuth = Callable[..., Authgate | Awaitable[Authgate]]
+"""A FastAPI dependency (sync or async) that yields the app's ``Authgate``."""
 _MAX_USER_AGENT = 512
 
 
@@ -38,31 +40,35 @@ def bearer_scheme(token_url: str) -> OAuth2PasswordBearer:
     return OAuth2PasswordBearer(tokenUrl=token_url, auto_error=False)
 
 
-def build_authenticate(
-    get_service: GetService, token_url: str
-) -> Callable[..., Awaitable[TokenContext]]:
-    """A dependency giving the caller's ``TokenContext`` (token valid, session alive).
-
-    The signature check runs on the event loop (CPU only, well under a
-    millisecond); the session check is answered from the service's short read
-    cache when it can be, else from the store in the thread pool, so a slow
-    database never blocks the loop.
-    """
+def build_authenticate(get_auth: GetAuth, token_url: str) -> Callable[..., Awaitable[TokenContext]]:
+    """A dependency giving the caller's ``TokenContext`` (token valid, session alive)."""
     scheme = bearer_scheme(token_url)
 
     async def authenticate(
         token: Annotated[str | None, Depends(scheme)],
-        tokens: Annotated[TokenService, Depends(get_service)],
+        auth: Annotated[Authgate, Depends(get_auth)],
     ) -> TokenContext:
         if not token:
             raise NotAuthenticated("An access token is required (Authorization: Bearer ...).")
-        claims = tokens.verify(token)
-        cached = tokens.cached_context(claims)
-        if cached is not None:
-            return cached
-        return await run_in_threadpool(tokens.check_session, claims)
+        return await context_of(auth.tokens, token)
 
     return authenticate
+
+
+async def context_of(tokens: TokenService, token: str) -> TokenContext:
+    """Verify ``token`` and check its session, keeping the event loop free.
+
+    The signature check runs on the loop (CPU only, well under a
+    millisecond); the session check is answered from the service's short read
+    cache when it can be, else from the store in the thread pool, so a slow
+    database never blocks the loop. Raises what ``TokenService.authenticate``
+    raises.
+    """
+    claims = tokens.verify(token)
+    cached = tokens.cached_context(claims)
+    if cached is not None:
+        return cached
+    return await run_in_threadpool(tokens.check_session, claims)
 
 
 def client_ip(request: Request) -> str | None:

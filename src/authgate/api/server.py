@@ -1,8 +1,8 @@
 """Serve the API: ``run`` for ``authgate api``, ``asgi_app`` for mounting or uvicorn ``--factory``.
 
-``asgi_app`` builds the service and the app from settings (environment), so
-``uvicorn authgate.api.server:asgi_app --factory`` and a Streamlit ``st.App``
-mount get the same configuration as the command line.
+``asgi_app`` builds the composition root and the app from settings
+(environment), so ``uvicorn authgate.api.server:asgi_app --factory`` and a
+Streamlit ``st.App`` mount get the same configuration as the command line.
 """
 
 from __future__ import annotations
@@ -11,15 +11,14 @@ from fastapi import FastAPI
 
 from authgate.api.app import create_api
 from authgate.config import AuthgateSettings
-from authgate.core.service import AuthService
+from authgate.root import Authgate
 
 __all__ = ["asgi_app", "run"]
 
 
 def asgi_app(settings: AuthgateSettings | None = None) -> FastAPI:
     """Build the API from settings; raises ConfigurationError early (no keys in production)."""
-    service = AuthService.from_settings(settings or AuthgateSettings())
-    return create_api(service)
+    return create_api(Authgate.from_settings(settings))
 
 
 def run(

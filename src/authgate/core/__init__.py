@@ -3,10 +3,16 @@
 Nothing here imports Streamlit, FastAPI or Starlette.
 """
 
-from typing import TYPE_CHECKING
-
 from authgate.core.clock import Clock, FrozenClock, SystemClock
-from authgate.core.errors import (
+from authgate.core.records import (
+    AuditRecord,
+    AuthUser,
+    LoginResult,
+    SessionContext,
+    SessionRecord,
+    StrengthEstimate,
+)
+from authgate.errors import (  # re-exported: the errors every core call may raise
     AccountDisabled,
     AccountLocked,
     AuthgateError,
@@ -35,23 +41,11 @@ from authgate.core.errors import (
     UserNotFound,
     WeakPassword,
 )
-from authgate.core.records import (
-    AuditRecord,
-    AuthUser,
-    LoginResult,
-    SessionContext,
-    SessionRecord,
-    StrengthEstimate,
-)
-
-if TYPE_CHECKING:
-    from authgate.core.service import AuthService
 
 __all__ = [
     "AccountDisabled",
     "AccountLocked",
     "AuditRecord",
-    "AuthService",
     "AuthUser",
     "AuthgateError",
     "Clock",
@@ -86,13 +80,3 @@ __all__ = [
     "UsernameTaken",
     "WeakPassword",
 ]
-
-
-def __getattr__(name: str) -> object:
-    # AuthService is imported lazily: authgate.config imports authgate.core.errors,
-    # and an eager import here would make that a cycle.
-    if name == "AuthService":
-        from authgate.core.service import AuthService
-
-        return AuthService
-    raise AttributeError(name)

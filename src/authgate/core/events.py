@@ -1,9 +1,10 @@
 """Auth events: what happened, as frozen dataclasses that carry ids, never secrets.
 
-``AuthService`` emits one after each state change; the audit subscriber
-(``authgate.core.audit``) records it as a ``noun.verb`` row in the same
-transaction and writes one structured log line. A new event is a dataclass
-here, an ``emit`` in the service, and a test that reads its audit row.
+A core service emits one after each state change (``Work.emit``); the audit
+recorder (``authgate.core.audit.recorder``) records it as a ``noun.verb`` row
+in the same transaction and writes one structured log line. A new event is a
+dataclass here (or in its concern's ``events`` module), an ``emit`` in the
+service, and a test that reads its audit row.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
 
-from authgate.core.errors import InvalidEmail, InvalidInput, InvalidRole, InvalidUsername
+from authgate.errors import InvalidEmail, InvalidInput, InvalidRole, InvalidUsername
 
 __all__ = [
     "NormalizedEmail",

@@ -1,4 +1,4 @@
-"""Plain, frozen views of stored rows, handed out by ``AuthService``.
+"""Plain, frozen views of stored rows, handed out by the core services.
 
 Callers never hold ORM objects: a record is safe to cache, to keep in
 ``st.session_state`` or to serialize, and it cannot lazily hit the database

@@ -1,7 +1,7 @@
 """Apply authgate's Alembic migrations from code, with no ``alembic.ini`` needed.
 
 ``ensure_schema`` is what makes the embedded default zero-setup: the first
-``AuthService`` on a fresh SQLite file creates and migrates it. On PostgreSQL
+composition root built on a fresh SQLite file creates and migrates it. On PostgreSQL
 and MySQL an advisory lock keeps several replicas starting at once from
 running the same migration twice.
 """

@@ -64,12 +64,20 @@ class SessionTokens:
 
 @dataclass
 class CachedSession:
-    """One session's pair; ``tokens`` is replaced only while holding ``lock``."""
+    """One session's pair; ``tokens`` is replaced only while holding ``lock``.
+
+    ``enrollment_required`` is the server's MFA rule for the session's user,
+    as its last answer about the session said. ``cookie_ticket`` is the ticket
+    that came with the login, kept until ``cookie_ticket_until`` (monotonic).
+    """
 
     session_id: str
     user_id: int
     tokens: SessionTokens
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    enrollment_required: bool = False
+    cookie_ticket: str | None = field(default=None, repr=False)
+    cookie_ticket_until: float = 0.0
 
 
 class TokenCache:
@@ -119,9 +127,49 @@ class TokenCache:
                 entry.tokens = tokens
         return entry
 
+    def note_enrollment_required(self, session_id: str, required: bool) -> None:
+        """Record the server's MFA rule for a session's user, from an answer about the session."""
+        with self._lock:
+            entry = self._entries.get(session_id)
+            if entry is not None:
+                entry.enrollment_required = required
+
+    def keep_cookie_ticket(self, session_id: str, ticket: str, *, for_seconds: float) -> None:
+        """Keep the ticket that came with a login, for ``take_cookie_ticket`` to hand out once."""
+        with self._lock:
+            entry = self._entries.get(session_id)
+            if entry is not None:
+                entry.cookie_ticket = ticket
+                entry.cookie_ticket_until = self._clock() + for_seconds
+
+    def take_cookie_ticket(self, session_id: str) -> str | None:
+        """The kept ticket of a session, once and while fresh; None otherwise.
+
+        Tickets are single-use and short-lived on the server: a stale one would
+        only fail at the browser's redeem, so it is dropped instead.
+        """
+        with self._lock:
+            entry = self._entries.get(session_id)
+            if entry is None or entry.cookie_ticket is None:
+                return None
+            ticket, entry.cookie_ticket = entry.cookie_ticket, None
+            return ticket if self._clock() < entry.cookie_ticket_until else None
+
     def pop(self, session_id: str) -> CachedSession | None:
         with self._lock:
             return self._entries.pop(session_id, None)
+
+    def acting(self, tab_session_id: str | None, user_id: int | None) -> CachedSession | None:
+        """The session to act through: the tab's own, else the user's most recent one here.
+
+        The tab's session counts only if it belongs to ``user_id`` (any user
+        when None), so a page never acts for someone other than it shows.
+        """
+        if tab_session_id is not None:
+            entry = self.get(tab_session_id)
+            if entry is not None and user_id in (None, entry.user_id):
+                return entry
+        return None if user_id is None else self.latest_for_user(user_id)
 
     def latest_for_user(self, user_id: int) -> CachedSession | None:
         """The most recently used live entry of a user, or None."""

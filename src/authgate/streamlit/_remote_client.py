@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from authgate.core.errors import (
+from authgate.errors import (
     ConfigurationError,
     InvalidToken,
     NotAuthenticated,

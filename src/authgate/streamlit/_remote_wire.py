@@ -1,5 +1,9 @@
 """What the remote backend reads off the wire: API errors and records.
 
+Remote mode has no database: everything here is plain data from
+``authgate.core`` (records and the frozen views the pages show), never a
+service, so a remote gate imports no SQL layer.
+
 The API answers every failure as ``{"detail": {"code", "message", "errors"}}``
 with a stable code. ``ERRORS_BY_CODE`` turns that code back into the core
 exception the in-process backend would have raised, carrying the API's
@@ -13,6 +17,7 @@ unknown route all mean the authentication server cannot serve us right now:
 
 from __future__ import annotations
 
+import base64
 import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
@@ -20,19 +25,52 @@ from typing import Any
 
 import httpx
 
-from authgate.core import errors as e
-from authgate.core.records import AuthUser, SessionRecord, StrengthEstimate
+from authgate import errors as e
+from authgate.core.mfa.service import MfaStatus
+from authgate.core.mfa.totp import MfaEnrollment
+from authgate.core.records import (
+    AuditRecord,
+    AuthUser,
+    SessionContext,
+    SessionRecord,
+    StrengthEstimate,
+)
+from authgate.core.recovery.password_reset import PasswordResetInfo
+from authgate.streamlit.backend import AdminSession, AdminUser
 
 __all__ = [
     "ERRORS_BY_CODE",
+    "MAX_FIELD",
+    "MAX_LIST",
+    "MAX_TOKEN",
+    "STRENGTH_SAMPLE_CHARS",
     "UnexpectedAnswer",
     "error_from_response",
+    "parse_admin_session",
+    "parse_admin_user",
+    "parse_audit",
+    "parse_context",
+    "parse_enrollment",
+    "parse_enrollment_required",
+    "parse_mfa_status",
+    "parse_recovery_codes",
+    "parse_reset_info",
     "parse_session",
     "parse_strength",
     "parse_user",
 ]
 
 logger = logging.getLogger("authgate.streamlit.remote")
+
+# Bounds of what the API accepts: a longer token or name cannot be valid, so it
+# is refused here (or cut) rather than sent; a list is asked for at most MAX_LIST.
+MAX_TOKEN = 512
+MAX_FIELD = 320
+MAX_LIST = 1000
+# The API scores only a password's first 100 characters (ESTIMATE_MAX_CHARS of
+# authgate.core.passwords.strength; a test keeps the two equal): sending more
+# would only put more of the password on the wire.
+STRENGTH_SAMPLE_CHARS = 100
 
 ERRORS_BY_CODE: dict[str, type[e.AuthgateError]] = {
     cls.code: cls
@@ -193,3 +231,76 @@ def parse_strength(data: Any) -> StrengthEstimate:
         )
     except (KeyError, TypeError, ValueError) as error:
         raise UnexpectedAnswer(f"not a strength estimate: {error}") from error
+
+
+def parse_context(data: Any) -> SessionContext:
+    """The ``{"user", "session"}`` of every answer that describes a session."""
+    user = parse_user(data["user"])
+    return SessionContext(user=user, session=parse_session(data["session"], user.id))
+
+
+def parse_enrollment_required(data: Any) -> bool:
+    """The server's MFA rule in a session answer (absent from older servers: not required)."""
+    value = data.get("mfa_enrollment_required", False)
+    if not isinstance(value, bool):
+        raise UnexpectedAnswer("mfa_enrollment_required must be true or false")
+    return value
+
+
+def parse_admin_user(data: Any) -> AdminUser:
+    return AdminUser(
+        user=parse_user(data),
+        failed_attempts=int(data.get("failed_attempts", 0)),
+        locked_until=_optional_time(data.get("locked_until")),
+    )
+
+
+def parse_admin_session(data: Any) -> AdminSession:
+    return AdminSession(
+        session=parse_session(data, int(data["user_id"])), username=str(data["username"])
+    )
+
+
+def parse_audit(data: Any) -> AuditRecord:
+    return AuditRecord(
+        id=int(data["id"]),
+        occurred_at=_time(data["occurred_at"]),
+        event_type=str(data["event_type"]),
+        outcome=str(data["outcome"]),
+        user_id=None if data["user_id"] is None else int(data["user_id"]),
+        actor_id=None if data["actor_id"] is None else int(data["actor_id"]),
+        username=None if data["username"] is None else str(data["username"]),
+        ip=None if data["ip"] is None else str(data["ip"]),
+        user_agent=None if data["user_agent"] is None else str(data["user_agent"]),
+        detail=dict(data["detail"]),
+    )
+
+
+def parse_mfa_status(data: Any) -> MfaStatus:
+    return MfaStatus(
+        enabled=bool(data["enabled"]),
+        confirmed_at=_optional_time(data.get("confirmed_at")),
+        recovery_codes_left=int(data["recovery_codes_left"]),
+        enrollment_required=bool(data.get("enrollment_required", False)),
+    )
+
+
+def parse_enrollment(data: Any) -> MfaEnrollment:
+    return MfaEnrollment(
+        secret=str(data["secret"]),
+        provisioning_uri=str(data["provisioning_uri"]),
+        qr_png=base64.b64decode(str(data["qr_png_base64"])),
+        qr_svg=str(data["qr_svg"]),
+    )
+
+
+def parse_recovery_codes(data: Any) -> list[str]:
+    return [str(code) for code in data["recovery_codes"]]
+
+
+def parse_reset_info(data: Any) -> PasswordResetInfo:
+    return PasswordResetInfo(
+        username=str(data["username"]),
+        mfa_required=bool(data["mfa_required"]),
+        expires_at=_time(data["expires_at"]),
+    )

@@ -1,14 +1,15 @@
 """What the gate needs from an authentication server, and the in-process one.
 
-The gate never touches ``AuthService`` directly: it talks to an
-``AuthBackend``. The embedded default, ``InProcessBackend``, calls the service
-in this process. A remote implementation (HTTP to an authgate API server
-elsewhere) satisfies the same protocol, so the gate, its pages and the cookie
+The gate never touches core services directly: it talks to an
+``AuthBackend``. The embedded default, ``InProcessBackend``, calls the
+services of the composition root (``authgate.root.Authgate``) in this
+process. A remote implementation (HTTP to an authgate API server elsewhere)
+satisfies the same protocol, so the gate, its pages and the cookie
 routes run unchanged in the "Streamlit front end, API back end" deployment.
 
 Rules every implementation keeps:
 
-- Failures a user can cause raise the exceptions of ``authgate.core.errors``
+- Failures a user can cause raise the exceptions of ``authgate.errors``
   with messages safe to show; an unreachable server raises ``StoreUnavailable``.
 - Nothing returned holds a secret except the token from
   ``redeem_cookie_ticket`` (which goes straight into the HttpOnly cookie).
@@ -22,9 +23,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from authgate.core.account_recovery import PasswordResetInfo
-from authgate.core.mfa import MfaEnrollment
-from authgate.core.mfa_service import MfaStatus
+from authgate.core.mfa.service import MfaStatus
+from authgate.core.mfa.totp import MfaEnrollment
 from authgate.core.records import (
     AuditRecord,
     AuthUser,
@@ -32,12 +32,10 @@ from authgate.core.records import (
     SessionRecord,
     StrengthEstimate,
 )
+from authgate.core.recovery.password_reset import PasswordResetInfo
 
 if TYPE_CHECKING:
-    from authgate.core.account_recovery import AccountRecovery
-    from authgate.core.email_verification import EmailVerification
-    from authgate.core.mfa_service import MfaService
-    from authgate.core.service import AuthService
+    from authgate.root import Authgate
 
 __all__ = ["AdminSession", "AdminUser", "AuditQuery", "AuthBackend", "InProcessBackend"]
 
@@ -164,8 +162,12 @@ class AuthBackend(Protocol):
         """A strength estimate for the live hint on Register and Account."""
         ...
 
-    def list_users(self, *, limit: int = 100) -> list[AuthUser]:
-        """Accounts for the admin page (callers check the admin role first)."""
+    def mfa_enrollment_required(self, user: AuthUser) -> bool:
+        """Whether the server's policy holds this user on MFA enrolment (a role requires it).
+
+        The server decides; the gate only asks, so the gate and the API cannot
+        disagree about who must enrol.
+        """
         ...
 
     # -- two-factor authentication ----------------------------------------------
@@ -288,43 +290,21 @@ class AuthBackend(Protocol):
 
 
 class InProcessBackend:
-    """``AuthBackend`` over an ``AuthService`` in this process (the embedded default)."""
+    """``AuthBackend`` over the services of an ``Authgate`` in this process (the default)."""
 
-    def __init__(self, service: AuthService) -> None:
-        self.service = service
-        self._mfa: MfaService | None = None
-        self._recovery: AccountRecovery | None = None
-        self._verification: EmailVerification | None = None
-
-    @property
-    def mfa(self) -> MfaService:
-        if self._mfa is None:
-            from authgate.core.mfa_service import MfaService
-
-            self._mfa = MfaService(self.service)
-        return self._mfa
-
-    @property
-    def recovery(self) -> AccountRecovery:
-        if self._recovery is None:
-            from authgate.core.account_recovery import AccountRecovery
-            from authgate.core.mail import mailer_from_settings
-
-            self._recovery = AccountRecovery(
-                self.service, mailer=mailer_from_settings(self.service.settings), mfa=self.mfa
-            )
-        return self._recovery
+    def __init__(self, auth: Authgate) -> None:
+        self.auth = auth
 
     @property
     def allow_registration(self) -> bool:
-        return self.service.settings.allow_registration
+        return self.auth.settings.allow_registration
 
     @property
     def state_version(self) -> int:
-        return self.service.state_version
+        return self.auth.state_version
 
     def now(self) -> datetime:
-        value = self.service.clock.now()
+        value = self.auth.clock.now()
         return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
     def login(
@@ -336,7 +316,7 @@ class InProcessBackend:
         ip: str | None = None,
         user_agent: str | None = None,
     ) -> SessionContext:
-        result = self.service.login(
+        result = self.auth.logins.password(
             login, password, remember=remember, ip=ip, user_agent=user_agent
         )
         return SessionContext(user=result.user, session=result.session)
@@ -351,106 +331,90 @@ class InProcessBackend:
         ip: str | None = None,
         user_agent: str | None = None,
     ) -> AuthUser:
-        user = self.service.register(
+        return self.auth.accounts.register(
             username, password, email=email, display_name=display_name, ip=ip, user_agent=user_agent
         )
-        if user.email and self.recovery_mail_enabled:
-            # The link leads to the gate's verify-email page; a mail problem
-            # never undoes the registration (the user can ask again).
-            self.verification.send_verification_email(user.id)
-        return user
-
-    @property
-    def verification(self) -> EmailVerification:
-        if self._verification is None:
-            from authgate.core.email_verification import EmailVerification
-            from authgate.core.mail import mailer_from_settings
-
-            self._verification = EmailVerification(
-                self.service, mailer=mailer_from_settings(self.service.settings)
-            )
-        return self._verification
 
     def verify_email(self, token: str) -> str:
-        return self.verification.verify_email(token).username
+        return self.auth.verification.verify_email(token).username
 
     def validate_session(self, token: str) -> SessionContext:
-        return self.service.validate_session(token)
+        return self.auth.sessions.validate(token)
 
     def validate_session_id(self, session_id: str) -> SessionContext:
-        return self.service.validate_session_id(session_id)
+        return self.auth.sessions.validate_id(session_id)
 
     def logout(self, session_id: str) -> bool:
-        return self.service.logout(session_id=session_id)
+        return self.auth.sessions.logout(session_id=session_id)
 
     def issue_cookie_ticket(self, session_id: str) -> str:
-        return self.service.issue_cookie_ticket(session_id)
+        return self.auth.sessions.issue_cookie_ticket(session_id)
 
     def redeem_cookie_ticket(self, ticket: str) -> tuple[str, SessionContext]:
-        return self.service.redeem_cookie_ticket(ticket)
+        return self.auth.sessions.redeem_cookie_ticket(ticket)
 
     def list_sessions(self, user_id: int) -> list[SessionRecord]:
-        return self.service.list_sessions(user_id)
+        return self.auth.sessions.list_for(user_id)
 
     def revoke_other_sessions(self, user_id: int, keep_session_id: str) -> int:
-        return self.service.revoke_user_sessions(
+        return self.auth.sessions.revoke_all(
             user_id, keep_session_id=keep_session_id, actor_id=user_id, reason="user_request"
         )
 
     def change_password(
         self, user_id: int, current_password: str, new_password: str, *, keep_session_id: str
     ) -> int:
-        return self.service.change_password(
+        return self.auth.accounts.change_password(
             user_id, current_password, new_password, keep_session_id=keep_session_id
         )
 
     def update_profile(self, user_id: int, *, display_name: str, email: str | None) -> AuthUser:
-        return self.service.update_profile(
+        return self.auth.accounts.update_profile(
             user_id, display_name=display_name, email=email, actor_id=user_id
         )
 
     def password_strength(
         self, password: str, *, username: str | None = None, email: str | None = None
     ) -> StrengthEstimate:
-        return self.service.password_strength(password, username=username, email=email)
+        return self.auth.accounts.password_strength(password, username=username, email=email)
 
-    def list_users(self, *, limit: int = 100) -> list[AuthUser]:
-        return self.service.list_users(limit=limit)
+    def mfa_enrollment_required(self, user: AuthUser) -> bool:
+        return self.auth.mfa.mfa_enrollment_required(user)
 
     def complete_mfa_login(
         self, ticket: str, code: str, *, ip: str | None = None, user_agent: str | None = None
     ) -> SessionContext:
-        result = self.mfa.complete_login(ticket, code, ip=ip, user_agent=user_agent)
+        result = self.auth.logins.second_factor(ticket, code, ip=ip, user_agent=user_agent)
         return SessionContext(user=result.user, session=result.session)
 
     def mfa_status(self, user_id: int) -> MfaStatus:
-        return self.mfa.status(user_id)
+        return self.auth.mfa.status(user_id)
 
     def begin_mfa_enrollment(self, user_id: int) -> MfaEnrollment:
-        return self.mfa.begin_enrollment(user_id)
+        return self.auth.mfa.begin_enrollment(user_id)
 
     def confirm_mfa_enrollment(self, user_id: int, code: str) -> list[str]:
-        return self.mfa.confirm_enrollment(user_id, code)
+        return self.auth.mfa.confirm_enrollment(user_id, code)
 
     def regenerate_recovery_codes(self, user_id: int, code: str) -> list[str]:
-        return self.mfa.regenerate_recovery_codes(user_id, code)
+        return self.auth.mfa.regenerate_recovery_codes(user_id, code)
 
     def disable_mfa(self, user_id: int, password: str, code: str) -> None:
-        self.mfa.disable(user_id, password, code)
+        self.auth.mfa.disable(user_id, password, code)
 
     @property
     def recovery_mail_enabled(self) -> bool:
-        return self.recovery.mail_enabled
+        return self.auth.recovery.mail_enabled
 
     def request_password_reset(
         self, login: str, *, ip: str | None = None, user_agent: str | None = None
     ) -> None:
-        self.recovery.request_password_reset(login, ip=ip, user_agent=user_agent)
+        self.auth.recovery.request_password_reset(login, ip=ip, user_agent=user_agent)
 
     def request_username_reminder(
         self, email: str, *, ip: str | None = None, user_agent: str | None = None
     ) -> None:
-        self.recovery.request_username_reminder(email, ip=ip, user_agent=user_agent)
+        self.auth.recovery.request_username_reminder(email, ip=ip, user_agent=user_agent)
 
     def admin_create_user(
         self,
@@ -462,7 +426,7 @@ class InProcessBackend:
         roles: Sequence[str],
         actor_id: int,
     ) -> AuthUser:
-        return self.service.register(
+        return self.auth.accounts.register(
             username,
             password,
             email=email or None,
@@ -473,51 +437,53 @@ class InProcessBackend:
         )
 
     def inspect_reset_token(self, token: str) -> PasswordResetInfo:
-        return self.recovery.inspect_reset_token(token)
+        return self.auth.recovery.inspect_reset_token(token)
 
     def reset_password(self, token: str, new_password: str, *, code: str | None = None) -> None:
-        self.recovery.reset_password(token, new_password, code=code)
+        self.auth.recovery.reset_password(token, new_password, code=code)
 
     # -- administration -----------------------------------------------------------------
 
     def admin_list_users(self, *, search: str | None = None, limit: int = 500) -> list[AdminUser]:
         now = self.now()
         rows = []
-        for user in self.service.list_users(search=search, limit=limit):
-            lockout = self.service.lockout_status(user.id)
+        for user in self.auth.accounts.list_users(search=search, limit=limit):
+            lockout = self.auth.accounts.lockout_status(user.id)
             locked = lockout.locked_until if lockout.locked_at(now) else None
             rows.append(AdminUser(user, lockout.failures, locked))
         return rows
 
     def admin_set_roles(self, user_id: int, roles: Sequence[str], *, actor_id: int) -> AuthUser:
-        return self.service.set_roles(user_id, roles, actor_id=actor_id)
+        return self.auth.accounts.set_roles(user_id, roles, actor_id=actor_id)
 
     def admin_set_active(self, user_id: int, active: bool, *, actor_id: int) -> AuthUser:
-        return self.service.set_active(user_id, active, actor_id=actor_id)
+        return self.auth.accounts.set_active(user_id, active, actor_id=actor_id)
 
     def admin_unlock(self, user_id: int, *, actor_id: int) -> None:
-        self.service.unlock_user(user_id, actor_id=actor_id)
+        self.auth.accounts.unlock_user(user_id, actor_id=actor_id)
 
     def admin_reset_mfa(self, user_id: int, *, actor_id: int) -> None:
-        self.mfa.admin_reset_mfa(user_id, actor_id=actor_id)
+        self.auth.mfa.admin_reset_mfa(user_id, actor_id=actor_id)
 
     def admin_set_password(self, user_id: int, password: str, *, actor_id: int) -> int:
-        return self.service.set_password(user_id, password, actor_id=actor_id, must_change=True)
+        return self.auth.accounts.set_password(
+            user_id, password, actor_id=actor_id, must_change=True
+        )
 
     def admin_delete_user(self, user_id: int, *, actor_id: int) -> None:
-        self.service.delete_user(user_id, actor_id=actor_id)
+        self.auth.accounts.delete_user(user_id, actor_id=actor_id)
 
     def admin_list_sessions(self, *, limit: int = 500) -> list[AdminSession]:
-        return [AdminSession(s, name) for s, name in self.service.list_all_sessions(limit=limit)]
+        return [AdminSession(s, name) for s, name in self.auth.sessions.list_all(limit=limit)]
 
     def admin_revoke_session(self, session_id: str, *, actor_id: int) -> bool:
-        return self.service.revoke_session(session_id, actor_id=actor_id, reason="admin")
+        return self.auth.sessions.revoke(session_id, actor_id=actor_id, reason="admin")
 
     def admin_revoke_user_sessions(self, user_id: int, *, actor_id: int) -> int:
-        return self.service.revoke_user_sessions(user_id, actor_id=actor_id, reason="admin")
+        return self.auth.sessions.revoke_all(user_id, actor_id=actor_id, reason="admin")
 
     def admin_audit(self, query: AuditQuery) -> list[AuditRecord]:
-        return self.service.list_audit_events(
+        return self.auth.audit.list(
             user_id=query.user_id,
             event_type=query.event_type,
             outcome=query.outcome,

@@ -1,10 +1,18 @@
-"""One ``AuthService`` (and backend) per process, shared by scripts and routes.
+"""One ``Authgate`` (and backend) per process, shared by scripts and routes.
 
 Streamlit re-runs the entry script on every interaction, and the cookie routes
-run on the server's event loop: both must find the same service, with its one
-connection pool and its ``state_version``. So the service lives here, in an
+run on the server's event loop: both must find the same services, with their
+one connection pool and their ``state_version``. So they live here, in an
 imported module, behind a cache keyed on the settings' values - never in the
-entry script, where it would be rebuilt (and re-migrated) on every rerun.
+entry script, where they would be rebuilt (and re-migrated) on every rerun.
+
+An app may build its settings object anew on every rerun: the caches are keyed
+on the values, so equal settings share one ``Authgate``, and the shortcut that
+skips re-keying a settings object already seen holds only a few of them,
+weakly, so settings objects are never kept alive or piled up here.
+
+Remote mode (``api_url`` set) builds no ``Authgate``: the composition root,
+and with it the SQL store, is imported only when a local one is built.
 """
 
 from __future__ import annotations
@@ -12,22 +20,24 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from typing import Any
+import weakref
+from collections import OrderedDict
+from typing import TYPE_CHECKING, Any
 
 from pydantic import SecretStr
 
 from authgate.config import AuthgateSettings
-from authgate.core.service import AuthService
 from authgate.streamlit.backend import AuthBackend, InProcessBackend
 
-__all__ = ["default_settings", "get_backend", "get_service", "settings_key"]
+if TYPE_CHECKING:
+    from authgate.root import Authgate
+
+__all__ = ["SettingsKeys", "default_settings", "get_backend", "get_service", "settings_key"]
 
 _lock = threading.Lock()
-_services: dict[str, AuthService] = {}
+_services: dict[str, Authgate] = {}
 _backends: dict[str, AuthBackend] = {}
 _default: list[AuthgateSettings] = []
-# Settings objects seen before, by identity, so a rerun skips re-keying them.
-_seen: dict[int, tuple[AuthgateSettings, str]] = {}
 
 
 def default_settings() -> AuthgateSettings:
@@ -51,28 +61,65 @@ def settings_key(settings: AuthgateSettings) -> str:
     return json.dumps(values, sort_keys=True)
 
 
-def _key_of(settings: AuthgateSettings) -> str:
-    seen = _seen.get(id(settings))
-    if seen is not None and seen[0] is settings:
-        return seen[1]
-    key = settings_key(settings)
-    with _lock:
-        _seen[id(settings)] = (settings, key)
-    return key
+class SettingsKeys:
+    """``settings_key`` remembered for the last ``size`` settings objects, held weakly.
+
+    Keying serializes every field, and the gate asks once per rerun, usually
+    with the same object; this saves that work without ever holding a
+    settings object alive. Entries are by ``id()``, checked against the weak
+    reference, so an id reused by a new object is a miss, never a wrong key.
+    Bounded (least recently used go first): an app that builds settings per
+    rerun cannot grow it.
+    """
+
+    def __init__(self, size: int = 16) -> None:
+        if size < 1:
+            raise ValueError("size must be at least 1")
+        self.size = size
+        self._entries: OrderedDict[int, tuple[weakref.ref[AuthgateSettings], str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._entries)
+
+    def key_of(self, settings: AuthgateSettings) -> str:
+        with self._lock:
+            entry = self._entries.get(id(settings))
+            if entry is not None and entry[0]() is settings:
+                self._entries.move_to_end(id(settings))
+                return entry[1]
+        key = settings_key(settings)
+        with self._lock:
+            self._entries[id(settings)] = (weakref.ref(settings), key)
+            self._entries.move_to_end(id(settings))
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return key
 
 
-def get_service(settings: AuthgateSettings | None = None) -> AuthService:
-    """The process's ``AuthService`` for these settings, built (and migrated) once."""
+_keys = SettingsKeys()
+
+
+def get_service(settings: AuthgateSettings | None = None) -> Authgate:
+    """The process's ``Authgate`` for these settings, built (and migrated) once."""
     settings = settings or default_settings()
-    key = _key_of(settings)
+    key = _keys.key_of(settings)
     service = _services.get(key)
     if service is None:
         with _lock:
             service = _services.get(key)
             if service is None:
-                service = AuthService.from_settings(settings)
+                service = _build_service(settings)
                 _services[key] = service
     return service
+
+
+def _build_service(settings: AuthgateSettings) -> Authgate:
+    """The composition root for ``settings``; imported here so remote mode never loads it."""
+    from authgate.root import Authgate
+
+    return Authgate.from_settings(settings)
 
 
 def get_backend(settings: AuthgateSettings | None = None) -> AuthBackend:
@@ -82,7 +129,7 @@ def get_backend(settings: AuthgateSettings | None = None) -> AuthBackend:
     process); otherwise the in-process backend over ``get_service(settings)``.
     """
     settings = settings or default_settings()
-    key = _key_of(settings)
+    key = _keys.key_of(settings)
     backend = _backends.get(key)
     if backend is None:
         backend = _build_backend(settings)

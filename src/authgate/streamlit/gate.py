@@ -26,8 +26,8 @@ import streamlit as st
 from pydantic import ValidationError
 
 from authgate.config import AuthgateSettings
-from authgate.core.errors import ConfigurationError, StoreUnavailable
 from authgate.core.records import AuthUser
+from authgate.errors import ConfigurationError, StoreUnavailable
 from authgate.streamlit import texts
 from authgate.streamlit.backend import AuthBackend
 from authgate.streamlit.cookie_sync import render_pending_sync
@@ -229,7 +229,7 @@ class Gate:
             revalidate_after=settings.session_revalidate_interval.total_seconds(),
         )
         auth_pages = self._auth_pages(backend.allow_registration)
-        enrolling = user is not None and self._must_enrol(user)
+        enrolling = user is not None and self._must_enrol(backend, user)
         changing = user is not None and user.must_change_password
         if enrolling or changing:
             # Held on the Account page (MFA set-up, password change) until done.
@@ -254,14 +254,15 @@ class Gate:
                 st.warning(texts.MUST_CHANGE_PASSWORD)
             current.run()
 
-    def _must_enrol(self, user: AuthUser) -> bool:
+    @staticmethod
+    def _must_enrol(backend: AuthBackend, user: AuthUser) -> bool:
         """The MFA policy: a user whose role requires MFA sees only enrolment until done.
 
-        A local check on the cached user (no store call per rerun); enrolling
-        bumps the backend's state version, so the tab's user refreshes at once.
+        The server's rule, asked of the backend (no store call per rerun);
+        enrolling bumps the backend's state version, so the tab's user
+        refreshes at once.
         """
-        required = self.settings.mfa_required_roles
-        return bool(required) and not user.mfa_enabled and user.has_role(*required)
+        return backend.mfa_enrollment_required(user)
 
     def _enrolment_page(self, pages: Sequence[GatePage]) -> GatePage:
         """The app's Account page (MFA set-up, password change) as the only, default page."""

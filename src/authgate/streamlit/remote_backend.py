@@ -6,11 +6,14 @@ token, exactly as in the embedded mode, so the gate's cookie routes, reloads
 and tabs work unchanged; the token only ever travels from the cookie to the
 API (``/session/resolve``, ``/session-tickets/redeem``), never to page scripts.
 
-For the calls it makes on a user's behalf the backend keeps, per session id,
-the access/refresh pair the API gave it, and renews the access token shortly
-before it expires (``_remote_client``). A tab whose pair is gone (evicted, or
-this process restarted) is asked to log in again; a reload logs it back in
-from its cookie, which the gate's logout route keeps while it is live.
+A login is one request (``/session/login``: the session, its token pair and
+its cookie ticket at once) plus the browser's redeem. For the calls it makes
+on a user's behalf the backend keeps, per session id, the pair the API gave
+it and renews the access token shortly before it expires (``_remote_client``).
+A tab whose pair is gone (evicted, or this process restarted) is asked to log
+in again; a reload logs it back in from its cookie. The Account page's MFA
+calls, account recovery and the Admin page live in ``_remote_mfa``,
+``_remote_recovery`` and ``_remote_admin``.
 
 ``state_version`` moves only for changes made through this backend (logout,
 password, profile), so the other tabs of this process see them at once;
@@ -19,7 +22,6 @@ changes made elsewhere are seen within the gate's revalidation interval.
 
 from __future__ import annotations
 
-import base64
 import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -28,11 +30,8 @@ from typing import Any
 import httpx
 import streamlit as st
 
-from authgate.core.account_recovery import PasswordResetInfo
-from authgate.core.errors import InvalidInput, InvalidToken, NotAuthenticated
-from authgate.core.mfa import MfaEnrollment
-from authgate.core.mfa_service import MfaStatus
-from authgate.core.passwords.strength import ESTIMATE_MAX_CHARS
+from authgate.core.mfa.service import MfaStatus
+from authgate.core.mfa.totp import MfaEnrollment
 from authgate.core.records import (
     AuditRecord,
     AuthUser,
@@ -40,16 +39,30 @@ from authgate.core.records import (
     SessionRecord,
     StrengthEstimate,
 )
+from authgate.core.recovery.password_reset import PasswordResetInfo
+from authgate.errors import InvalidInput, InvalidToken, NotAuthenticated
+from authgate.streamlit._remote_admin import RemoteAdmin
 from authgate.streamlit._remote_client import DEFAULT_PREFIX, RemoteApiClient, api_base_url
-from authgate.streamlit._remote_wire import parse_session, parse_strength, parse_user
+from authgate.streamlit._remote_mfa import RemoteMfa
+from authgate.streamlit._remote_recovery import RemoteRecovery
+from authgate.streamlit._remote_wire import (
+    MAX_FIELD,
+    MAX_TOKEN,
+    STRENGTH_SAMPLE_CHARS,
+    parse_context,
+    parse_enrollment_required,
+    parse_session,
+    parse_strength,
+    parse_user,
+)
 from authgate.streamlit.backend import AdminSession, AdminUser, AuditQuery
 from authgate.streamlit.state import AUTH, TabAuth
 
 __all__ = ["RemoteBackend"]
 
-_MAX_TOKEN = 512
-_MAX_FIELD = 320
-_MAX_USERS = 1000
+# How long the cookie ticket that came with a login is kept for the gate's
+# ``issue_cookie_ticket``, which follows the login in the same script run.
+_LOGIN_TICKET_KEPT_SECONDS = 5.0
 
 
 def _tab_session_id() -> str | None:
@@ -60,11 +73,6 @@ def _tab_session_id() -> str | None:
         return None
     auth: TabAuth | None = st.session_state.get(AUTH)
     return auth.session_id if auth is not None else None
-
-
-def _context(data: Any) -> SessionContext:
-    user = parse_user(data["user"])
-    return SessionContext(user=user, session=parse_session(data["session"], user.id))
 
 
 class RemoteBackend:
@@ -98,6 +106,11 @@ class RemoteBackend:
         self._allow_registration = allow_registration
         self._version = 0
         self._version_lock = threading.Lock()
+        self.admin = RemoteAdmin(
+            self.api, acting_session=lambda: self._session_of(None), changed=self._bump
+        )
+        self.mfa = RemoteMfa(self.api, acting_session=self._session_of, changed=self._bump)
+        self.recovery = RemoteRecovery(self.api, changed=self._bump)
 
     def __repr__(self) -> str:
         return f"RemoteBackend({self.api.base_url!r})"
@@ -122,16 +135,10 @@ class RemoteBackend:
 
     def _session_of(self, user_id: int | None) -> str:
         """The session to act through: this tab's, else the user's most recent one here."""
-        session_id = _tab_session_id()
-        if session_id is not None:
-            entry = self.api.cache.get(session_id)
-            if entry is not None and user_id in (None, entry.user_id):
-                return session_id
-        if user_id is not None:
-            latest = self.api.cache.latest_for_user(user_id)
-            if latest is not None:
-                return latest.session_id
-        raise NotAuthenticated()
+        entry = self.api.cache.acting(_tab_session_id(), user_id)
+        if entry is None:
+            raise NotAuthenticated()
+        return entry.session_id
 
     # -- logging in and out ----------------------------------------------------------
 
@@ -144,27 +151,41 @@ class RemoteBackend:
         ip: str | None = None,
         user_agent: str | None = None,
     ) -> SessionContext:
-        """``/login`` (a new session: no fixation), then ``/session`` for its record."""
+        """``/session/login``: a new session (no fixation), its tokens and its cookie ticket."""
         body = {"username": login, "password": password, "remember": bool(remember)}
-        tokens = self.api.tokens(
-            self.api.call("POST", "/login", json=body, ip=ip, user_agent=user_agent)
-        )
-        answer = self.api.call("GET", "/session", token=tokens.access_token)
-        context = self.api.read(_context, answer)
-        self.api.cache.put(context.session.id, context.user.id, tokens)
-        return context
+        return self._opened("/session/login", body, ip=ip, user_agent=user_agent)
 
     def complete_mfa_login(
         self, ticket: str, code: str, *, ip: str | None = None, user_agent: str | None = None
     ) -> SessionContext:
-        """``/login/mfa`` with the ticket from ``MfaRequired``, then ``/session``."""
+        """``/session/login/mfa`` with the ticket from ``MfaRequired``; answers as a login."""
         body = {"ticket": ticket, "code": code}
-        tokens = self.api.tokens(
-            self.api.call("POST", "/login/mfa", json=body, ip=ip, user_agent=user_agent)
+        return self._opened("/session/login/mfa", body, ip=ip, user_agent=user_agent)
+
+    def _opened(
+        self, path: str, body: dict[str, Any], *, ip: str | None, user_agent: str | None
+    ) -> SessionContext:
+        """Log in with one request, keeping the new session's pair and its cookie ticket.
+
+        The gate asks for the ticket right after a login; the API sends it
+        with the login's answer, so a login costs this round trip and the
+        browser's redeem, not four.
+        """
+        answer = self.api.call("POST", path, json=body, ip=ip, user_agent=user_agent)
+        ticket = self.api.read(lambda d: str(d["cookie_ticket"]), answer)
+        context = self._kept(answer, with_tokens=True)
+        self.api.cache.keep_cookie_ticket(
+            context.session.id, ticket, for_seconds=_LOGIN_TICKET_KEPT_SECONDS
         )
-        answer = self.api.call("GET", "/session", token=tokens.access_token)
-        context = self.api.read(_context, answer)
-        self.api.cache.put(context.session.id, context.user.id, tokens)
+        return context
+
+    def _kept(self, answer: Any, *, with_tokens: bool) -> SessionContext:
+        """The session an answer describes; its token pair (if sent) and MFA flag are kept."""
+        context = self.api.read(parse_context, answer)
+        if with_tokens:
+            self.api.cache.put(context.session.id, context.user.id, self.api.tokens(answer))
+        required = self.api.read(parse_enrollment_required, answer)
+        self.api.cache.note_enrollment_required(context.session.id, required)
         return context
 
     def register(
@@ -188,19 +209,18 @@ class RemoteBackend:
 
     def validate_session(self, token: str) -> SessionContext:
         """Resolve the cookie's token (sliding the session) and keep a pair for it."""
-        if not isinstance(token, str) or not token or len(token) > _MAX_TOKEN:
+        if not isinstance(token, str) or not token or len(token) > MAX_TOKEN:
             raise NotAuthenticated()
         try:
             answer = self.api.call("POST", "/session/resolve", json={"session_token": token})
         except InvalidInput as error:
             raise NotAuthenticated() from error
-        context = self.api.read(_context, answer)
-        self.api.cache.put(context.session.id, context.user.id, self.api.tokens(answer))
-        return context
+        return self._kept(answer, with_tokens=True)
 
     def validate_session_id(self, session_id: str) -> SessionContext:
         """Revalidate with the API (sliding the session); NotAuthenticated without a pair here."""
-        return self.api.read(_context, self.api.as_session(session_id, "GET", "/session"))
+        answer = self.api.as_session(session_id, "GET", "/session")
+        return self._kept(answer, with_tokens=False)
 
     def logout(self, session_id: str) -> bool:
         """End the session by its refresh token (valid whatever the access token's age)."""
@@ -214,6 +234,10 @@ class RemoteBackend:
         return True
 
     def issue_cookie_ticket(self, session_id: str) -> str:
+        """The ticket that came with this session's login (once), else a new one."""
+        kept = self.api.cache.take_cookie_ticket(session_id)
+        if kept is not None:
+            return kept
         answer = self.api.as_session(session_id, "POST", "/session-tickets")
         return self.api.read(lambda d: str(d["ticket"]), answer)
 
@@ -223,7 +247,7 @@ class RemoteBackend:
         except InvalidInput as error:
             raise InvalidToken() from error
         token = self.api.read(lambda d: str(d["session_token"]), answer)
-        return token, self.api.read(_context, answer)
+        return token, self.api.read(parse_context, answer)
 
     # -- the account and admin pages ----------------------------------------------------
 
@@ -255,49 +279,40 @@ class RemoteBackend:
     ) -> StrengthEstimate:
         """The API's estimate; only the characters it would score are sent."""
         body = {
-            "password": password[:ESTIMATE_MAX_CHARS],
-            "username": username[:_MAX_FIELD] if username else None,
-            "email": email[:_MAX_FIELD] if email else None,
+            "password": password[:STRENGTH_SAMPLE_CHARS],
+            "username": username[:MAX_FIELD] if username else None,
+            "email": email[:MAX_FIELD] if email else None,
         }
         return self.api.read(parse_strength, self.api.call("POST", "/password/strength", json=body))
 
-    def list_users(self, *, limit: int = 100, session_id: str | None = None) -> list[AuthUser]:
-        """Accounts, as the API lets this tab's session (or ``session_id``) see them.
-
-        The API checks the admin role itself, on the roles stored now.
-        """
-        params = {"limit": max(1, min(limit, _MAX_USERS))}
-        sid = session_id or self._session_of(None)
-        answer = self.api.as_session(sid, "GET", "/admin/users", params=params)
-        return self.api.read(lambda items: [parse_user(u) for u in items], answer)
-
     # -- two-factor authentication ----------------------------------------------------
 
+    def mfa_enrollment_required(self, user: AuthUser) -> bool:
+        """The server's MFA rule, as its last answer about the user's session here said.
+
+        The API sends the flag with every session answer (login, reload,
+        revalidation), so asking costs no request; enrolling bumps
+        ``state_version``, and the revalidation that follows brings the new answer.
+        """
+        if user.mfa_enabled:
+            return False
+        entry = self.api.cache.acting(_tab_session_id(), user.id)
+        return entry is not None and entry.enrollment_required
+
     def mfa_status(self, user_id: int) -> MfaStatus:
-        answer = self.api.as_session(self._session_of(user_id), "GET", "/mfa")
-        return self.api.read(_mfa_status, answer)
+        return self.mfa.status(user_id)
 
     def begin_mfa_enrollment(self, user_id: int) -> MfaEnrollment:
-        answer = self.api.as_session(self._session_of(user_id), "POST", "/mfa/enroll")
-        return self.api.read(_enrollment, answer)
+        return self.mfa.begin_enrollment(user_id)
 
     def confirm_mfa_enrollment(self, user_id: int, code: str) -> list[str]:
-        answer = self.api.as_session(
-            self._session_of(user_id), "POST", "/mfa/enroll/confirm", json={"code": code}
-        )
-        self._bump()
-        return self.api.read(_codes, answer)
+        return self.mfa.confirm_enrollment(user_id, code)
 
     def regenerate_recovery_codes(self, user_id: int, code: str) -> list[str]:
-        answer = self.api.as_session(
-            self._session_of(user_id), "POST", "/mfa/recovery-codes", json={"code": code}
-        )
-        return self.api.read(_codes, answer)
+        return self.mfa.regenerate_recovery_codes(user_id, code)
 
     def disable_mfa(self, user_id: int, password: str, code: str) -> None:
-        body = {"password": password, "code": code}
-        self.api.as_session(self._session_of(user_id), "POST", "/mfa/disable", json=body)
-        self._bump()
+        self.mfa.disable(user_id, password, code)
 
     # -- account recovery -----------------------------------------------------------------
 
@@ -313,20 +328,23 @@ class RemoteBackend:
     def request_password_reset(
         self, login: str, *, ip: str | None = None, user_agent: str | None = None
     ) -> None:
-        body = {"login": login[:_MAX_FIELD]}
-        self.api.call("POST", "/password/forgot", json=body, ip=ip, user_agent=user_agent)
+        self.recovery.request_password_reset(login, ip=ip, user_agent=user_agent)
 
     def verify_email(self, token: str) -> str:
-        if not isinstance(token, str) or not token or len(token) > _MAX_TOKEN:
-            raise InvalidToken()
-        answer = self.api.call("POST", "/email/verify", json={"token": token})
-        return self.api.read(lambda data: str(data["username"]), answer)
+        return self.recovery.verify_email(token)
 
     def request_username_reminder(
         self, email: str, *, ip: str | None = None, user_agent: str | None = None
     ) -> None:
-        body = {"email": email[:_MAX_FIELD]}
-        self.api.call("POST", "/username/forgot", json=body, ip=ip, user_agent=user_agent)
+        self.recovery.request_username_reminder(email, ip=ip, user_agent=user_agent)
+
+    def inspect_reset_token(self, token: str) -> PasswordResetInfo:
+        return self.recovery.inspect_reset_token(token)
+
+    def reset_password(self, token: str, new_password: str, *, code: str | None = None) -> None:
+        self.recovery.reset_password(token, new_password, code=code)
+
+    # -- administration (the API checks the admin role and records this session's user) ----
 
     def admin_create_user(
         self,
@@ -338,165 +356,39 @@ class RemoteBackend:
         roles: Sequence[str],
         actor_id: int,
     ) -> AuthUser:
-        body = {
-            "username": username[:_MAX_FIELD],
-            "password": password,
-            "email": email or None,
-            "display_name": display_name or None,
-            "roles": list(roles),
-            "must_change_password": True,
-        }
-        answer = self._admin("POST", "/users", json=body)
-        self._bump()
-        return self.api.read(parse_user, answer)
-
-    def inspect_reset_token(self, token: str) -> PasswordResetInfo:
-        if not isinstance(token, str) or not token or len(token) > _MAX_TOKEN:
-            raise InvalidToken()
-        answer = self.api.call("POST", "/password/reset/inspect", json={"token": token})
-        return self.api.read(_reset_info, answer)
-
-    def reset_password(self, token: str, new_password: str, *, code: str | None = None) -> None:
-        if not isinstance(token, str) or not token or len(token) > _MAX_TOKEN:
-            raise InvalidToken()
-        body = {"token": token, "new_password": new_password, "code": code or None}
-        self.api.call("POST", "/password/reset", json=body)
-        self._bump()
-
-    # -- administration (the API checks the admin role and records this session's user) ----
-
-    def _admin(self, method: str, path: str, **options: Any) -> Any:
-        return self.api.as_session(self._session_of(None), method, "/admin" + path, **options)
+        return self.admin.create_user(
+            username, password, email=email, display_name=display_name, roles=roles
+        )
 
     def admin_list_users(self, *, search: str | None = None, limit: int = 500) -> list[AdminUser]:
-        params: dict[str, Any] = {"limit": max(1, min(limit, _MAX_USERS))}
-        if search:
-            params["search"] = search[:100]
-        answer = self._admin("GET", "/users", params=params)
-        return self.api.read(lambda items: [_admin_user(i) for i in items], answer)
+        return self.admin.list_users(search=search, limit=limit)
 
     def admin_set_roles(self, user_id: int, roles: Sequence[str], *, actor_id: int) -> AuthUser:
-        answer = self._admin("PATCH", f"/users/{int(user_id)}", json={"roles": list(roles)})
-        self._bump()
-        return self.api.read(parse_user, answer)
+        return self.admin.set_roles(user_id, roles)
 
     def admin_set_active(self, user_id: int, active: bool, *, actor_id: int) -> AuthUser:
-        action = "enable" if active else "disable"
-        answer = self._admin("POST", f"/users/{int(user_id)}/{action}")
-        self._bump()
-        return self.api.read(parse_user, answer)
+        return self.admin.set_active(user_id, active)
 
     def admin_unlock(self, user_id: int, *, actor_id: int) -> None:
-        self._admin("POST", f"/users/{int(user_id)}/unlock")
+        self.admin.unlock(user_id)
 
     def admin_reset_mfa(self, user_id: int, *, actor_id: int) -> None:
-        self._admin("POST", f"/users/{int(user_id)}/reset-mfa")
-        self._bump()
+        self.admin.reset_mfa(user_id)
 
     def admin_set_password(self, user_id: int, password: str, *, actor_id: int) -> int:
-        body = {"password": password, "must_change": True}
-        answer = self._admin("POST", f"/users/{int(user_id)}/set-password", json=body)
-        self._bump()
-        return self.api.read(lambda d: int(d["sessions_ended"]), answer)
+        return self.admin.set_password(user_id, password)
 
     def admin_delete_user(self, user_id: int, *, actor_id: int) -> None:
-        self._admin("DELETE", f"/users/{int(user_id)}")
-        self._bump()
+        self.admin.delete_user(user_id)
 
     def admin_list_sessions(self, *, limit: int = 500) -> list[AdminSession]:
-        answer = self._admin("GET", "/sessions", params={"limit": max(1, min(limit, 1000))})
-        return self.api.read(lambda items: [_admin_session(i) for i in items], answer)
+        return self.admin.list_sessions(limit=limit)
 
     def admin_revoke_session(self, session_id: str, *, actor_id: int) -> bool:
-        if not isinstance(session_id, str) or not session_id or len(session_id) > _MAX_TOKEN:
-            return False
-        self._admin("DELETE", f"/sessions/{session_id}")
-        self._bump()
-        return True
+        return self.admin.revoke_session(session_id)
 
     def admin_revoke_user_sessions(self, user_id: int, *, actor_id: int) -> int:
-        answer = self._admin("DELETE", f"/users/{int(user_id)}/sessions")
-        self._bump()
-        return self.api.read(lambda d: int(d["sessions_ended"]), answer)
+        return self.admin.revoke_user_sessions(user_id)
 
     def admin_audit(self, query: AuditQuery) -> list[AuditRecord]:
-        params: dict[str, Any] = {"limit": max(1, min(query.limit, 1000))}
-        for name in ("user_id", "event_type", "outcome"):
-            value = getattr(query, name)
-            if value is not None and value != "":
-                params[name] = value
-        if query.since is not None:
-            params["since"] = query.since.isoformat()
-        if query.until is not None:
-            params["until"] = query.until.isoformat()
-        answer = self._admin("GET", "/audit", params=params)
-        return self.api.read(lambda items: [_audit(i) for i in items], answer)
-
-
-def _admin_user(data: Any) -> AdminUser:
-    return AdminUser(
-        user=parse_user(data),
-        failed_attempts=int(data.get("failed_attempts", 0)),
-        locked_until=_when(data.get("locked_until")),
-    )
-
-
-def _admin_session(data: Any) -> AdminSession:
-    return AdminSession(
-        session=parse_session(data, int(data["user_id"])), username=str(data["username"])
-    )
-
-
-def _audit(data: Any) -> AuditRecord:
-    occurred = _when(data["occurred_at"])
-    if occurred is None:
-        raise ValueError("occurred_at must be a timestamp")
-    return AuditRecord(
-        id=int(data["id"]),
-        occurred_at=occurred,
-        event_type=str(data["event_type"]),
-        outcome=str(data["outcome"]),
-        user_id=None if data["user_id"] is None else int(data["user_id"]),
-        actor_id=None if data["actor_id"] is None else int(data["actor_id"]),
-        username=None if data["username"] is None else str(data["username"]),
-        ip=None if data["ip"] is None else str(data["ip"]),
-        user_agent=None if data["user_agent"] is None else str(data["user_agent"]),
-        detail=dict(data["detail"]),
-    )
-
-
-def _when(value: Any) -> datetime | None:
-    return datetime.fromisoformat(value) if isinstance(value, str) else None
-
-
-def _mfa_status(data: Any) -> MfaStatus:
-    return MfaStatus(
-        enabled=bool(data["enabled"]),
-        confirmed_at=_when(data.get("confirmed_at")),
-        recovery_codes_left=int(data["recovery_codes_left"]),
-        enrollment_required=bool(data.get("enrollment_required", False)),
-    )
-
-
-def _enrollment(data: Any) -> MfaEnrollment:
-    return MfaEnrollment(
-        secret=str(data["secret"]),
-        provisioning_uri=str(data["provisioning_uri"]),
-        qr_png=base64.b64decode(str(data["qr_png_base64"])),
-        qr_svg=str(data["qr_svg"]),
-    )
-
-
-def _codes(data: Any) -> list[str]:
-    return [str(code) for code in data["recovery_codes"]]
-
-
-def _reset_info(data: Any) -> PasswordResetInfo:
-    expires = _when(data["expires_at"])
-    if expires is None:
-        raise ValueError("expires_at must be a timestamp")
-    return PasswordResetInfo(
-        username=str(data["username"]),
-        mfa_required=bool(data["mfa_required"]),
-        expires_at=expires,
-    )
+        return self.admin.audit(query)

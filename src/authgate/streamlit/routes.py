@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from authgate.api.cookie_routes import SessionCookie, build_cookie_routes
 from authgate.config import AuthgateSettings
 from authgate.streamlit.backend import AuthBackend
+from authgate.streamlit.cookie_routes import SessionCookie, build_cookie_routes
 from authgate.streamlit.factory import default_settings, get_backend
 
 __all__ = ["ROUTE_PREFIX", "base_path", "gate_routes", "route_url"]

@@ -20,8 +20,8 @@ import time
 
 import streamlit as st
 
-from authgate.core.errors import NotAuthenticated, SessionExpired
 from authgate.core.records import AuthUser, SessionContext
+from authgate.errors import NotAuthenticated, SessionExpired
 from authgate.streamlit import texts
 from authgate.streamlit.backend import AuthBackend
 from authgate.streamlit.cookie_sync import queue_cookie_clear, queue_cookie_ticket

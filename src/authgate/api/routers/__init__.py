@@ -1,4 +1,4 @@
-"""One router per topic, each built by a ``build_<topic>_router(get_service)`` factory."""
+"""One router per topic, each built by a ``build_<topic>_router(get_auth)`` factory."""
 
 from authgate.api.routers.account import build_account_router
 from authgate.api.routers.auth import build_auth_router

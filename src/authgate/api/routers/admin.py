@@ -16,13 +16,9 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
-from authgate.api._account_services import (
-    AccountServices,
-    GetAccountServices,
-    refuse_unless_enrolled,
-)
 from authgate.api._password_pool import PasswordWorkPool
 from authgate.api.errors import ApiError, error_responses
+from authgate.api.mfa_guard import refuse_unless_enrolled
 from authgate.api.schemas_admin import (
     AdminUserOut,
     CreateUserRequest,
@@ -31,11 +27,12 @@ from authgate.api.schemas_admin import (
     UserPatch,
     UserSort,
 )
-from authgate.api.security import GetService, build_authenticate
-from authgate.core.errors import PermissionDenied, UserNotFound
+from authgate.api.security import GetAuth, build_authenticate
+from authgate.core.accounts.service import AccountService
 from authgate.core.records import AuthUser
-from authgate.core.service import AuthService
-from authgate.core.token_service import TokenContext, TokenService
+from authgate.core.tokens.service import TokenContext
+from authgate.errors import PermissionDenied, UserNotFound
+from authgate.root import Authgate
 
 __all__ = ["ADMIN_ROLE", "SELF_LOCKOUT", "UserId", "build_admin_router", "build_require_admin"]
 
@@ -50,42 +47,37 @@ _ADMIN_ERRORS = error_responses(401, 403, 404, 503)
 
 
 def build_require_admin(
-    get_service: GetService, *, token_url: str, get_account: GetAccountServices
+    get_auth: GetAuth, *, token_url: str
 ) -> Callable[..., Awaitable[TokenContext]]:
     """A dependency giving the caller's context when they are an (MFA-enrolled) admin."""
-    authenticate = build_authenticate(get_service, token_url)
+    authenticate = build_authenticate(get_auth, token_url)
 
     async def require_admin(
         caller: Annotated[TokenContext, Depends(authenticate)],
-        account: Annotated[AccountServices, Depends(get_account)],
+        auth: Annotated[Authgate, Depends(get_auth)],
     ) -> TokenContext:
         if not caller.user.has_role(ADMIN_ROLE):
             raise PermissionDenied("This needs the admin role.")
-        refuse_unless_enrolled(account.mfa, caller.user)
+        refuse_unless_enrolled(auth.mfa, caller.user)
         return caller
 
     return require_admin
 
 
 def build_admin_router(
-    get_service: GetService,
-    *,
-    token_url: str,
-    get_account: GetAccountServices,
-    password_pool: PasswordWorkPool | None = None,
+    get_auth: GetAuth, *, token_url: str, password_pool: PasswordWorkPool | None = None
 ) -> APIRouter:
     """The ``/admin/users`` routes; password hashing runs in ``password_pool``."""
     router = APIRouter(prefix="/admin/users", tags=["admin"])
     pool = password_pool or PasswordWorkPool()
-    Tokens = Annotated[TokenService, Depends(get_service)]
-    Account = Annotated[AccountServices, Depends(get_account)]
-    require_admin = build_require_admin(get_service, token_url=token_url, get_account=get_account)
+    Auth = Annotated[Authgate, Depends(get_auth)]
+    require_admin = build_require_admin(get_auth, token_url=token_url)
     Admin = Annotated[TokenContext, Depends(require_admin)]
 
     @router.get("", response_model=list[AdminUserOut], responses=_ADMIN_ERRORS)
     def list_users(
         admin: Admin,
-        tokens: Tokens,
+        auth: Auth,
         search: Annotated[str | None, Query(max_length=100)] = None,
         sort: UserSort = "username",
         order: Literal["asc", "desc"] = "asc",
@@ -98,13 +90,13 @@ def build_admin_router(
         ascending username sorts the first 10,000 matches in memory: enough
         for an admin panel, not for a user export.
         """
-        service = tokens.service
+        accounts = auth.accounts
         if sort == "username" and order == "asc":
-            users = service.list_users(search=search, limit=limit, offset=offset)
+            users = accounts.list_users(search=search, limit=limit, offset=offset)
         else:
-            users = _sorted(_all_matching(service, search), sort, descending=order == "desc")
+            users = _sorted(_all_matching(accounts, search), sort, descending=order == "desc")
             users = users[offset : offset + limit]
-        return [_admin_view(service, user) for user in users]
+        return [_admin_view(auth, user) for user in users]
 
     @router.post(
         "",
@@ -112,10 +104,10 @@ def build_admin_router(
         response_model=AdminUserOut,
         responses=error_responses(401, 403, 409, 503),
     )
-    async def create_user(body: CreateUserRequest, admin: Admin, tokens: Tokens) -> AdminUserOut:
+    async def create_user(body: CreateUserRequest, admin: Admin, auth: Auth) -> AdminUserOut:
         """Create an account with chosen roles; by default its password is temporary."""
         user = await pool.run(
-            tokens.service.register,
+            auth.accounts.register,
             body.username,
             body.password,
             email=body.email,
@@ -124,74 +116,71 @@ def build_admin_router(
             actor_id=admin.user.id,
             must_change_password=body.must_change_password,
         )
-        return _admin_view(tokens.service, user)
+        return _admin_view(auth, user)
 
     @router.get("/{user_id}", response_model=AdminUserOut, responses=_ADMIN_ERRORS)
-    def get_user(user_id: UserId, admin: Admin, tokens: Tokens) -> AdminUserOut:
+    def get_user(user_id: UserId, admin: Admin, auth: Auth) -> AdminUserOut:
         """One user with their lockout state."""
-        return _admin_view(tokens.service, _existing(tokens.service, user_id))
+        return _admin_view(auth, _existing(auth.accounts, user_id))
 
     @router.patch(
         "/{user_id}",
         response_model=AdminUserOut,
         responses=error_responses(401, 403, 404, 409, 503),
     )
-    def update_user(body: UserPatch, user_id: UserId, admin: Admin, tokens: Tokens) -> AdminUserOut:
+    def update_user(body: UserPatch, user_id: UserId, admin: Admin, auth: Auth) -> AdminUserOut:
         """Replace the user's roles (their sessions see the change at once)."""
-        service = tokens.service
-        user = _existing(service, user_id)
+        user = _existing(auth.accounts, user_id)
         if body.roles is not None:
             roles = {role.strip().lower() for role in body.roles}
             if user_id == admin.user.id and ADMIN_ROLE not in roles:
                 raise _self_lockout()
-            user = service.set_roles(user_id, body.roles, actor_id=admin.user.id)
-        return _admin_view(service, user)
+            user = auth.accounts.set_roles(user_id, body.roles, actor_id=admin.user.id)
+        return _admin_view(auth, user)
 
     @router.post(
         "/{user_id}/disable",
         response_model=AdminUserOut,
         responses=error_responses(401, 403, 404, 409, 503),
     )
-    def disable_user(user_id: UserId, admin: Admin, tokens: Tokens) -> AdminUserOut:
+    def disable_user(user_id: UserId, admin: Admin, auth: Auth) -> AdminUserOut:
         """Disable the account; all its sessions (and their tokens) end at once."""
         if user_id == admin.user.id:
             raise _self_lockout()
-        user = tokens.service.set_active(user_id, False, actor_id=admin.user.id)
-        return _admin_view(tokens.service, user)
+        user = auth.accounts.set_active(user_id, False, actor_id=admin.user.id)
+        return _admin_view(auth, user)
 
     @router.post("/{user_id}/enable", response_model=AdminUserOut, responses=_ADMIN_ERRORS)
-    def enable_user(user_id: UserId, admin: Admin, tokens: Tokens) -> AdminUserOut:
+    def enable_user(user_id: UserId, admin: Admin, auth: Auth) -> AdminUserOut:
         """Enable a disabled account again."""
-        user = tokens.service.set_active(user_id, True, actor_id=admin.user.id)
-        return _admin_view(tokens.service, user)
+        user = auth.accounts.set_active(user_id, True, actor_id=admin.user.id)
+        return _admin_view(auth, user)
 
     @router.post("/{user_id}/unlock", response_model=AdminUserOut, responses=_ADMIN_ERRORS)
-    def unlock_user(user_id: UserId, admin: Admin, tokens: Tokens) -> AdminUserOut:
+    def unlock_user(user_id: UserId, admin: Admin, auth: Auth) -> AdminUserOut:
         """Clear the failed-attempt counter and any lockout."""
-        tokens.service.unlock_user(user_id, actor_id=admin.user.id)
-        return _admin_view(tokens.service, _existing(tokens.service, user_id))
+        auth.accounts.unlock_user(user_id, actor_id=admin.user.id)
+        return _admin_view(auth, _existing(auth.accounts, user_id))
 
     @router.post("/{user_id}/reset-mfa", response_model=AdminUserOut, responses=_ADMIN_ERRORS)
-    def reset_mfa(user_id: UserId, admin: Admin, tokens: Tokens, account: Account) -> AdminUserOut:
+    def reset_mfa(user_id: UserId, admin: Admin, auth: Auth) -> AdminUserOut:
         """Remove the user's second factor and recovery codes (they can enrol again)."""
-        account.mfa.admin_reset_mfa(user_id, actor_id=admin.user.id)
-        return _admin_view(tokens.service, _existing(tokens.service, user_id))
+        auth.mfa.admin_reset_mfa(user_id, actor_id=admin.user.id)
+        return _admin_view(auth, _existing(auth.accounts, user_id))
 
     @router.post("/{user_id}/verify-email", response_model=AdminUserOut, responses=_ADMIN_ERRORS)
-    def verify_email(
-        user_id: UserId, admin: Admin, tokens: Tokens, account: Account
-    ) -> AdminUserOut:
+    def verify_email(user_id: UserId, admin: Admin, auth: Auth) -> AdminUserOut:
         """Vouch for the user's address (for deployments without mail)."""
-        user = account.verification.mark_email_verified(user_id, actor_id=admin.user.id)
-        return _admin_view(tokens.service, user)
+        user = auth.verification.mark_email_verified(user_id, actor_id=admin.user.id)
+        return _admin_view(auth, user)
 
     @router.post("/{user_id}/set-password", response_model=SessionsEnded, responses=_ADMIN_ERRORS)
     async def set_password(
-        body: SetPasswordRequest, user_id: UserId, admin: Admin, tokens: Tokens
+        body: SetPasswordRequest, user_id: UserId, admin: Admin, auth: Auth
     ) -> SessionsEnded:
         """Set a password (by default temporary: changed at next login); all sessions end."""
         ended = await pool.run(
-            tokens.service.set_password,
+            auth.accounts.set_password,
             user_id,
             body.password,
             actor_id=admin.user.id,
@@ -204,32 +193,32 @@ def build_admin_router(
         status_code=status.HTTP_204_NO_CONTENT,
         responses=error_responses(401, 403, 404, 409, 503),
     )
-    def delete_user(user_id: UserId, admin: Admin, tokens: Tokens) -> Response:
+    def delete_user(user_id: UserId, admin: Admin, auth: Auth) -> Response:
         """Delete the account with its sessions and tokens; its audit history stays."""
         if user_id == admin.user.id:
             raise _self_lockout()
-        tokens.service.delete_user(user_id, actor_id=admin.user.id)
+        auth.accounts.delete_user(user_id, actor_id=admin.user.id)
         return Response(status_code=status.HTTP_204_NO_CONTENT)
 
     return router
 
 
-def _existing(service: AuthService, user_id: int) -> AuthUser:
-    user = service.get_user(user_id)
+def _existing(accounts: AccountService, user_id: int) -> AuthUser:
+    user = accounts.get_user(user_id)
     if user is None:
         raise UserNotFound()
     return user
 
 
-def _admin_view(service: AuthService, user: AuthUser) -> AdminUserOut:
-    lockout = service.lockout_status(user.id)
-    return AdminUserOut.of_admin(user, lockout, now=service.clock.now())
+def _admin_view(auth: Authgate, user: AuthUser) -> AdminUserOut:
+    lockout = auth.accounts.lockout_status(user.id)
+    return AdminUserOut.of_admin(user, lockout, now=auth.clock.now())
 
 
-def _all_matching(service: AuthService, search: str | None) -> list[AuthUser]:
+def _all_matching(accounts: AccountService, search: str | None) -> list[AuthUser]:
     users: list[AuthUser] = []
     while len(users) < _SORT_SCAN_LIMIT:
-        page = service.list_users(search=search, limit=_SCAN_PAGE, offset=len(users))
+        page = accounts.list_users(search=search, limit=_SCAN_PAGE, offset=len(users))
         users.extend(page)
         if len(page) < _SCAN_PAGE:
             break

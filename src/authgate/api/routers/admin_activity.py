@@ -3,47 +3,31 @@
 Same access rule as ``admin``: the ``admin`` role (and MFA when required).
 Revocations pass the admin's id, so the ``session.revoked`` rows name them.
 
-The CSV export guards against formula injection: audit rows hold text that
-clients chose (attempted usernames, user agents), and a cell starting with
-``=``, ``+``, ``-`` or ``@`` would run as a formula in a spreadsheet, so such
-cells get a leading apostrophe (OWASP's advice).
+The CSV export is core's one export (``authgate.core.audit.log.audit_csv``,
+the admin page's too), which guards against formula injection: audit rows hold
+text that clients chose (attempted usernames, user agents), and a cell
+starting with ``=``, ``+``, ``-`` or ``@`` would run as a formula in a
+spreadsheet, so such cells get a leading apostrophe (OWASP's advice).
 
 No ``from __future__ import annotations``: FastAPI reads the ``Annotated``
 aliases defined inside the factory at runtime.
 """
 
-import csv
-import io
-import json
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
-from authgate.api._account_services import GetAccountServices
 from authgate.api.errors import ApiError, error_responses
 from authgate.api.routers.admin import MAX_ID, UserId, build_require_admin
 from authgate.api.schemas_admin import AdminSessionOut, AuditOut, SessionsEnded
-from authgate.api.security import GetService
-from authgate.core.errors import InvalidInput
-from authgate.core.records import AuditRecord
-from authgate.core.token_service import TokenContext, TokenService
+from authgate.api.security import GetAuth
+from authgate.core.audit.log import audit_csv
+from authgate.core.tokens.service import TokenContext
+from authgate.errors import InvalidInput
+from authgate.root import Authgate
 
-__all__ = ["AUDIT_CSV_COLUMNS", "audit_csv", "build_admin_activity_router"]
-
-AUDIT_CSV_COLUMNS = (
-    "id",
-    "occurred_at",
-    "event_type",
-    "outcome",
-    "user_id",
-    "actor_id",
-    "username",
-    "ip",
-    "user_agent",
-    "detail",
-)
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+__all__ = ["build_admin_activity_router"]
 
 SessionId = Annotated[str, Path(min_length=1, max_length=64, description="A session id.")]
 FilterUserId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
@@ -51,24 +35,22 @@ FilterText = Annotated[str | None, Query(max_length=64)]
 FilterTime = Annotated[datetime | None, Query(description="ISO 8601; UTC when no offset.")]
 
 
-def build_admin_activity_router(
-    get_service: GetService, *, token_url: str, get_account: GetAccountServices
-) -> APIRouter:
+def build_admin_activity_router(get_auth: GetAuth, *, token_url: str) -> APIRouter:
     router = APIRouter(prefix="/admin", tags=["admin"])
-    Tokens = Annotated[TokenService, Depends(get_service)]
-    require_admin = build_require_admin(get_service, token_url=token_url, get_account=get_account)
+    Auth = Annotated[Authgate, Depends(get_auth)]
+    require_admin = build_require_admin(get_auth, token_url=token_url)
     Admin = Annotated[TokenContext, Depends(require_admin)]
     errors = error_responses(401, 403, 503)
 
     @router.get("/sessions", response_model=list[AdminSessionOut], responses=errors)
     def list_sessions(
         admin: Admin,
-        tokens: Tokens,
+        auth: Auth,
         user_id: FilterUserId = None,
         limit: Annotated[int, Query(ge=1, le=10_000)] = 500,
     ) -> list[AdminSessionOut]:
         """Live sessions of every user (or of ``user_id``), most recently used first."""
-        rows = tokens.service.list_all_sessions(limit=limit if user_id is None else 10_000)
+        rows = auth.sessions.list_all(limit=limit if user_id is None else 10_000)
         chosen = [(r, name) for r, name in rows if user_id is None or r.user_id == user_id]
         return [AdminSessionOut.of(record, name) for record, name in chosen[:limit]]
 
@@ -77,9 +59,9 @@ def build_admin_activity_router(
         status_code=status.HTTP_204_NO_CONTENT,
         responses=error_responses(401, 403, 404, 503),
     )
-    def revoke_session(session_id: SessionId, admin: Admin, tokens: Tokens) -> Response:
+    def revoke_session(session_id: SessionId, admin: Admin, auth: Auth) -> Response:
         """End any user's session; its refresh tokens die with it."""
-        if not tokens.service.revoke_session(session_id, actor_id=admin.user.id, reason="admin"):
+        if not auth.sessions.revoke(session_id, actor_id=admin.user.id, reason="admin"):
             raise ApiError(404, "session_not_found", "No such session.")
         return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -88,15 +70,15 @@ def build_admin_activity_router(
         response_model=SessionsEnded,
         responses=error_responses(401, 403, 404, 503),
     )
-    def revoke_user_sessions(user_id: UserId, admin: Admin, tokens: Tokens) -> SessionsEnded:
+    def revoke_user_sessions(user_id: UserId, admin: Admin, auth: Auth) -> SessionsEnded:
         """End every session of one user (they must log in again everywhere)."""
-        ended = tokens.service.revoke_user_sessions(user_id, actor_id=admin.user.id, reason="admin")
+        ended = auth.sessions.revoke_all(user_id, actor_id=admin.user.id, reason="admin")
         return SessionsEnded(sessions_ended=ended)
 
     @router.get("/audit", response_model=list[AuditOut], responses=errors)
     def list_audit(
         admin: Admin,
-        tokens: Tokens,
+        auth: Auth,
         user_id: FilterUserId = None,
         event_type: FilterText = None,
         outcome: FilterText = None,
@@ -106,7 +88,7 @@ def build_admin_activity_router(
         offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     ) -> list[AuditOut]:
         """Audit events, newest first; ``since`` is inclusive, ``until`` exclusive."""
-        records = tokens.service.list_audit_events(
+        records = auth.audit.list(
             user_id=user_id,
             event_type=event_type,
             outcome=outcome,
@@ -129,7 +111,7 @@ def build_admin_activity_router(
     )
     def export_audit(
         admin: Admin,
-        tokens: Tokens,
+        auth: Auth,
         user_id: FilterUserId = None,
         event_type: FilterText = None,
         outcome: FilterText = None,
@@ -138,7 +120,7 @@ def build_admin_activity_router(
         limit: Annotated[int, Query(ge=1, le=10_000)] = 10_000,
     ) -> Response:
         """The same filters as ``/admin/audit``, as a CSV download (at most 10,000 rows)."""
-        records = tokens.service.list_audit_events(
+        records = auth.audit.list(
             user_id=user_id,
             event_type=event_type,
             outcome=outcome,
@@ -146,7 +128,7 @@ def build_admin_activity_router(
             until=_utc(until),
             limit=limit,
         )
-        stamp = tokens.service.clock.now().strftime("%Y%m%dT%H%M%SZ")
+        stamp = auth.clock.now().strftime("%Y%m%dT%H%M%SZ")
         return Response(
             audit_csv(records),
             media_type="text/csv",
@@ -157,36 +139,6 @@ def build_admin_activity_router(
         )
 
     return router
-
-
-def audit_csv(records: list[AuditRecord]) -> str:
-    """The rows as CSV text with a header; ``detail`` is one JSON cell."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(AUDIT_CSV_COLUMNS)
-    for record in records:
-        writer.writerow(
-            [
-                record.id,
-                record.occurred_at.isoformat(),
-                record.event_type,
-                record.outcome,
-                _cell(record.user_id),
-                _cell(record.actor_id),
-                _cell(record.username),
-                _cell(record.ip),
-                _cell(record.user_agent),
-                _cell(json.dumps(record.detail, sort_keys=True, default=str)),
-            ]
-        )
-    return out.getvalue()
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def _utc(value: datetime | None) -> datetime | None:

@@ -30,14 +30,16 @@ from authgate.api.schemas import (
     VerifyResponse,
 )
 from authgate.api.schemas_mfa import LoginErrorDetail, LoginErrorResponse
-from authgate.api.security import GetService, bearer_scheme, client_ip, user_agent
-from authgate.core.errors import MfaRequired, NotAuthenticated
-from authgate.core.service import MFA_TICKET_TTL
-from authgate.core.token_service import TokenPair, TokenService
+from authgate.api.security import GetAuth, bearer_scheme, client_ip, user_agent
+from authgate.core.login.flow import MFA_TICKET_TTL
+from authgate.core.tokens.service import TokenPair
+from authgate.errors import MfaRequired, NotAuthenticated
+from authgate.root import Authgate
 
-__all__ = ["build_auth_router"]
+__all__ = ["LOGIN_ERRORS", "build_auth_router", "mfa_step_answer"]
 
-_LOGIN_ERRORS = {
+# What a login can answer, shared by every route that checks a password.
+LOGIN_ERRORS = {
     **error_responses(401, 403, 429, 503),
     401: {
         "model": LoginErrorResponse,
@@ -48,22 +50,22 @@ _LOGIN_ERRORS = {
 
 
 def build_auth_router(
-    get_service: GetService, *, token_url: str, password_pool: PasswordWorkPool | None = None
+    get_auth: GetAuth, *, token_url: str, password_pool: PasswordWorkPool | None = None
 ) -> APIRouter:
     """Routes for obtaining, renewing, ending and checking tokens."""
     router = APIRouter(tags=["auth"])
     pool = password_pool or PasswordWorkPool()
-    Tokens = Annotated[TokenService, Depends(get_service)]
+    Auth = Annotated[Authgate, Depends(get_auth)]
     scheme = bearer_scheme(token_url)
 
-    @router.post("/login", response_model=TokenResponse, responses=_LOGIN_ERRORS)
+    @router.post("/login", response_model=TokenResponse, responses=LOGIN_ERRORS)
     async def login(
-        body: LoginRequest, request: Request, response: Response, tokens: Tokens
+        body: LoginRequest, request: Request, response: Response, auth: Auth
     ) -> TokenResponse | JSONResponse:
         """Log in with a JSON body; returns an access token and a refresh token."""
         try:
             pair = await pool.run(
-                tokens.login,
+                auth.tokens.login,
                 body.username,
                 body.password,
                 remember=body.remember,
@@ -71,20 +73,20 @@ def build_auth_router(
                 user_agent=user_agent(request),
             )
         except MfaRequired as required:
-            return _mfa_step(required)
-        return _token_answer(tokens, pair, response)
+            return mfa_step_answer(required)
+        return _token_answer(auth, pair, response)
 
-    @router.post("/token", response_model=TokenResponse, responses=_LOGIN_ERRORS)
+    @router.post("/token", response_model=TokenResponse, responses=LOGIN_ERRORS)
     async def token(
         form: Annotated[OAuth2PasswordRequestForm, Depends()],
         request: Request,
         response: Response,
-        tokens: Tokens,
+        auth: Auth,
     ) -> TokenResponse | JSONResponse:
         """The OAuth2 password flow (form body), for ``OAuth2PasswordBearer`` clients."""
         try:
             pair = await pool.run(
-                tokens.login,
+                auth.tokens.login,
                 form.username,
                 form.password,
                 remember=True,
@@ -92,21 +94,21 @@ def build_auth_router(
                 user_agent=user_agent(request),
             )
         except MfaRequired as required:
-            return _mfa_step(required)
-        return _token_answer(tokens, pair, response)
+            return mfa_step_answer(required)
+        return _token_answer(auth, pair, response)
 
     @router.post("/refresh", response_model=TokenResponse, responses=error_responses(401, 503))
-    def refresh(body: RefreshRequest, response: Response, tokens: Tokens) -> TokenResponse:
+    def refresh(body: RefreshRequest, response: Response, auth: Auth) -> TokenResponse:
         """Trade a refresh token for a new pair. Each refresh token works once:
         presenting a used one ends its session."""
-        return _token_answer(tokens, tokens.refresh(body.refresh_token), response)
+        return _token_answer(auth, auth.tokens.refresh(body.refresh_token), response)
 
     @router.post(
         "/logout", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(401, 503)
     )
     def logout(
         request: Request,
-        tokens: Tokens,
+        auth: Auth,
         access_token: Annotated[str | None, Depends(scheme)],
         body: LogoutRequest | None = None,
     ) -> Response:
@@ -115,6 +117,7 @@ def build_auth_router(
         Logging out twice is not an error; sending neither credential is.
         """
         ip, agent = client_ip(request), user_agent(request)
+        tokens = auth.tokens
         if body is not None and body.refresh_token:
             tokens.logout(refresh_token=body.refresh_token, ip=ip, user_agent=agent)
         elif access_token:
@@ -125,16 +128,21 @@ def build_auth_router(
         return Response(status_code=status.HTTP_204_NO_CONTENT)
 
     @router.post("/verify", response_model=VerifyResponse, responses=error_responses(401, 503))
-    async def verify(body: VerifyRequest, tokens: Tokens) -> VerifyResponse:
+    async def verify(body: VerifyRequest, auth: Auth) -> VerifyResponse:
         """Check an access token and that its session is still alive (not logged out)."""
-        context = await run_in_threadpool(tokens.authenticate, body.token)
+        context = await run_in_threadpool(auth.tokens.authenticate, body.token)
         return VerifyResponse(claims=ClaimsOut.of(context.claims), user=UserOut.of(context.user))
 
     return router
 
 
-def _mfa_step(required: MfaRequired) -> JSONResponse:
-    """The 401 ``mfa_required`` answer, in the one error shape plus the ticket."""
+def mfa_step_answer(required: MfaRequired) -> JSONResponse:
+    """The 401 ``mfa_required`` answer, in the one error shape plus the ticket.
+
+    Every route that checks a password (``/login``, ``/token``, the gate's
+    ``/session/login``) answers a correct password of an MFA user this way,
+    so a client handles the second step once, whichever route it used.
+    """
     if required.ticket is None:
         raise required
     detail = LoginErrorDetail(
@@ -150,7 +158,7 @@ def _mfa_step(required: MfaRequired) -> JSONResponse:
     )
 
 
-def _token_answer(tokens: TokenService, pair: TokenPair, response: Response) -> TokenResponse:
+def _token_answer(auth: Authgate, pair: TokenPair, response: Response) -> TokenResponse:
     response.headers["Cache-Control"] = "no-store"
     response.headers["Pragma"] = "no-cache"
-    return TokenResponse.of(pair, tokens.service.clock.now())
+    return TokenResponse.of(pair, auth.clock.now())

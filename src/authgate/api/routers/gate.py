@@ -5,6 +5,12 @@ the user, with the user's access token. The browser's HttpOnly cookie (on the
 Streamlit origin) holds the core's opaque session token, exactly as in the
 embedded mode, so the cookie routes and reloads work unchanged:
 
+- ``POST /session/login`` and ``POST /session/login/mfa``: a login (or its
+  second step) that answers, at once, the new session, a token pair for it and
+  its cookie ticket, so a remote gate logs a user in with two round trips (this
+  one and the redeem) instead of four (``/login``, ``GET /session``,
+  ``/session-tickets``, the redeem). Failures are those of ``/login`` and
+  ``/login/mfa``, in the same shape.
 - ``POST /session-tickets`` (bearer) and ``POST /session-tickets/redeem``:
   the one-time ticket the browser trades, on the Streamlit origin, for the
   cookie. Redeeming rotates the session token, so the cookie holds the only
@@ -18,23 +24,31 @@ embedded mode, so the cookie routes and reloads work unchanged:
   back the gate's Account and Register pages (its Admin page uses the admin
   router's ``GET /admin/users``).
 
-These routes carry no MFA-enrolment guard: a user who must still enrol needs
-a working session to reach the enrolment page.
+Every answer about a session says whether the server's MFA policy holds its
+user on enrolment (``mfa_enrollment_required``), so the gate asks the server's
+rule instead of deciding from its own settings. These routes carry no
+MFA-enrolment guard: a user who must still enrol needs a working session to
+reach the enrolment page.
 
 No ``from __future__ import annotations``: FastAPI reads the ``Annotated``
 aliases defined inside the factory at runtime.
 """
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from authgate.api._password_pool import PasswordWorkPool
 from authgate.api.errors import error_responses
-from authgate.api.schemas import UserOut
+from authgate.api.routers.auth import LOGIN_ERRORS, mfa_step_answer
+from authgate.api.schemas import LoginRequest, UserOut
 from authgate.api.schemas_gate import (
     ProfileUpdateRequest,
     RevokeOthersResponse,
+    SessionLoginResponse,
     SessionResolveRequest,
     SessionResolveResponse,
     SessionStateResponse,
@@ -44,26 +58,77 @@ from authgate.api.schemas_gate import (
     TicketRedeemResponse,
     TicketResponse,
 )
+from authgate.api.schemas_mfa import MfaLoginRequest
 from authgate.api.security import (
-    GetService,
+    GetAuth,
     bearer_scheme,
     build_authenticate,
     client_ip,
     user_agent,
 )
-from authgate.core.errors import NotAuthenticated
-from authgate.core.records import SessionContext
-from authgate.core.token_service import TokenContext, TokenService
+from authgate.core.records import LoginResult, SessionContext
+from authgate.core.tokens.service import TokenContext, TokenPair, TokenService
+from authgate.core.unit_of_work import Work
+from authgate.errors import MfaRequired, NotAuthenticated
+from authgate.root import Authgate
 
 __all__ = ["build_gate_router"]
 
 
-def build_gate_router(get_service: GetService, *, token_url: str) -> APIRouter:
-    """Session tickets, session resolution and the gate's account endpoints."""
+def build_gate_router(
+    get_auth: GetAuth, *, token_url: str, password_pool: PasswordWorkPool | None = None
+) -> APIRouter:
+    """Gate logins, session tickets, session resolution and the gate's account endpoints.
+
+    Pass the app's ``password_pool`` so the gate's logins share the password
+    threads of ``/login``; without it the router starts its own.
+    """
     router = APIRouter(tags=["gate"])
-    Tokens = Annotated[TokenService, Depends(get_service)]
-    Caller = Annotated[TokenContext, Depends(build_authenticate(get_service, token_url))]
+    pool = password_pool or PasswordWorkPool()
+    Auth = Annotated[Authgate, Depends(get_auth)]
+    Caller = Annotated[TokenContext, Depends(build_authenticate(get_auth, token_url))]
     scheme = bearer_scheme(token_url)
+
+    @router.post("/session/login", response_model=SessionLoginResponse, responses=LOGIN_ERRORS)
+    async def session_login(
+        body: LoginRequest, request: Request, response: Response, auth: Auth
+    ) -> SessionLoginResponse | JSONResponse:
+        """Log in and get the session, a token pair for it and its cookie ticket, in one answer.
+
+        With MFA on, the answer is ``/login``'s 401 ``mfa_required`` with an
+        ``mfa_ticket``, to be completed at ``POST /session/login/mfa``.
+        """
+        try:
+            answer = await pool.run(
+                _password_login, auth, body, ip=client_ip(request), agent=user_agent(request)
+            )
+        except MfaRequired as required:
+            return mfa_step_answer(required)
+        _no_store(response)
+        return answer
+
+    @router.post(
+        "/session/login/mfa",
+        response_model=SessionLoginResponse,
+        responses=error_responses(401, 403, 429, 503),
+    )
+    def session_login_mfa(
+        body: MfaLoginRequest, request: Request, response: Response, auth: Auth
+    ) -> SessionLoginResponse:
+        """The second step of ``/session/login``: its ``mfa_ticket`` and a code.
+
+        As ``/login/mfa``, failures included: a wrong code counts toward the
+        lockout and leaves the ticket usable until it expires.
+        """
+        opened = auth.logins.second_factor(
+            body.ticket,
+            body.code,
+            ip=client_ip(request),
+            user_agent=user_agent(request),
+            strategy=_GateSessionTokens(auth.tokens),
+        )
+        _no_store(response)
+        return _login_answer(auth, opened)
 
     @router.post(
         "/session-tickets",
@@ -71,10 +136,10 @@ def build_gate_router(get_service: GetService, *, token_url: str) -> APIRouter:
         response_model=TicketResponse,
         responses=error_responses(401, 503),
     )
-    def issue_ticket(caller: Caller, tokens: Tokens, response: Response) -> TicketResponse:
+    def issue_ticket(caller: Caller, auth: Auth, response: Response) -> TicketResponse:
         """A single-use ticket for the caller's session, to be traded for the cookie."""
         _no_store(response)
-        return TicketResponse(ticket=tokens.service.issue_cookie_ticket(caller.claims.sid))
+        return TicketResponse(ticket=auth.sessions.issue_cookie_ticket(caller.claims.sid))
 
     @router.post(
         "/session-tickets/redeem",
@@ -82,13 +147,13 @@ def build_gate_router(get_service: GetService, *, token_url: str) -> APIRouter:
         responses=error_responses(401, 503),
     )
     def redeem_ticket(
-        body: TicketRedeemRequest, tokens: Tokens, response: Response
+        body: TicketRedeemRequest, auth: Auth, response: Response
     ) -> TicketRedeemResponse:
         """Use up a ticket: the session's token is rotated and returned, for the cookie only."""
         _no_store(response)
-        token, context = tokens.service.redeem_cookie_ticket(body.ticket)
-        state = SessionStateResponse.of(context)
-        return TicketRedeemResponse(session_token=token, user=state.user, session=state.session)
+        token, context = auth.sessions.redeem_cookie_ticket(body.ticket)
+        state = _state(auth, context)
+        return TicketRedeemResponse(session_token=token, **dict(state))
 
     @router.post(
         "/session/resolve",
@@ -96,19 +161,21 @@ def build_gate_router(get_service: GetService, *, token_url: str) -> APIRouter:
         responses=error_responses(401, 503),
     )
     def resolve_session(
-        body: SessionResolveRequest, tokens: Tokens, response: Response
+        body: SessionResolveRequest, auth: Auth, response: Response
     ) -> SessionResolveResponse:
         """Trade a live session token (from the cookie) for a token pair of that session."""
         _no_store(response)
-        pair, context = tokens.resume(body.session_token)
-        now = tokens.service.clock.now().timestamp()
-        return SessionResolveResponse.of_pair(pair, context, now)
+        pair, context = auth.tokens.resume(body.session_token)
+        required = auth.mfa.mfa_enrollment_required(context.user)
+        return SessionResolveResponse.of_pair(
+            pair, context, auth.clock.now().timestamp(), enrollment_required=required
+        )
 
     @router.get(
         "/session", response_model=SessionStateResponse, responses=error_responses(401, 503)
     )
     def session_state(
-        tokens: Tokens, access_token: Annotated[str | None, Depends(scheme)]
+        auth: Auth, access_token: Annotated[str | None, Depends(scheme)]
     ) -> SessionStateResponse:
         """Revalidate the session behind the bearer token against the store, sliding it.
 
@@ -117,20 +184,20 @@ def build_gate_router(get_service: GetService, *, token_url: str) -> APIRouter:
         """
         if not access_token:
             raise NotAuthenticated("An access token is required (Authorization: Bearer ...).")
-        claims = tokens.verify(access_token)
-        context: SessionContext = tokens.service.validate_session_id(claims.sid)
+        claims = auth.tokens.verify(access_token)
+        context = auth.sessions.validate_id(claims.sid)
         if context.user.id != claims.user_id:
             raise NotAuthenticated()
-        return SessionStateResponse.of(context)
+        return _state(auth, context)
 
     @router.post(
         "/sessions/revoke-others",
         response_model=RevokeOthersResponse,
         responses=error_responses(401, 503),
     )
-    def revoke_others(caller: Caller, tokens: Tokens) -> RevokeOthersResponse:
+    def revoke_others(caller: Caller, auth: Auth) -> RevokeOthersResponse:
         """End every session of the caller except this one (a lost laptop, a shared PC)."""
-        ended = tokens.service.revoke_user_sessions(
+        ended = auth.sessions.revoke_all(
             caller.user.id,
             keep_session_id=caller.claims.sid,
             actor_id=caller.user.id,
@@ -140,11 +207,11 @@ def build_gate_router(get_service: GetService, *, token_url: str) -> APIRouter:
 
     @router.patch("/me", response_model=UserOut, responses=error_responses(401, 409, 503))
     def update_me(
-        body: ProfileUpdateRequest, request: Request, caller: Caller, tokens: Tokens
+        body: ProfileUpdateRequest, request: Request, caller: Caller, auth: Auth
     ) -> UserOut:
         """Change the display name and/or email; fields left out stay as they are."""
         changes = {name: getattr(body, name) for name in body.model_fields_set}
-        user = tokens.service.update_profile(
+        user = auth.accounts.update_profile(
             caller.user.id,
             **changes,
             actor_id=caller.user.id,
@@ -156,10 +223,10 @@ def build_gate_router(get_service: GetService, *, token_url: str) -> APIRouter:
     @router.post(
         "/password/strength", response_model=StrengthResponse, responses=error_responses(422)
     )
-    async def password_strength(body: StrengthRequest, tokens: Tokens) -> StrengthResponse:
+    async def password_strength(body: StrengthRequest, auth: Auth) -> StrengthResponse:
         """A strength estimate for a meter; no login needed, nothing is stored or logged."""
         estimate = await run_in_threadpool(
-            tokens.service.password_strength,
+            auth.accounts.password_strength,
             body.password,
             username=body.username,
             email=body.email,
@@ -167,6 +234,65 @@ def build_gate_router(get_service: GetService, *, token_url: str) -> APIRouter:
         return StrengthResponse.of(estimate)
 
     return router
+
+
+@dataclass(frozen=True)
+class _OpenedSession:
+    """A session a gate login just opened: its token pair and the session itself."""
+
+    pair: TokenPair
+    context: SessionContext
+
+
+class _GateSessionTokens:
+    """The token strategy of a gate login: the JWT pair, and the session the gate shows.
+
+    The pair's family starts in the login's own transaction, as for ``/login``;
+    the session record comes along so the gate need not ask for it.
+    """
+
+    def __init__(self, tokens: TokenService) -> None:
+        self.tokens = tokens
+
+    def issue(self, work: Work, opened: LoginResult) -> _OpenedSession:
+        context = SessionContext(user=opened.user, session=opened.session)
+        return _OpenedSession(pair=self.tokens.issue(work, opened), context=context)
+
+
+def _password_login(
+    auth: Authgate, body: LoginRequest, *, ip: str | None, agent: str | None
+) -> SessionLoginResponse:
+    """Check the password and open the session (in the password pool, like ``/login``)."""
+    opened = auth.logins.password(
+        body.username,
+        body.password,
+        remember=body.remember,
+        ip=ip,
+        user_agent=agent,
+        strategy=_GateSessionTokens(auth.tokens),
+    )
+    return _login_answer(auth, opened)
+
+
+def _login_answer(auth: Authgate, opened: _OpenedSession) -> SessionLoginResponse:
+    """The new session with its pair and its cookie ticket, and the server's MFA rule.
+
+    The login's own session token is not sent: the browser's cookie gets a
+    fresh one when the ticket is redeemed, so no other copy of it exists.
+    """
+    ticket = auth.sessions.issue_cookie_ticket(opened.context.session.id)
+    return SessionLoginResponse.of_login(
+        opened.pair,
+        opened.context,
+        auth.clock.now().timestamp(),
+        cookie_ticket=ticket,
+        enrollment_required=auth.mfa.mfa_enrollment_required(opened.context.user),
+    )
+
+
+def _state(auth: Authgate, context: SessionContext) -> SessionStateResponse:
+    required = auth.mfa.mfa_enrollment_required(context.user)
+    return SessionStateResponse.of(context, enrollment_required=required)
 
 
 def _no_store(response: Response) -> None:

@@ -15,7 +15,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from authgate.api._account_services import AccountServices, GetAccountServices
 from authgate.api._password_pool import PasswordWorkPool
 from authgate.api.errors import error_responses
 from authgate.api.schemas import TokenResponse
@@ -27,25 +26,21 @@ from authgate.api.schemas_mfa import (
     MfaStatusOut,
     RecoveryCodesOut,
 )
-from authgate.api.security import GetService, build_authenticate, client_ip, user_agent
-from authgate.core.token_service import TokenContext, TokenService
+from authgate.api.security import GetAuth, build_authenticate, client_ip, user_agent
+from authgate.core.tokens.service import TokenContext
+from authgate.root import Authgate
 
 __all__ = ["build_mfa_router", "no_store"]
 
 
 def build_mfa_router(
-    get_service: GetService,
-    *,
-    token_url: str,
-    get_account: GetAccountServices,
-    password_pool: PasswordWorkPool | None = None,
+    get_auth: GetAuth, *, token_url: str, password_pool: PasswordWorkPool | None = None
 ) -> APIRouter:
     """MFA routes for the signed-in user, plus ``POST /login/mfa`` (no bearer token)."""
     router = APIRouter(tags=["mfa"])
     pool = password_pool or PasswordWorkPool()
-    Tokens = Annotated[TokenService, Depends(get_service)]
-    Account = Annotated[AccountServices, Depends(get_account)]
-    Caller = Annotated[TokenContext, Depends(build_authenticate(get_service, token_url))]
+    Auth = Annotated[Authgate, Depends(get_auth)]
+    Caller = Annotated[TokenContext, Depends(build_authenticate(get_auth, token_url))]
 
     @router.post(
         "/login/mfa",
@@ -57,8 +52,7 @@ def build_mfa_router(
         body: MfaLoginRequest,
         request: Request,
         response: Response,
-        tokens: Tokens,
-        account: Account,
+        auth: Auth,
     ) -> TokenResponse:
         """The login's second step: the ``mfa_ticket`` from ``/login`` and a code give tokens.
 
@@ -66,28 +60,28 @@ def build_mfa_router(
         and counts toward the account's lockout; a right one spends it. The
         access token's ``amr`` then says ``otp``.
         """
-        result = account.mfa.complete_login(
+        pair = auth.tokens.complete_mfa_login(
             body.ticket, body.code, ip=client_ip(request), user_agent=user_agent(request)
         )
         no_store(response)
-        return TokenResponse.of(tokens.issue_for(result), tokens.service.clock.now())
+        return TokenResponse.of(pair, auth.clock.now())
 
     @router.get("/mfa", response_model=MfaStatusOut, responses=error_responses(401, 503))
-    def mfa_status(caller: Caller, account: Account) -> MfaStatusOut:
+    def mfa_status(caller: Caller, auth: Auth) -> MfaStatusOut:
         """Whether MFA is on, how many recovery codes are left, and whether it is required."""
-        return MfaStatusOut.of(account.mfa.status(caller.user.id))
+        return MfaStatusOut.of(auth.mfa.status(caller.user.id))
 
     @router.post(
         "/mfa/enroll", response_model=MfaEnrollmentOut, responses=error_responses(401, 503)
     )
-    def enroll(caller: Caller, account: Account, response: Response) -> MfaEnrollmentOut:
+    def enroll(caller: Caller, auth: Auth, response: Response) -> MfaEnrollmentOut:
         """Start enrolment: a new secret, as text, ``otpauth://`` URI and QR code.
 
         MFA stays off until a code from this secret is confirmed, so a user
         who scans nothing is not locked out; asking again replaces the pending
         secret. 422 ``invalid_input`` when MFA is already on.
         """
-        enrollment = account.mfa.begin_enrollment(caller.user.id)
+        enrollment = auth.mfa.begin_enrollment(caller.user.id)
         no_store(response)
         return MfaEnrollmentOut.of(enrollment)
 
@@ -97,13 +91,13 @@ def build_mfa_router(
         responses=error_responses(401, 429, 503),
     )
     def confirm(
-        body: MfaCodeRequest, request: Request, caller: Caller, account: Account, response: Response
+        body: MfaCodeRequest, request: Request, caller: Caller, auth: Auth, response: Response
     ) -> RecoveryCodesOut:
         """Switch MFA on with a first code; returns ten recovery codes, shown this once.
 
         422 ``invalid_input`` when no enrolment was started (or MFA is on already).
         """
-        codes = account.mfa.confirm_enrollment(
+        codes = auth.mfa.confirm_enrollment(
             caller.user.id, body.code, ip=client_ip(request), user_agent=user_agent(request)
         )
         no_store(response)
@@ -115,10 +109,10 @@ def build_mfa_router(
         responses=error_responses(401, 429, 503),
     )
     def regenerate(
-        body: MfaCodeRequest, request: Request, caller: Caller, account: Account, response: Response
+        body: MfaCodeRequest, request: Request, caller: Caller, auth: Auth, response: Response
     ) -> RecoveryCodesOut:
         """Replace every recovery code; a current code (or a recovery code) proves presence."""
-        codes = account.mfa.regenerate_recovery_codes(
+        codes = auth.mfa.regenerate_recovery_codes(
             caller.user.id, body.code, ip=client_ip(request), user_agent=user_agent(request)
         )
         no_store(response)
@@ -128,21 +122,21 @@ def build_mfa_router(
         "/mfa/disable", response_model=MfaStatusOut, responses=error_responses(401, 403, 429, 503)
     )
     async def disable(
-        body: MfaDisableRequest, request: Request, caller: Caller, account: Account
+        body: MfaDisableRequest, request: Request, caller: Caller, auth: Auth
     ) -> MfaStatusOut:
         """Turn MFA off with the password and a current code (both count toward the lockout).
 
         403 ``permission_denied`` when the user's role requires MFA.
         """
         await pool.run(
-            account.mfa.disable,
+            auth.mfa.disable,
             caller.user.id,
             body.password,
             body.code,
             ip=client_ip(request),
             user_agent=user_agent(request),
         )
-        return MfaStatusOut.of(await run_in_threadpool(account.mfa.status, caller.user.id))
+        return MfaStatusOut.of(await run_in_threadpool(auth.mfa.status, caller.user.id))
 
     return router
 

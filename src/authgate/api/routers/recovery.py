@@ -14,13 +14,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, status
 
-from authgate.api._account_services import (
-    AccountServices,
-    GetAccountServices,
-    refuse_unless_enrolled,
-)
 from authgate.api._password_pool import PasswordWorkPool
 from authgate.api.errors import ApiError, error_responses
+from authgate.api.mfa_guard import refuse_unless_enrolled
 from authgate.api.schemas_mfa import (
     AcceptedResponse,
     EmailVerifiedResponse,
@@ -33,8 +29,10 @@ from authgate.api.schemas_mfa import (
     VerificationSentResponse,
     VerifyEmailRequest,
 )
-from authgate.api.security import GetService, build_authenticate, client_ip, user_agent
-from authgate.core.token_service import TokenContext
+from authgate.api.security import GetAuth, build_authenticate, client_ip, user_agent
+from authgate.core.recovery.password_reset import AccountRecovery
+from authgate.core.tokens.service import TokenContext
+from authgate.root import Authgate
 
 __all__ = ["MAIL_NOT_CONFIGURED", "RECOVERY_NOT_CONFIGURED", "build_recovery_router"]
 
@@ -47,17 +45,13 @@ _USERNAME_SENT = "If an account uses this address, its username has been sent to
 
 
 def build_recovery_router(
-    get_service: GetService,
-    *,
-    token_url: str,
-    get_account: GetAccountServices,
-    password_pool: PasswordWorkPool | None = None,
+    get_auth: GetAuth, *, token_url: str, password_pool: PasswordWorkPool | None = None
 ) -> APIRouter:
     """Public recovery routes plus the signed-in user's "send the verification link again"."""
     router = APIRouter(tags=["recovery"])
     pool = password_pool or PasswordWorkPool()
-    Account = Annotated[AccountServices, Depends(get_account)]
-    Caller = Annotated[TokenContext, Depends(build_authenticate(get_service, token_url))]
+    Auth = Annotated[Authgate, Depends(get_auth)]
+    Caller = Annotated[TokenContext, Depends(build_authenticate(get_auth, token_url))]
 
     @router.post(
         "/password/forgot",
@@ -66,11 +60,11 @@ def build_recovery_router(
         responses=error_responses(403, 503),
     )
     def forgot_password(
-        body: ForgotPasswordRequest, request: Request, account: Account
+        body: ForgotPasswordRequest, request: Request, auth: Auth
     ) -> AcceptedResponse:
         """Email a 30-minute reset link if the username or address names an active account."""
-        _require_mail(account)
-        account.recovery.request_password_reset(
+        _require_mail(auth.recovery)
+        auth.recovery.request_password_reset(
             body.login, ip=client_ip(request), user_agent=user_agent(request)
         )
         return AcceptedResponse(message=_RESET_LINK_SENT)
@@ -82,11 +76,11 @@ def build_recovery_router(
         responses=error_responses(403, 503),
     )
     def forgot_username(
-        body: ForgotUsernameRequest, request: Request, account: Account
+        body: ForgotUsernameRequest, request: Request, auth: Auth
     ) -> AcceptedResponse:
         """Email the username registered with an address, if there is one."""
-        _require_mail(account)
-        account.recovery.request_username_reminder(
+        _require_mail(auth.recovery)
+        auth.recovery.request_username_reminder(
             body.email, ip=client_ip(request), user_agent=user_agent(request)
         )
         return AcceptedResponse(message=_USERNAME_SENT)
@@ -96,9 +90,9 @@ def build_recovery_router(
         response_model=PasswordResetInfoOut,
         responses=error_responses(401, 503),
     )
-    def inspect_reset(body: ResetTokenRequest, account: Account) -> PasswordResetInfoOut:
+    def inspect_reset(body: ResetTokenRequest, auth: Auth) -> PasswordResetInfoOut:
         """Check a reset link without spending it: whose it is and whether a code is needed."""
-        info = account.recovery.inspect_reset_token(body.token)
+        info = auth.recovery.inspect_reset_token(body.token)
         return PasswordResetInfoOut(
             username=info.username, mfa_required=info.mfa_required, expires_at=info.expires_at
         )
@@ -109,7 +103,7 @@ def build_recovery_router(
         responses=error_responses(401, 429, 503),
     )
     async def reset_password(
-        body: PasswordResetRequest, request: Request, account: Account
+        body: PasswordResetRequest, request: Request, auth: Auth
     ) -> PasswordResetDone:
         """Set a new password from a reset link; every session of the account ends.
 
@@ -119,7 +113,7 @@ def build_recovery_router(
         corrected.
         """
         user = await pool.run(
-            account.recovery.reset_password,
+            auth.recovery.reset_password,
             body.token,
             body.new_password,
             code=body.code,
@@ -132,10 +126,10 @@ def build_recovery_router(
         "/email/verify", response_model=EmailVerifiedResponse, responses=error_responses(401, 503)
     )
     def verify_email(
-        body: VerifyEmailRequest, request: Request, account: Account
+        body: VerifyEmailRequest, request: Request, auth: Auth
     ) -> EmailVerifiedResponse:
         """Mark an address verified from the emailed link (which is then spent)."""
-        user = account.verification.verify_email(
+        user = auth.verification.verify_email(
             body.token, ip=client_ip(request), user_agent=user_agent(request)
         )
         return EmailVerifiedResponse(username=user.username, email_verified=user.email_verified)
@@ -146,28 +140,28 @@ def build_recovery_router(
         response_model=VerificationSentResponse,
         responses=error_responses(401, 403, 503),
     )
-    def resend_verification(caller: Caller, account: Account) -> VerificationSentResponse:
+    def resend_verification(caller: Caller, auth: Auth) -> VerificationSentResponse:
         """Send the caller a new 24-hour verification link (at most one a minute).
 
         403 ``mail_not_configured`` without a mail configuration: an
         administrator can mark the address verified instead.
         """
-        refuse_unless_enrolled(account.mfa, caller.user)
-        if not account.recovery.mail_enabled:
+        refuse_unless_enrolled(auth.mfa, caller.user)
+        if not auth.recovery.mail_enabled:
             raise ApiError(
                 403,
                 MAIL_NOT_CONFIGURED,
                 "Email is not configured here; ask an administrator to verify your address.",
             )
         return VerificationSentResponse(
-            sent=account.verification.send_verification_email(caller.user.id)
+            sent=auth.verification.send_verification_email(caller.user.id)
         )
 
     return router
 
 
-def _require_mail(account: AccountServices) -> None:
-    if not account.recovery.mail_enabled:
+def _require_mail(recovery: AccountRecovery) -> None:
+    if not recovery.mail_enabled:
         raise ApiError(
             403,
             RECOVERY_NOT_CONFIGURED,

@@ -6,23 +6,24 @@ from fastapi import APIRouter, Depends, Path, Response, status
 
 from authgate.api.errors import ApiError, error_responses
 from authgate.api.schemas import SessionOut
-from authgate.api.security import GetService, build_authenticate
-from authgate.core.token_service import TokenContext, TokenService
+from authgate.api.security import GetAuth, build_authenticate
+from authgate.core.tokens.service import TokenContext
+from authgate.root import Authgate
 
 __all__ = ["build_sessions_router"]
 
 SessionId = Annotated[str, Path(min_length=1, max_length=64, description="A session id.")]
 
 
-def build_sessions_router(get_service: GetService, *, token_url: str) -> APIRouter:
+def build_sessions_router(get_auth: GetAuth, *, token_url: str) -> APIRouter:
     router = APIRouter(prefix="/sessions", tags=["sessions"])
-    Tokens = Annotated[TokenService, Depends(get_service)]
-    Caller = Annotated[TokenContext, Depends(build_authenticate(get_service, token_url))]
+    Auth = Annotated[Authgate, Depends(get_auth)]
+    Caller = Annotated[TokenContext, Depends(build_authenticate(get_auth, token_url))]
 
     @router.get("", response_model=list[SessionOut], responses=error_responses(401, 503))
-    def list_sessions(caller: Caller, tokens: Tokens) -> list[SessionOut]:
+    def list_sessions(caller: Caller, auth: Auth) -> list[SessionOut]:
         """The caller's live sessions (browser and API alike), most recently used first."""
-        records = tokens.service.list_sessions(caller.user.id)
+        records = auth.sessions.list_for(caller.user.id)
         return [SessionOut.of(r, current_id=caller.claims.sid) for r in records]
 
     @router.delete(
@@ -30,9 +31,9 @@ def build_sessions_router(get_service: GetService, *, token_url: str) -> APIRout
         status_code=status.HTTP_204_NO_CONTENT,
         responses=error_responses(401, 404, 503),
     )
-    def revoke_session(session_id: SessionId, caller: Caller, tokens: Tokens) -> Response:
+    def revoke_session(session_id: SessionId, caller: Caller, auth: Auth) -> Response:
         """End one of the caller's own sessions; another user's id is "not found"."""
-        ended = tokens.service.revoke_session(
+        ended = auth.sessions.revoke(
             session_id, user_id=caller.user.id, actor_id=caller.user.id, reason="user"
         )
         if not ended:

@@ -23,7 +23,7 @@ from argon2.exceptions import InvalidHashError
 from pwdlib.hashers.argon2 import Argon2Hasher as _PwdlibArgon2
 from pwdlib.hashers.bcrypt import BcryptHasher as _PwdlibBcrypt
 
-from authgate.core.errors import InvalidInput
+from authgate.errors import InvalidInput
 
 __all__ = [
     "HASHERS",

@@ -2,7 +2,7 @@
 
 The service answers one question for the login path: does this password match
 this stored hash, and if so, should the stored hash be replaced? The caller
-(``AuthService``) saves the replacement quietly; it is an upgrade of the
+(``PasswordLogin``) saves the replacement quietly; it is an upgrade of the
 storage format, not a password change.
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 
-from authgate.core.errors import InvalidInput
 from authgate.core.passwords.hashers import Hasher, build_hashers
+from authgate.errors import InvalidInput
 
 __all__ = ["PasswordService"]
 
@@ -133,6 +133,15 @@ class PasswordService:
         """
         _require_str(password)
         self._preferred.verify(password, self._dummy_hash)
+
+    def scheme_of(self, encoded: str) -> str:
+        """The algorithm name of a stored hash, for audit details (never the hash itself).
+
+        Asked of the configured hashers, so a new hasher is named correctly
+        without a second table; a hash none of them reads is "unknown".
+        """
+        hasher = self._identify(encoded)
+        return hasher.algorithm if hasher is not None else "unknown"
 
     def _identify(self, encoded: object) -> Hasher | None:
         if not isinstance(encoded, str) or not encoded:

@@ -12,8 +12,8 @@ from typing import Any, Final
 
 from zxcvbn import zxcvbn  # type: ignore[import-untyped, unused-ignore]
 
-from authgate.core.errors import InvalidInput
 from authgate.core.records import StrengthEstimate
+from authgate.errors import InvalidInput
 
 __all__ = ["ESTIMATE_MAX_CHARS", "estimate_strength"]
 

@@ -17,8 +17,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
-from authgate.core.errors import InvalidInput, PolicyViolation, WeakPassword
 from authgate.core.passwords.blocklist import load_blocklist
+from authgate.errors import InvalidInput, PolicyViolation, WeakPassword
 
 __all__ = [
     "CommonPasswordValidator",

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 
 import streamlit as st
 
+from authgate.core.audit.log import audit_csv
 from authgate.core.records import AuditRecord
 from authgate.streamlit import texts
 from authgate.streamlit.backend import AuditQuery
@@ -17,7 +16,7 @@ from authgate.streamlit.navigation import GateRun
 from authgate.streamlit.ui.admin_users import when
 from authgate.streamlit.ui.feedback import attempt
 
-__all__ = ["audit_csv", "audit_table", "logins_per_day", "render_audit_tab"]
+__all__ = ["audit_table", "logins_per_day", "render_audit_tab"]
 
 EVENT_TYPES = (
     "login.succeeded",
@@ -46,18 +45,6 @@ EVENT_TYPES = (
     "token.reused",
 )
 OUTCOMES = ("success", "failure")
-_CSV_FIELDS = (
-    "id",
-    "occurred_at",
-    "event_type",
-    "outcome",
-    "user_id",
-    "username",
-    "actor_id",
-    "ip",
-    "user_agent",
-    "detail",
-)
 
 
 def audit_table(events: list[AuditRecord]) -> list[dict[str, object]]:
@@ -92,35 +79,6 @@ def logins_per_day(events: list[AuditRecord]) -> list[dict[str, object]]:
             failed[day] += 1
     days = sorted(set(ok) | set(failed))
     return [{"day": d, texts.ADMIN_SUCCEEDED: ok[d], texts.ADMIN_FAILED: failed[d]} for d in days]
-
-
-def _cell(value: object) -> object:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = value if isinstance(value, str) else None
-    if text and text[0] in "=+-@\t\r":
-        return "'" + text
-    return value
-
-
-def audit_csv(events: list[AuditRecord]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(_CSV_FIELDS)
-    for e in events:
-        row: list[object] = [
-            e.id,
-            e.occurred_at.isoformat(),
-            e.event_type,
-            e.outcome,
-            e.user_id,
-            e.username,
-            e.actor_id,
-            e.ip,
-            e.user_agent,
-            json.dumps(e.detail, sort_keys=True, default=str),
-        ]
-        writer.writerow([_cell(v) for v in row])
-    return out.getvalue()
 
 
 def _filters(run: GateRun) -> AuditQuery:

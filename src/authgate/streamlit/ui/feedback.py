@@ -14,7 +14,7 @@ from typing import TypeVar
 
 import streamlit as st
 
-from authgate.core.errors import AuthgateError, StoreUnavailable
+from authgate.errors import AuthgateError, StoreUnavailable
 from authgate.streamlit import texts
 from authgate.streamlit.state import FLASH, PENDING_SYNC, Flash
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from authgate.core.errors import InvalidToken, MfaRequired
 from authgate.core.records import SessionContext
+from authgate.errors import InvalidToken, MfaRequired
 from authgate.streamlit import texts
 from authgate.streamlit.navigation import GateRun
 from authgate.streamlit.state import MFA_TICKET, NEXT_PAGE

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from authgate.core.mfa import MfaEnrollment
+from authgate.core.mfa.totp import MfaEnrollment
 from authgate.core.records import AuthUser
 from authgate.streamlit import texts
 from authgate.streamlit.navigation import GateRun

@@ -10,8 +10,8 @@ import logging
 
 import streamlit as st
 
-from authgate.core.errors import AuthgateError
 from authgate.core.records import AuthUser
+from authgate.errors import AuthgateError
 from authgate.streamlit import texts
 from authgate.streamlit.backend import AuthBackend
 from authgate.streamlit.state import FLASH, Flash

@@ -1,0 +1,123 @@
+"""What every command shares: its options, its ``Authgate``, its one-line failures.
+
+A command opens its services with ``open_auth`` (the composition root, built
+from settings like every other face) inside ``one_line_errors``, so that any
+failure, expected or not, reaches the user as one ``error:`` line and exit
+code 1 rather than a traceback that might echo a URL or a password.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+
+from authgate.cli._stauth import StauthImportError
+from authgate.config import AuthgateSettings
+from authgate.errors import AuthgateError
+from authgate.root import Authgate
+
+__all__ = [
+    "CliError",
+    "DatabaseUrl",
+    "PasswordStdin",
+    "load_settings",
+    "one_line_errors",
+    "open_auth",
+    "read_password",
+    "user_id",
+]
+
+DatabaseUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url",
+        help="Database URL (default: AUTHGATE_DATABASE_URL or sqlite:///authgate.db).",
+        show_default=False,
+    ),
+]
+PasswordStdin = Annotated[
+    bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+]
+
+
+class CliError(Exception):
+    """A failure to report in one line."""
+
+
+def load_settings(database_url: str | None) -> AuthgateSettings:
+    """The settings, with ``--database-url`` over the environment.
+
+    A bad setting becomes a CliError naming the field, because pydantic's own
+    message spans several lines and would break the one-line contract.
+    """
+    try:
+        return AuthgateSettings(database_url=database_url) if database_url else AuthgateSettings()
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ())) or "settings"
+        raise CliError(f"invalid configuration ({where}): {first.get('msg')}") from None
+
+
+@contextmanager
+def open_auth(database_url: str | None, *, migrate: bool = True) -> Iterator[Authgate]:
+    """The services on the chosen database, closed (pool released) when the command ends.
+
+    Commands migrate a fresh database on first use, so ``users create`` works
+    on an empty file; the ``db`` commands pass ``migrate=False`` because
+    choosing the revision is their job. No mailer: nothing an administrator
+    does from the shell sends mail, and a background mailer could lose a
+    message when the process exits.
+    """
+    auth = Authgate.from_settings(load_settings(database_url), mailer=None, migrate=migrate)
+    try:
+        yield auth
+    finally:
+        auth.close()
+
+
+@contextmanager
+def one_line_errors() -> Iterator[None]:
+    """Turn every failure inside the block into one ``error:`` line and exit code 1."""
+    try:
+        yield
+    except typer.Exit:
+        raise
+    except typer.Abort:  # end of input (or Ctrl-C) at a prompt
+        typer.echo("error: aborted", err=True)
+        raise typer.Exit(1) from None
+    except (AuthgateError, CliError, StauthImportError) as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from None
+    except ValidationError as error:
+        typer.echo(f"error: {error.errors()[0].get('msg')}", err=True)
+        raise typer.Exit(1) from None
+    except Exception as error:  # a driver or OS error: still one line, no traceback
+        typer.echo(f"error: {type(error).__name__}: {error}".splitlines()[0], err=True)
+        raise typer.Exit(1) from None
+
+
+def read_password(from_stdin: bool) -> str:
+    """A password from a hidden, confirmed prompt, or one line of standard input.
+
+    Never from an argument: it would end up in shell history and ``ps``.
+    """
+    if from_stdin:
+        line = sys.stdin.readline()
+        if not line:
+            raise CliError("no password on standard input")
+        return line.rstrip("\r\n")
+    value: str = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return value
+
+
+def user_id(auth: Authgate, login: str) -> int:
+    """The id of the user named ``login`` (username or email); CliError when there is none."""
+    user = auth.accounts.find_user(login)
+    if user is None:
+        raise CliError(f"no user {login!r}")
+    return user.id

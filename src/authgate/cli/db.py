@@ -1,0 +1,40 @@
+"""``authgate db``: create, migrate and inspect authgate's tables."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from authgate.cli._command import DatabaseUrl, one_line_errors, open_auth
+from authgate.store.migrate import current_revision, downgrade, upgrade
+
+__all__ = ["db_app"]
+
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    database_url: DatabaseUrl = None,
+    revision: Annotated[str, typer.Option(help="Target revision.")] = "head",
+) -> None:
+    """Create or migrate authgate's tables."""
+    with one_line_errors(), open_auth(database_url, migrate=False) as auth:
+        upgrade(auth.store.engine, revision)
+        typer.echo(f"database at revision {current_revision(auth.store.engine)}")
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: str, database_url: DatabaseUrl = None) -> None:
+    """Migrate down to REVISION ('base' drops authgate's tables)."""
+    with one_line_errors(), open_auth(database_url, migrate=False) as auth:
+        downgrade(auth.store.engine, revision)
+        typer.echo(f"database at revision {current_revision(auth.store.engine) or 'base'}")
+
+
+@db_app.command("current")
+def db_current(database_url: DatabaseUrl = None) -> None:
+    """Show the database's migration revision."""
+    with one_line_errors(), open_auth(database_url, migrate=False) as auth:
+        typer.echo(current_revision(auth.store.engine) or "base (empty)")

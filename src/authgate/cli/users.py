@@ -1,0 +1,184 @@
+"""``authgate users``: create and administer accounts from a shell.
+
+Every change is made as actor 0, the shell administrator, so the audit log
+tells a change made here from one made in the app. Passwords come from a
+hidden prompt or ``--password-stdin``, never from an argument.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from authgate.cli._command import (
+    CliError,
+    DatabaseUrl,
+    PasswordStdin,
+    one_line_errors,
+    open_auth,
+    read_password,
+    user_id,
+)
+from authgate.core.records import AuthUser
+
+__all__ = ["users_app"]
+
+users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
+
+
+@users_app.command("create")
+def users_create(
+    username: str,
+    database_url: DatabaseUrl = None,
+    email: Annotated[str | None, typer.Option(help="Email address.")] = None,
+    display_name: Annotated[str | None, typer.Option("--display-name")] = None,
+    role: Annotated[
+        list[str] | None, typer.Option("--role", "-r", help="Role (repeatable).")
+    ] = None,
+    must_change: Annotated[bool, typer.Option("--must-change-password")] = False,
+    password_stdin: PasswordStdin = False,
+) -> None:
+    """Create a user (roles default to 'user')."""
+    with one_line_errors():
+        password = read_password(password_stdin)
+        with open_auth(database_url) as auth:
+            user = auth.accounts.register(
+                username,
+                password,
+                email=email,
+                display_name=display_name,
+                roles=role or ["user"],
+                actor_id=0,
+                must_change_password=must_change,
+            )
+            typer.echo(
+                f"created user {user.username} (id {user.id}, roles "
+                f"{', '.join(sorted(user.roles))})"
+            )
+
+
+@users_app.command("list")
+def users_list(
+    database_url: DatabaseUrl = None,
+    search: Annotated[str | None, typer.Option(help="Filter by name or email.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
+) -> None:
+    """List users."""
+    with one_line_errors(), open_auth(database_url) as auth:
+        users = auth.accounts.list_users(search=search, limit=1000)
+        for user in users:
+            typer.echo(json.dumps(_user_json(user)) if as_json else _user_row(user))
+        if not users and not as_json:
+            typer.echo("no users")
+
+
+def _user_json(user: AuthUser) -> dict[str, object]:
+    return {
+        "id": user.id,
+        "username": user.username,
+        "email": user.email,
+        "display_name": user.display_name,
+        "roles": sorted(user.roles),
+        "active": user.is_active,
+        "last_login_at": user.last_login_at.isoformat() if user.last_login_at else None,
+    }
+
+
+def _user_row(user: AuthUser) -> str:
+    state = "active" if user.is_active else "disabled"
+    return (
+        f"{user.id:>6}  {user.username:<24} {user.email or '-':<32} "
+        f"{','.join(sorted(user.roles)):<20} {state}"
+    )
+
+
+def _set_active(login: str, database_url: str | None, active: bool) -> None:
+    with one_line_errors(), open_auth(database_url) as auth:
+        user = auth.accounts.set_active(user_id(auth, login), active, actor_id=0)
+        typer.echo(f"{user.username} is now {'enabled' if active else 'disabled'}")
+
+
+@users_app.command("disable")
+def users_disable(username: str, database_url: DatabaseUrl = None) -> None:
+    """Disable a user and end all of their sessions."""
+    _set_active(username, database_url, False)
+
+
+@users_app.command("enable")
+def users_enable(username: str, database_url: DatabaseUrl = None) -> None:
+    """Enable a disabled user."""
+    _set_active(username, database_url, True)
+
+
+@users_app.command("set-password")
+def users_set_password(
+    username: str,
+    database_url: DatabaseUrl = None,
+    must_change: Annotated[bool, typer.Option("--must-change-password")] = False,
+    password_stdin: PasswordStdin = False,
+) -> None:
+    """Set a user's password (all their sessions end)."""
+    with one_line_errors():
+        password = read_password(password_stdin)
+        with open_auth(database_url) as auth:
+            ended = auth.accounts.set_password(
+                user_id(auth, username), password, actor_id=0, must_change=must_change
+            )
+            typer.echo(f"password set for {username}; {ended} session(s) ended")
+
+
+@users_app.command("set-roles")
+def users_set_roles(
+    username: str,
+    roles: Annotated[list[str], typer.Argument(help="The complete new list of roles.")],
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Replace a user's roles."""
+    with one_line_errors(), open_auth(database_url) as auth:
+        user = auth.accounts.set_roles(user_id(auth, username), roles, actor_id=0)
+        typer.echo(f"{user.username}: roles {', '.join(sorted(user.roles)) or '(none)'}")
+
+
+@users_app.command("unlock")
+def users_unlock(username: str, database_url: DatabaseUrl = None) -> None:
+    """Clear a user's failed-login lockout."""
+    with one_line_errors(), open_auth(database_url) as auth:
+        auth.accounts.unlock_user(user_id(auth, username), actor_id=0)
+        typer.echo(f"{username} unlocked")
+
+
+@users_app.command("reset-mfa")
+def users_reset_mfa(username: str, database_url: DatabaseUrl = None) -> None:
+    """Remove a user's two-factor authentication and recovery codes (audited)."""
+    with one_line_errors(), open_auth(database_url) as auth:
+        was_on = auth.mfa.admin_reset_mfa(user_id(auth, username), actor_id=0)
+        typer.echo(
+            f"two-factor authentication reset for {username}"
+            if was_on
+            else f"{username} had no two-factor authentication; nothing to reset"
+        )
+
+
+@users_app.command("verify-email")
+def users_verify_email(username: str, database_url: DatabaseUrl = None) -> None:
+    """Mark a user's email address as verified."""
+    with one_line_errors(), open_auth(database_url) as auth:
+        user = auth.verification.mark_email_verified(user_id(auth, username), actor_id=0)
+        typer.echo(f"{user.username}: email {user.email or '(none)'} marked verified")
+
+
+@users_app.command("delete")
+def users_delete(
+    username: str,
+    database_url: DatabaseUrl = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete a user with their sessions and tokens (the audit log keeps their history)."""
+    with one_line_errors(), open_auth(database_url) as auth:
+        target = user_id(auth, username)
+        if not yes and not typer.confirm(f"Delete user {username}?"):
+            raise CliError("aborted")
+        auth.accounts.delete_user(target, actor_id=0)
+        typer.echo(f"deleted {username}")

@@ -1,0 +1,1 @@
+"""Accounts: registration and imports, reading and administering, password changes."""

@@ -1,0 +1,1 @@
+"""The audit trail: the recorder every change goes through, the log and its export."""

@@ -1,0 +1,1 @@
+"""Login methods behind one interface, the one login path, and token strategies."""

@@ -1,0 +1,252 @@
+"""``Logins``: every login method through one path.
+
+Whatever proved the user (a password, a second factor, an identity provider,
+a passkey), what follows is the same and written only here:
+
+1. the account-state rules, said only once the credential was right (so they
+   reveal nothing to someone who does not have it): a disabled account gets
+   AccountDisabled, an unverified address EmailNotVerified when required;
+2. the second-factor step: a user with MFA on who proved one factor gets
+   MfaRequired with a five-minute, single-use ticket instead of a session;
+3. the lockout counter is cleared after a full success (with MFA, only the
+   second factor's success clears it: knowing the password buys no guesses);
+4. a new session (fresh id, fresh token: no fixation) is opened and handed to
+   a token strategy in the same transaction, and the login is audited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import TypeVar, overload
+
+from authgate.core.clock import Clock
+from authgate.core.events import LoginFailed
+from authgate.core.lockout.guard import Lockout
+from authgate.core.login.method import Client, LoginMethod, Verified
+from authgate.core.login.strategy import OpaqueSessionTokens, TokenStrategy
+from authgate.core.records import LoginResult
+from authgate.core.sessions.service import SessionService
+from authgate.core.tokens.one_time import TokenPurpose, issue_token
+from authgate.core.unit_of_work import UnitOfWork
+from authgate.errors import (
+    AccountDisabled,
+    AuthgateError,
+    ConfigurationError,
+    EmailNotVerified,
+    MfaRequired,
+)
+
+__all__ = ["MFA_TICKET_TTL", "Logins"]
+
+MFA_TICKET_TTL = timedelta(minutes=5)
+
+T = TypeVar("T")
+
+_OPAQUE = OpaqueSessionTokens()
+
+
+class Logins:
+    """The registry of login methods and the one path every login takes."""
+
+    def __init__(
+        self,
+        *,
+        uow: UnitOfWork,
+        sessions: SessionService,
+        lockout: Lockout,
+        clock: Clock,
+        require_verified_email: bool = False,
+    ) -> None:
+        self.uow = uow
+        self.sessions = sessions
+        self.lockout = lockout
+        self.clock = clock
+        self.require_verified_email = require_verified_email
+        self.methods: dict[str, LoginMethod] = {}
+
+    def add(self, method: LoginMethod) -> None:
+        """Register a login method under its ``name`` (once; a second one is a mistake)."""
+        if method.name in self.methods:
+            raise ConfigurationError(f"A login method named {method.name!r} is already registered.")
+        self.methods[method.name] = method
+
+    @overload
+    def login(
+        self,
+        method: str,
+        credentials: Mapping[str, object],
+        *,
+        remember: bool = ...,
+        ip: str | None = ...,
+        user_agent: str | None = ...,
+        strategy: None = ...,
+    ) -> LoginResult: ...
+
+    @overload
+    def login(
+        self,
+        method: str,
+        credentials: Mapping[str, object],
+        *,
+        remember: bool = ...,
+        ip: str | None = ...,
+        user_agent: str | None = ...,
+        strategy: TokenStrategy[T],
+    ) -> T: ...
+
+    def login(
+        self,
+        method: str,
+        credentials: Mapping[str, object],
+        *,
+        remember: bool = False,
+        ip: str | None = None,
+        user_agent: str | None = None,
+        strategy: TokenStrategy[object] | None = None,
+    ) -> object:
+        """Log in with the named method; what the client keeps comes from ``strategy``.
+
+        Raises what the method raises (InvalidCredentials, AccountLocked,
+        MfaInvalidCode, token errors), then AccountDisabled, EmailNotVerified
+        or MfaRequired as described in the module docstring.
+        """
+        found = self.methods.get(method)
+        if found is None:
+            raise ConfigurationError(f"No login method named {method!r} is registered.")
+        client = Client.of(ip, user_agent)
+        verified = found.authenticate(credentials, client)
+        self._refuse_account_state(verified, client)
+        keep = bool(remember if verified.remember is None else verified.remember)
+        if verified.user.mfa_enabled and not verified.multi_factor:
+            raise MfaRequired(ticket=self._mfa_ticket(verified, remember=keep))
+        if verified.prior_failures and verified.lockout_key:
+            # With no failures on record there is nothing to clear (one write fewer).
+            self.lockout.clear(verified.lockout_key)
+        issuer = strategy if strategy is not None else _OPAQUE
+        with self.uow.write() as work:
+            opened = self.sessions.open_in(
+                work,
+                verified.user,
+                remember=keep,
+                mfa=verified.multi_factor,
+                ip=client.ip,
+                user_agent=client.user_agent,
+                method=verified.method,
+            )
+            return issuer.issue(work, opened)
+
+    @overload
+    def password(
+        self,
+        login: str,
+        password: str,
+        *,
+        remember: bool = ...,
+        ip: str | None = ...,
+        user_agent: str | None = ...,
+        strategy: None = ...,
+    ) -> LoginResult: ...
+
+    @overload
+    def password(
+        self,
+        login: str,
+        password: str,
+        *,
+        remember: bool = ...,
+        ip: str | None = ...,
+        user_agent: str | None = ...,
+        strategy: TokenStrategy[T],
+    ) -> T: ...
+
+    def password(
+        self,
+        login: str,
+        password: str,
+        *,
+        remember: bool = False,
+        ip: str | None = None,
+        user_agent: str | None = None,
+        strategy: TokenStrategy[object] | None = None,
+    ) -> object:
+        """Log in with a username or email and a password (the ``password`` method)."""
+        return self.login(
+            "password",
+            {"login": login, "password": password},
+            remember=remember,
+            ip=ip,
+            user_agent=user_agent,
+            strategy=strategy,
+        )
+
+    @overload
+    def second_factor(
+        self,
+        ticket: str,
+        code: str,
+        *,
+        ip: str | None = ...,
+        user_agent: str | None = ...,
+        strategy: None = ...,
+    ) -> LoginResult: ...
+
+    @overload
+    def second_factor(
+        self,
+        ticket: str,
+        code: str,
+        *,
+        ip: str | None = ...,
+        user_agent: str | None = ...,
+        strategy: TokenStrategy[T],
+    ) -> T: ...
+
+    def second_factor(
+        self,
+        ticket: str,
+        code: str,
+        *,
+        ip: str | None = None,
+        user_agent: str | None = None,
+        strategy: TokenStrategy[object] | None = None,
+    ) -> object:
+        """Trade the ticket from ``MfaRequired`` plus a code for a session (``mfa=True``)."""
+        return self.login(
+            "second_factor",
+            {"ticket": ticket, "code": code},
+            ip=ip,
+            user_agent=user_agent,
+            strategy=strategy,
+        )
+
+    def _refuse_account_state(self, verified: Verified, client: Client) -> None:
+        user = verified.user
+        refusal: AuthgateError | None = None
+        if not user.is_active:
+            refusal = AccountDisabled()
+        elif self.require_verified_email and not user.email_verified:
+            refusal = EmailNotVerified()
+        if refusal is None:
+            return
+        self.uow.record(
+            LoginFailed(
+                user_id=user.id,
+                username=verified.attempted or user.username,
+                ip=client.ip,
+                user_agent=client.user_agent,
+                reason=refusal.code,
+            )
+        )
+        raise refusal
+
+    def _mfa_ticket(self, verified: Verified, *, remember: bool) -> str:
+        with self.uow.write() as work:
+            return issue_token(
+                work.one_time_tokens,
+                TokenPurpose.MFA_TICKET,
+                now=self.clock.now(),
+                ttl=MFA_TICKET_TTL,
+                user_id=verified.user.id,
+                data={"remember": remember},
+            )

@@ -1,0 +1,66 @@
+"""What a login method is: one way to prove who you are, behind one interface.
+
+A method checks a credential (a password, a second factor, later an identity
+provider's answer or a passkey) and says whom it proved, or raises. What
+happens around it is the same for every method and lives in ``Logins``: the
+account-state rules, the second-factor step, opening the session, handing it
+to a token strategy, the audit. A method counts its own failures through the
+shared ``Lockout`` component, so the lockout rule is still written once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+from authgate.core.identity import sanitize_client_text
+from authgate.core.records import AuthUser
+
+__all__ = ["Client", "LoginMethod", "Verified"]
+
+
+@dataclass(frozen=True)
+class Client:
+    """Where an attempt comes from, cleaned once (never trusted for anything but the audit)."""
+
+    ip: str | None = None
+    user_agent: str | None = None
+
+    @classmethod
+    def of(cls, ip: str | None, user_agent: str | None) -> Client:
+        return cls(
+            ip=sanitize_client_text(ip, 64), user_agent=sanitize_client_text(user_agent, 512)
+        )
+
+
+@dataclass(frozen=True)
+class Verified:
+    """A method's answer: whom it proved, and how strongly.
+
+    ``multi_factor`` means no second step is needed (a second factor just
+    given, a passkey with user verification). ``remember`` overrides the
+    caller's choice when the method carries it (the MFA ticket does).
+    ``attempted`` is what the person typed to name the account, for the audit
+    (defaults to the username). ``lockout_key`` and ``prior_failures`` let
+    the flow clear the counter after a success without a write when there was
+    nothing to clear.
+    """
+
+    user: AuthUser
+    method: str
+    multi_factor: bool = False
+    remember: bool | None = None
+    attempted: str | None = None
+    lockout_key: str | None = None
+    prior_failures: int = 0
+
+
+class LoginMethod(Protocol):
+    """One way to log in; registered under ``name`` in the composition root."""
+
+    name: str
+
+    def authenticate(self, credentials: Mapping[str, object], client: Client) -> Verified:
+        """Prove the user or raise a core error (InvalidCredentials, AccountLocked, ...)."""
+        ...

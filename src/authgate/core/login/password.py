@@ -1,0 +1,104 @@
+"""Password login: a username or email and a password, throttled and timing-safe.
+
+Rules this method guards:
+
+- an unknown user costs one hash like a known one (``dummy_verify``), and both
+  fail with the same InvalidCredentials, so neither the answer nor a stopwatch
+  says whether an account exists;
+- the lookup and the lockout status are read in one read transaction, and a
+  locked account is refused before any hashing;
+- input too long to be a password still costs a hash and names nothing;
+- a correct password under an old algorithm or cost is rehashed quietly (one
+  column, audited as ``password.rehashed``, not a password change).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from authgate.core.events import LoginFailed, PasswordRehashed
+from authgate.core.identity import normalize_login
+from authgate.core.lockout.guard import Lockout, account_key, login_key
+from authgate.core.login.method import Client, Verified
+from authgate.core.passwords.service import PasswordService
+from authgate.core.unit_of_work import UnitOfWork
+from authgate.errors import InvalidCredentials
+
+__all__ = ["MAX_PASSWORD_INPUT", "PasswordLogin"]
+
+MAX_PASSWORD_INPUT = 4096
+
+
+class PasswordLogin:
+    """Credentials ``{"login": ..., "password": ...}``."""
+
+    name = "password"
+
+    def __init__(self, *, uow: UnitOfWork, lockout: Lockout, passwords: PasswordService) -> None:
+        self.uow = uow
+        self.lockout = lockout
+        self.passwords = passwords
+
+    def authenticate(self, credentials: Mapping[str, object], client: Client) -> Verified:
+        login, password = credentials.get("login"), credentials.get("password")
+        if not isinstance(login, str) or not isinstance(password, str):
+            raise InvalidCredentials()
+        key = normalize_login(login)
+        attempted = key[:320]
+        with self.uow.read() as repos:
+            found = repos.users.find_by_login(key) if key else None
+            counter = account_key(found.user.id) if found else login_key(key)
+            # Same read transaction as the lookup when the counters are in SQL.
+            status = self.lockout.status(counter, within=repos)
+        user = found.user if found else None
+        prior_failures = self.lockout.refuse_if_locked(
+            counter,
+            ip=client.ip,
+            user_id=user.id if user else None,
+            attempted=attempted,
+            user_agent=client.user_agent,
+            status=status,
+        )
+        ok, new_hash = False, None
+        stored = found.password_hash if found else None
+        if len(password) > MAX_PASSWORD_INPUT or not password:
+            self.passwords.dummy_verify("x")
+        elif stored is None:
+            self.passwords.dummy_verify(password)
+        else:
+            ok, new_hash = self.passwords.verify(password, stored)
+        if not ok or user is None:
+            failure = LoginFailed(
+                user_id=user.id if user else None,
+                username=attempted,
+                ip=client.ip,
+                user_agent=client.user_agent,
+                reason="invalid_password" if user else "unknown_user",
+            )
+            self.lockout.count_failure(
+                counter, failure, ip=client.ip, user=user, attempted=attempted
+            )
+            raise InvalidCredentials()
+        if new_hash is not None and stored is not None:
+            self._store_rehash(user.id, stored, new_hash)
+        return Verified(
+            user=user,
+            method=self.name,
+            attempted=attempted,
+            lockout_key=counter,
+            prior_failures=prior_failures,
+        )
+
+    def _store_rehash(self, user_id: int, old_hash: str, new_hash: str) -> None:
+        """Save an upgraded hash quietly: one column, not a password change."""
+        with self.uow.write() as work:
+            username = work.users.replace_hash(user_id, old_hash, new_hash)
+            if username is not None:
+                work.emit(
+                    PasswordRehashed(
+                        user_id=user_id,
+                        username=username,
+                        old_scheme=self.passwords.scheme_of(old_hash),
+                        new_scheme=self.passwords.scheme_of(new_hash),
+                    )
+                )

@@ -1,0 +1,159 @@
+"""Checking a second factor: a TOTP code or a recovery code, once, throttled.
+
+Every flow that asks for a code (the login's second step, turning MFA off,
+new recovery codes, a password reset) goes through ``SecondFactorVerifier``,
+so the rules hold everywhere:
+
+- a wrong, replayed or spent code counts toward the account's lockout (the
+  same account key as wrong passwords, through ``Lockout``) and is audited as
+  ``mfa.failed``; for MFA users only a correct second factor resets that
+  counter, so knowing the password does not buy unlimited code guesses;
+- a TOTP code is accepted once: the last accepted time step is stored per user
+  and advanced by a conditional update in the store, which holds across
+  replicas;
+- malformed input (letters, wrong length) is refused without counting, since
+  it tests no secret.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from authgate.core._client_meta import clean_agent, clean_ip
+from authgate.core.clock import Clock
+from authgate.core.lockout.guard import Lockout, account_key
+from authgate.core.mfa import recovery_codes, totp
+from authgate.core.mfa.events import MfaFailed, RecoveryCodeUsed
+from authgate.core.mfa.secretbox import SecretBox
+from authgate.core.ports.mfa import MfaFactor, MfaRepository
+from authgate.core.ports.users import UserRepository
+from authgate.core.records import AuthUser
+from authgate.core.unit_of_work import UnitOfWork, Work
+from authgate.errors import MfaInvalidCode, UserNotFound
+
+__all__ = ["SecondFactor", "SecondFactorVerifier", "mfa_context", "parse_code", "require_user"]
+
+SecondFactor = Literal["totp", "recovery_code"]
+
+
+def parse_code(code: object) -> tuple[SecondFactor, str]:
+    """Classify input as a recovery code or a six-digit code; MfaInvalidCode if neither."""
+    recovery = recovery_codes.normalize_recovery_code(code)
+    if recovery is not None:
+        return "recovery_code", recovery
+    if isinstance(code, str) and code.strip() and not totp.looks_like_totp(code):
+        raise MfaInvalidCode("Enter the 6-digit code from your app, or a recovery code.")
+    return "totp", totp.normalize_totp(code)
+
+
+def mfa_context(user_id: int) -> str:
+    """The associated data a user's encrypted secret is bound to."""
+    return f"mfa:{user_id}"
+
+
+def require_user(
+    users: UserRepository, user_id: object, *, error: type[Exception] = UserNotFound
+) -> AuthUser:
+    """The user, or ``error`` for an unknown id (or one that is not an int at all)."""
+    user = users.get(user_id) if isinstance(user_id, int) else None
+    if user is None:
+        raise error()
+    return user
+
+
+class SecondFactorVerifier:
+    """Accepts codes for a user; shared by every flow that asks for one (build once)."""
+
+    def __init__(self, *, uow: UnitOfWork, lockout: Lockout, box: SecretBox, clock: Clock) -> None:
+        self.uow = uow
+        self.lockout = lockout
+        self.box = box
+        self.clock = clock
+
+    def verify(
+        self,
+        user_id: int,
+        code: object,
+        *,
+        context: str,
+        ip: str | None = None,
+        user_agent: str | None = None,
+    ) -> SecondFactor:
+        """Accept the code once and say which kind it was.
+
+        Raises MfaInvalidCode (wrong, replayed, spent, malformed, or MFA not
+        on; an unknown user too, without counting) and AccountLocked while
+        the account is locked out.
+        """
+        kind, value = parse_code(code)
+        ip, user_agent = clean_ip(ip), clean_agent(user_agent)
+        with self.uow.read() as repos:
+            user = require_user(repos.users, user_id, error=MfaInvalidCode)
+        key = account_key(user.id)
+        self.lockout.refuse_if_locked(
+            key, ip=ip, user_id=user.id, attempted=user.username, user_agent=user_agent
+        )
+        now = self.clock.now()
+        with self.uow.write() as work:
+            failure = self._check(work, user, kind, value, now, ip, user_agent, context)
+        if failure is not None:
+            self.lockout.count_failure(
+                key,
+                MfaFailed(
+                    user_id=user.id,
+                    username=user.username,
+                    ip=ip,
+                    user_agent=user_agent,
+                    reason=failure,
+                    context=context,
+                ),
+                ip=ip,
+                user=user,
+                attempted=user.username,
+            )
+            raise MfaInvalidCode()
+        self.lockout.clear_account(user.id)
+        return kind
+
+    def _check(
+        self,
+        work: Work,
+        user: AuthUser,
+        kind: SecondFactor,
+        value: str,
+        now: datetime,
+        ip: str | None,
+        user_agent: str | None,
+        context: str,
+    ) -> str | None:
+        """Spend the code inside ``work``; None on success, else the audited reason."""
+        factor = work.mfa.get(user.id)
+        if factor is None or not factor.enabled:
+            return "not_enrolled"
+        if kind == "totp":
+            return self._accept_totp(work.mfa, factor, value, now)
+        if not recovery_codes.use_code(work.mfa, user.id, value, now=now):
+            return "invalid_recovery_code"
+        work.emit(
+            RecoveryCodeUsed(
+                user_id=user.id,
+                username=user.username,
+                ip=ip,
+                user_agent=user_agent,
+                remaining=work.mfa.count_unused_codes(user.id),
+                context=context,
+            )
+        )
+        return None
+
+    def _accept_totp(
+        self, factors: MfaRepository, factor: MfaFactor, digits: str, now: datetime
+    ) -> str | None:
+        """Advance the replay guard to the matching step; None on success, else why not."""
+        secret = self.box.decrypt(factor.secret_ciphertext, context=mfa_context(factor.user_id))
+        step = totp.matching_step(secret, digits, at=now, after_step=factor.last_used_step)
+        if step is None:
+            replayed = totp.matching_step(secret, digits, at=now) is not None
+            return "replayed_code" if replayed else "invalid_code"
+        return None if factors.advance_step(factor.user_id, step) else "replayed_code"

@@ -1,0 +1,237 @@
+"""The composition root: settings in, the wired graph of services out.
+
+This is the one place that knows which store, which counters and which
+mailer a deployment uses. The faces (the Streamlit gate, the API, the CLI)
+and integrators build one ``Authgate`` per process and take services from it::
+
+    from authgate.root import Authgate
+
+    auth = Authgate.from_settings()  # AUTHGATE_* environment variables, .env
+    auth.accounts.register("alice", "a long secret passphrase")
+    result = auth.logins.password("alice", "a long secret passphrase")
+    auth.sessions.validate(result.token)
+
+It imports core and store and never a face. It holds a connection pool and
+is safe to share between threads; ``close()`` releases the pool.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Literal
+
+from authgate.config import AuthgateSettings
+from authgate.core.accounts.registration import AccountRules, Registration
+from authgate.core.accounts.service import AccountService
+from authgate.core.audit.log import AuditLog
+from authgate.core.clock import Clock, SystemClock
+from authgate.core.lockout.guard import Lockout
+from authgate.core.lockout.policy import ThrottlePolicy
+from authgate.core.login.flow import Logins
+from authgate.core.login.password import PasswordLogin
+from authgate.core.login.second_factor import SecondFactorLogin
+from authgate.core.mfa.secretbox import SecretBox
+from authgate.core.mfa.service import MfaService
+from authgate.core.mfa.verifier import SecondFactorVerifier
+from authgate.core.passwords.hashers import build_hashers
+from authgate.core.passwords.service import PasswordService
+from authgate.core.passwords.validators import PasswordPolicy
+from authgate.core.ports.throttle import Throttle
+from authgate.core.recovery.email_verification import EmailVerification
+from authgate.core.recovery.mail import Mailer, mailer_from_settings
+from authgate.core.recovery.password_reset import AccountRecovery
+from authgate.core.sessions.policy import SessionPolicy
+from authgate.core.sessions.service import SessionService
+from authgate.core.tokens.jwt_keys import load_key_set
+from authgate.core.tokens.service import TokenService
+from authgate.core.unit_of_work import EventHook, UnitOfWork
+from authgate.store.sql_store import SqlStore
+from authgate.store.throttle_sql import DatabaseThrottle
+
+__all__ = ["Authgate"]
+
+
+class Authgate:
+    """Every authgate service for one settings object, wired once.
+
+    ``accounts`` (registration, profiles, administration, password changes),
+    ``logins`` (the login methods and the one login path), ``sessions``,
+    ``tokens`` (JWT access and refresh tokens; built on first use, since it
+    needs signing keys that a gate-only app may not have), ``mfa``,
+    ``recovery`` (forgot password and username), ``verification`` (email
+    links), ``audit`` (reading and exporting the log), ``lockout``, ``uow``
+    (the unit of work every service shares) and ``store``.
+    """
+
+    def __init__(
+        self,
+        settings: AuthgateSettings,
+        *,
+        store: SqlStore,
+        clock: Clock | None = None,
+        mailer: Mailer | Literal["settings"] | None = "settings",
+        migrate: bool | None = None,
+    ) -> None:
+        s = self.settings = settings
+        self.store = store
+        self.clock: Clock = clock or SystemClock()
+        self.uow = UnitOfWork(store, clock=self.clock)
+        self.passwords = PasswordService(
+            hashers=build_hashers(
+                s.password_hashers,
+                argon2_memory_cost=s.argon2_memory_cost,
+                argon2_time_cost=s.argon2_time_cost,
+                argon2_parallelism=s.argon2_parallelism,
+                bcrypt_rounds=s.bcrypt_rounds,
+            )
+        )
+        self.policy = PasswordPolicy.default(
+            min_length=s.password_min_length, max_length=s.password_max_length
+        )
+        self.lockout = Lockout(
+            throttle=self._throttle(s.lockout_threshold),
+            # Per-IP counting locks only when configured: by default one NAT'd
+            # office must not be able to lock out all of its users.
+            ip_throttle=self._throttle(s.ip_lockout_threshold) if s.ip_lockout_threshold else None,
+            uow=self.uow,
+            clock=self.clock,
+        )
+        self.sessions = SessionService(
+            uow=self.uow,
+            policy=SessionPolicy(
+                idle_timeout=s.session_idle_timeout,
+                absolute_lifetime=s.session_absolute_lifetime,
+                remember_lifetime=s.remember_me_lifetime,
+                touch_interval=s.session_touch_interval,
+            ),
+            clock=self.clock,
+            cookie_ticket_ttl=s.cookie_ticket_ttl,
+        )
+        self.mailer = mailer_from_settings(s) if mailer == "settings" else mailer
+        self.verification = EmailVerification(
+            uow=self.uow, mailer=self.mailer, public_url=s.public_url, site_name=s.mfa_issuer
+        )
+        self.accounts = AccountService(
+            uow=self.uow,
+            registration=Registration(
+                uow=self.uow,
+                passwords=self.passwords,
+                policy=self.policy,
+                rules=AccountRules(
+                    allow_registration=s.allow_registration,
+                    default_roles=s.default_roles,
+                    username_min_length=s.username_min_length,
+                    username_max_length=s.username_max_length,
+                ),
+                clock=self.clock,
+                verification=self.verification,
+            ),
+            passwords=self.passwords,
+            policy=self.policy,
+            lockout=self.lockout,
+            clock=self.clock,
+        )
+        box = SecretBox.from_settings(s, purpose="mfa")
+        verifier = SecondFactorVerifier(
+            uow=self.uow, lockout=self.lockout, box=box, clock=self.clock
+        )
+        self.mfa = MfaService(
+            uow=self.uow,
+            lockout=self.lockout,
+            passwords=self.passwords,
+            box=box,
+            verifier=verifier,
+            required_roles=tuple(s.mfa_required_roles),
+            issuer=s.mfa_issuer,
+            clock=self.clock,
+        )
+        self.recovery = AccountRecovery(
+            uow=self.uow,
+            passwords=self.passwords,
+            policy=self.policy,
+            lockout=self.lockout,
+            mfa=self.mfa,
+            mailer=self.mailer,
+            public_url=s.public_url,
+            site_name=s.mfa_issuer,
+        )
+        self.audit = AuditLog(uow=self.uow, clock=self.clock)
+        self.logins = Logins(
+            uow=self.uow,
+            sessions=self.sessions,
+            lockout=self.lockout,
+            clock=self.clock,
+            require_verified_email=s.require_verified_email,
+        )
+        self.logins.add(PasswordLogin(uow=self.uow, lockout=self.lockout, passwords=self.passwords))
+        self.logins.add(SecondFactorLogin(uow=self.uow, verifier=verifier, clock=self.clock))
+        if migrate if migrate is not None else s.auto_migrate:
+            self.store.migrate()
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: AuthgateSettings | None = None,
+        *,
+        clock: Clock | None = None,
+        mailer: Mailer | Literal["settings"] | None = "settings",
+        migrate: bool | None = None,
+    ) -> Authgate:
+        """The services for ``settings`` (default: from the environment), on their store."""
+        settings = settings or AuthgateSettings()
+        return cls(
+            settings,
+            store=SqlStore.from_url(settings.database_url),
+            clock=clock,
+            mailer=mailer,
+            migrate=migrate,
+        )
+
+    def _throttle(self, threshold: int) -> Throttle:
+        s = self.settings
+        policy = ThrottlePolicy(
+            threshold=threshold,
+            base_delay=s.lockout_base_delay,
+            max_delay=s.lockout_max_delay,
+            window=s.failure_window,
+        )
+        if s.redis_url:
+            from authgate.store.throttle_redis import RedisThrottle
+
+            return RedisThrottle.from_url(s.redis_url, policy)
+        return DatabaseThrottle(self.store, policy)
+
+    @cached_property
+    def tokens(self) -> TokenService:
+        """The JWT token service; ConfigurationError without signing keys (production)."""
+        s = self.settings
+        return TokenService(
+            uow=self.uow,
+            sessions=self.sessions,
+            logins=self.logins,
+            keys=load_key_set(s),
+            clock=self.clock,
+            issuer=s.jwt_issuer,
+            audience=s.jwt_audience,
+            access_ttl=s.access_token_ttl,
+            refresh_ttl=s.refresh_token_ttl,
+            revalidate_interval=s.session_revalidate_interval,
+        )
+
+    @property
+    def hooks(self) -> list[EventHook]:
+        """Callables run with each event after its commit (mail, webhooks, metrics)."""
+        return self.uow.hooks
+
+    @property
+    def state_version(self) -> int:
+        return self.uow.state_version
+
+    def migrate(self) -> None:
+        self.store.migrate()
+
+    def health(self) -> bool:
+        return self.store.health()
+
+    def close(self) -> None:
+        self.store.close()

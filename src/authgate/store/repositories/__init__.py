@@ -1,0 +1,66 @@
+"""The repositories: core's storage ports over SQLAlchemy, one module per port.
+
+``SqlStore`` hands out a ``SqlRepositories`` per transaction; every repository
+in it works on that transaction's one SQLAlchemy session and answers in core
+records, never in rows.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session as DbSession
+
+from authgate.core.ports import (
+    AuditRepository,
+    MfaRepository,
+    OneTimeTokenRepository,
+    RefreshTokenRepository,
+    SessionRepository,
+    UserRepository,
+)
+from authgate.store.repositories.audit import SqlAuditRepository
+from authgate.store.repositories.mfa import SqlMfaRepository
+from authgate.store.repositories.sessions import SqlSessionRepository
+from authgate.store.repositories.tokens import (
+    SqlOneTimeTokenRepository,
+    SqlRefreshTokenRepository,
+)
+from authgate.store.repositories.users import SqlUserRepository
+
+__all__ = [
+    "SqlAuditRepository",
+    "SqlMfaRepository",
+    "SqlOneTimeTokenRepository",
+    "SqlRefreshTokenRepository",
+    "SqlRepositories",
+    "SqlSessionRepository",
+    "SqlUserRepository",
+]
+
+
+class SqlRepositories:
+    """Every repository bound to one open transaction (``core.ports.Repositories``).
+
+    ``db`` is that transaction's SQLAlchemy session, public so that other
+    store components (the SQL throttle) can answer inside the same read.
+    The ``dialect`` argument (the backend's name) picks the SQL a few statements need.
+    """
+
+    __slots__ = (
+        "audit",
+        "db",
+        "mfa",
+        "one_time_tokens",
+        "refresh_tokens",
+        "sessions",
+        "users",
+    )
+
+    def __init__(self, db: DbSession, *, dialect: str) -> None:
+        self.db = db
+        # Typed as the ports, so mypy holds each implementation to its port.
+        self.users: UserRepository = SqlUserRepository(db, dialect=dialect)
+        self.sessions: SessionRepository = SqlSessionRepository(db, dialect=dialect)
+        self.one_time_tokens: OneTimeTokenRepository = SqlOneTimeTokenRepository(db)
+        self.refresh_tokens: RefreshTokenRepository = SqlRefreshTokenRepository(db)
+        self.mfa: MfaRepository = SqlMfaRepository(db)
+        self.audit: AuditRepository = SqlAuditRepository(db)

@@ -1,0 +1,155 @@
+"""``SqlStore``: core's ``Store`` over one SQLAlchemy engine.
+
+A write transaction commits when its block ends cleanly and rolls back
+otherwise; a read transaction always rolls back and, on SQLite, begins
+deferred (``authgate_readonly``) so page views never queue behind the write
+lock. Two kinds of driver failure are translated here, for every repository
+at once:
+
+- "the database cannot be used now" (lost connection, server down, SQLite
+  busy past its timeout, pool exhausted) becomes ``StoreUnavailable``, so
+  callers show "temporarily unavailable" instead of a traceback; nothing was
+  committed in that case;
+- a taken unique key becomes ``DuplicateRecord``, whether the statement
+  raised it at once or the commit did (a racing registration has exactly one
+  winner; the loser hears DuplicateRecord from the ``with`` statement itself).
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import URL
+from sqlalchemy.orm import Session as DbSession
+from sqlalchemy.orm import sessionmaker
+
+from authgate.core.ports.store import DuplicateRecord
+from authgate.errors import StoreUnavailable
+from authgate.store.engine import create_store_engine
+from authgate.store.migrate import ensure_schema
+from authgate.store.repositories import SqlRepositories
+from authgate.store.repositories._mapping import is_duplicate
+
+__all__ = ["SqlStore", "SqlTransaction", "is_unavailable"]
+
+_UNAVAILABLE = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError)
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """True for failures that mean "the database cannot be used now", not a bug."""
+    if isinstance(error, _UNAVAILABLE):
+        return True
+    return isinstance(error, sa_exc.DBAPIError) and bool(error.connection_invalidated)
+
+
+def _store_error(error: BaseException) -> BaseException:
+    """The error core knows for a driver failure; any other error is returned as it is."""
+    if isinstance(error, sa_exc.IntegrityError) and is_duplicate(error):
+        return DuplicateRecord()
+    if is_unavailable(error):
+        return StoreUnavailable()
+    return error
+
+
+class SqlTransaction:
+    """One transaction as a context manager: ``SqlRepositories`` in, commit or rollback out.
+
+    A class rather than a generator so that its exit is typed to never
+    swallow an exception (the ``Store`` port promises that): an error in the
+    block always leaves it, translated when it is a driver failure.
+    """
+
+    __slots__ = ("db", "dialect", "factory", "writes")
+
+    def __init__(self, factory: sessionmaker[DbSession], *, dialect: str, writes: bool) -> None:
+        self.factory = factory
+        self.dialect = dialect
+        self.writes = writes
+        self.db: DbSession | None = None
+
+    def __enter__(self) -> SqlRepositories:
+        # No round trip yet: the session takes a connection at its first statement.
+        self.db = self.factory()
+        return SqlRepositories(self.db, dialect=self.dialect)
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        db, self.db = self.db, None
+        assert db is not None, "SqlTransaction entered once, exited once"
+        try:
+            if error is None and self.writes:
+                db.commit()
+        except Exception as failure:
+            error = failure
+        finally:
+            db.close()  # rolls back whatever was not committed
+        if error is None:
+            return
+        replacement = _store_error(error)
+        if replacement is not error:
+            raise replacement from error
+        if exc_type is None:  # the commit failed with an error of its own kind
+            raise error
+
+
+class SqlStore:
+    """Transactions over ``engine`` that hand out ``SqlRepositories``.
+
+    Build one per process and share it: the engine holds the connection pool
+    and every transaction takes its own session from it, so the store is safe
+    to use from many threads.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect.name
+        self._writes = sessionmaker(engine, expire_on_commit=False)
+        # Same pool, one option: on SQLite a deferred BEGIN that takes no write
+        # lock. (Autocommit reads on PostgreSQL were measured and rejected:
+        # SQLAlchemy resets the isolation level at every check-in, which costs
+        # more than the BEGIN/ROLLBACK it saves.)
+        self._reads = sessionmaker(
+            engine.execution_options(authgate_readonly=True), expire_on_commit=False
+        )
+
+    @classmethod
+    def from_url(cls, url: str | URL, **engine_options: Any) -> SqlStore:
+        """A store on a new engine from ``create_store_engine`` (safe per-backend settings)."""
+        return cls(create_store_engine(url, **engine_options))
+
+    def write(self) -> SqlTransaction:
+        """A read-write transaction: commit at a clean end, roll back on any error."""
+        return SqlTransaction(self._writes, dialect=self.dialect, writes=True)
+
+    def read(self) -> SqlTransaction:
+        """A read-only transaction; it is rolled back, so nothing in it can ever commit."""
+        return SqlTransaction(self._reads, dialect=self.dialect, writes=False)
+
+    def migrate(self) -> None:
+        """Create or upgrade the schema; StoreUnavailable when the database is down."""
+        try:
+            ensure_schema(self.engine)
+        except Exception as error:
+            if is_unavailable(error):
+                raise StoreUnavailable() from error
+            raise
+
+    def health(self) -> bool:
+        """True when the database answers a trivial query (in a read: no write lock)."""
+        try:
+            with self.read() as repositories:
+                repositories.db.execute(select(1))
+        except StoreUnavailable:
+            return False
+        return True
+
+    def close(self) -> None:
+        """Close every pooled connection; the store must not be used afterwards."""
+        self.engine.dispose()

@@ -1,0 +1,231 @@
+"""The two same-origin routes that put the session in, and take it out of, a cookie.
+
+A Streamlit script cannot set an HttpOnly cookie: it only talks to the browser
+over a websocket. So the gate hands the browser a one-time ticket, and the
+browser posts it here; the response carries ``Set-Cookie``. The routes are
+mounted next to Streamlit through ``st.App`` (by default under
+``/_authgate/``), which also puts them outside Streamlit's XSRF protection:
+each request must carry an ``Origin`` that names this very host, and a JSON
+body (which a cross-site form cannot send without a refused CORS preflight).
+
+- ``POST {base}/_authgate/session`` ``{"ticket": "..."}``: redeem the ticket
+  (single-use, at most 60 s old); the session token is rotated by the store
+  and the new one goes into the cookie, so no other copy of it exists.
+- ``POST {base}/_authgate/logout``: clear the cookie unless it still names a
+  live session. The tab has already revoked its session in the store; a cookie
+  that still validates belongs to a newer login from another tab of the same
+  browser, and clearing it would log that tab out too.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal, Protocol
+from urllib.parse import urlsplit
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from authgate.core.records import SessionContext
+from authgate.errors import (
+    AuthgateError,
+    InvalidToken,
+    NotAuthenticated,
+    StoreUnavailable,
+)
+
+__all__ = ["CookieSessionStore", "SessionCookie", "build_cookie_routes"]
+
+logger = logging.getLogger("authgate.streamlit.cookie_routes")
+
+_MAX_BODY = 4096
+_MAX_TICKET = 512
+_NO_STORE = {"Cache-Control": "no-store"}
+
+
+class CookieSessionStore(Protocol):
+    """What the routes need: every gate backend satisfies it."""
+
+    def redeem_cookie_ticket(self, ticket: str) -> tuple[str, SessionContext]: ...
+
+    def validate_session(self, token: str) -> SessionContext: ...
+
+
+@dataclass(frozen=True)
+class SessionCookie:
+    """The session cookie's attributes, written and cleared the same way.
+
+    HttpOnly and SameSite=Lax always; Secure under https (``secure="auto"``) or
+    as configured. A remembered session gets a persistent cookie that lasts
+    until the session's absolute expiry; any other a browser-session cookie.
+    Clearing reuses the same name, path and flags with a zero lifetime, so
+    the two can never drift apart.
+    """
+
+    name: str = "authgate_session"
+    path: str = "/"
+    secure: Literal["auto", "always", "never"] = "auto"
+
+    def __post_init__(self) -> None:
+        if not self.name or any(c in self.name for c in ' ;,="\t\r\n'):
+            raise ValueError(f"invalid cookie name {self.name!r}")
+        if not self.path.startswith("/"):
+            raise ValueError("the cookie path must start with '/'")
+
+    def is_secure(self, request: Request) -> bool:
+        if self.secure == "auto":
+            return request.url.scheme == "https"
+        return self.secure == "always"
+
+    def write(
+        self, response: Response, request: Request, token: str, context: SessionContext
+    ) -> None:
+        max_age: int | None = None
+        if context.session.remember:
+            remaining = context.session.absolute_expires_at - datetime.now(UTC)
+            max_age = max(0, int(remaining.total_seconds()))
+        response.set_cookie(
+            self.name,
+            token,
+            max_age=max_age,
+            path=self.path,
+            secure=self.is_secure(request),
+            httponly=True,
+            samesite="lax",
+        )
+
+    def clear(self, response: Response, request: Request) -> None:
+        response.set_cookie(
+            self.name,
+            "",
+            max_age=0,
+            expires=0,
+            path=self.path,
+            secure=self.is_secure(request),
+            httponly=True,
+            samesite="lax",
+        )
+
+
+def same_origin(request: Request) -> bool:
+    """True when the request's Origin names the host it was sent to.
+
+    Browsers send Origin on every POST made with ``fetch``; a missing one
+    means a client we did not write, and is refused. ``X-Forwarded-Host`` is
+    honoured for reverse proxies that rewrite Host (a cross-site page cannot
+    set it without a CORS preflight).
+    """
+    origin = request.headers.get("origin")
+    if not origin or origin == "null":
+        return False
+    parts = urlsplit(origin)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        return False
+    hosts = {request.headers.get("host", "")}
+    forwarded = request.headers.get("x-forwarded-host")
+    if forwarded:
+        hosts.add(forwarded.split(",")[0].strip())
+    return parts.netloc.lower() in {h.lower() for h in hosts if h}
+
+
+def _error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"ok": False, "error": code, "message": message}, status, _NO_STORE)
+
+
+def _refused(request: Request) -> JSONResponse | None:
+    if not same_origin(request):
+        return _error(403, "origin_mismatch", "Cross-origin requests are refused.")
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != "application/json":
+        return _error(415, "unsupported_media_type", "Send a JSON body.")
+    length = request.headers.get("content-length")
+    if length is not None and (not length.isdigit() or int(length) > _MAX_BODY):
+        return _error(413, "body_too_large", "The request body is too large.")
+    return None
+
+
+async def _json_object(request: Request) -> dict[str, object] | None:
+    body = await request.body()
+    if len(body) > _MAX_BODY:
+        return None
+    try:
+        value = json.loads(body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def build_cookie_routes(
+    get_store: Callable[[], CookieSessionStore],
+    *,
+    cookie: SessionCookie | None = None,
+    base_path: str = "",
+    prefix: str = "/_authgate",
+) -> list[Route]:
+    """The session and logout routes, ready for ``st.App(routes=...)`` or any Starlette app.
+
+    ``get_store`` is called per request (not at build time), so importing the
+    entry script never opens the database. ``base_path`` is the app's URL
+    prefix (Streamlit's ``server.baseUrlPath``), and the cookie path defaults
+    to it so the cookie is only sent to this app.
+    """
+    base = "/" + base_path.strip("/") if base_path.strip("/") else ""
+    if not prefix.startswith("/") or prefix.endswith("/"):
+        raise ValueError("prefix must start with '/' and not end with '/'")
+    jar = cookie or SessionCookie(path=base + "/" if base else "/")
+
+    async def session(request: Request) -> Response:
+        refused = _refused(request)
+        if refused is not None:
+            return refused
+        payload = await _json_object(request)
+        ticket = payload.get("ticket") if payload else None
+        if not isinstance(ticket, str) or not ticket or len(ticket) > _MAX_TICKET:
+            return _error(400, "invalid_request", 'Send {"ticket": "<ticket>"}.')
+        try:
+            # The store call blocks (a database write, or an HTTP round trip
+            # in remote mode): keep it off the event loop that serves every
+            # websocket of this Streamlit process.
+            token, context = await run_in_threadpool(get_store().redeem_cookie_ticket, ticket)
+        except InvalidToken as error:
+            return _error(400, error.code, error.message)
+        except NotAuthenticated as error:
+            return _error(401, error.code, error.message)
+        except StoreUnavailable as error:
+            return _error(503, error.code, error.message)
+        except AuthgateError as error:
+            return _error(400, error.code, error.message)
+        response = JSONResponse({"ok": True}, 200, _NO_STORE)
+        jar.write(response, request, token, context)
+        return response
+
+    async def logout(request: Request) -> Response:
+        refused = _refused(request)
+        if refused is not None:
+            return refused
+        token = request.cookies.get(jar.name)
+        if token:
+            try:
+                await run_in_threadpool(get_store().validate_session, token)
+            except NotAuthenticated:
+                pass
+            except StoreUnavailable as error:
+                return _error(503, error.code, error.message)
+            except AuthgateError:
+                logger.warning("unexpected error while checking a cookie to clear", exc_info=True)
+            else:
+                return JSONResponse({"ok": True, "cleared": False}, 200, _NO_STORE)
+        response = JSONResponse({"ok": True, "cleared": True}, 200, _NO_STORE)
+        jar.clear(response, request)
+        return response
+
+    return [
+        Route(f"{base}{prefix}/session", session, methods=["POST"], name="authgate_session"),
+        Route(f"{base}{prefix}/logout", logout, methods=["POST"], name="authgate_logout"),
+    ]

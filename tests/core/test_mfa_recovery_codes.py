@@ -1,0 +1,72 @@
+"""Recovery codes: format, alphabet, normalization, hashed storage, single use."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from authgate.core.clock import FrozenClock
+from authgate.core.mfa import recovery_codes
+from authgate.root import Authgate
+from authgate.store.models import RecoveryCode
+
+GOOD = "correct horse battery"
+
+
+def test_ten_distinct_human_friendly_codes() -> None:
+    codes = recovery_codes.generate_codes()
+    assert len(codes) == recovery_codes.CODE_COUNT == 10
+    assert len(set(codes)) == 10
+    for code in codes:
+        assert re.fullmatch(r"[a-z2-9]{5}-[a-z2-9]{5}", code)
+        assert not set(code) & set("01ilo")  # no look-alikes
+
+
+@pytest.mark.parametrize(
+    "typed", ["abcde-fghjk", "ABCDE-FGHJK", "abcdefghjk", " abcde fghjk ", "ab-cde-fg-hjk"]
+)
+def test_case_spaces_and_dashes_do_not_matter(typed: str) -> None:
+    assert recovery_codes.normalize_recovery_code(typed) == "abcde-fghjk"
+
+
+@pytest.mark.parametrize(
+    "typed", ["", "abcde-fghj", "abcde-fghjkm", "abcde-fghj1", "abcde-fghjo", None, 42, "x" * 99]
+)
+def test_anything_else_is_not_a_recovery_code(typed: object) -> None:
+    assert recovery_codes.normalize_recovery_code(typed) is None
+    assert not recovery_codes.looks_like_recovery_code(typed)
+
+
+def test_codes_are_stored_hashed_and_spent_once(
+    sqlite_service: Authgate, clock: FrozenClock
+) -> None:
+    alice = sqlite_service.accounts.register("alice", GOOD).id
+    bob = sqlite_service.accounts.register("bob", GOOD).id
+    with sqlite_service.uow.write() as work:
+        codes = recovery_codes.replace_codes(work.mfa, alice, now=clock.now())
+    with sqlite_service.store.engine.connect() as connection:
+        stored = connection.execute(select(RecoveryCode.code_hash)).scalars().all()
+        assert len(stored) == 10
+        assert all(len(s) == 64 and set(s) <= set("0123456789abcdef") for s in stored)
+        assert not any(code in s or code.replace("-", "") in s for code in codes for s in stored)
+    with sqlite_service.uow.write() as work:
+        assert not recovery_codes.use_code(work.mfa, bob, codes[0], now=clock.now())  # not bob's
+        assert recovery_codes.use_code(work.mfa, alice, codes[0].upper(), now=clock.now())
+        assert not recovery_codes.use_code(work.mfa, alice, codes[0], now=clock.now())
+        assert not recovery_codes.use_code(work.mfa, alice, "not a code", now=clock.now())
+        assert work.mfa.count_unused_codes(alice) == 9
+
+
+def test_replacing_codes_voids_the_old_set(sqlite_service: Authgate, clock: FrozenClock) -> None:
+    alice = sqlite_service.accounts.register("alice", GOOD).id
+    with sqlite_service.uow.write() as work:
+        old = recovery_codes.replace_codes(work.mfa, alice, now=clock.now())
+    with sqlite_service.uow.write() as work:
+        new = recovery_codes.replace_codes(work.mfa, alice, now=clock.now())
+    with sqlite_service.uow.write() as work:
+        assert not recovery_codes.use_code(work.mfa, alice, old[0], now=clock.now())
+        assert recovery_codes.use_code(work.mfa, alice, new[0], now=clock.now())
+        work.mfa.remove(alice)
+        assert work.mfa.count_unused_codes(alice) == 0
