@@ -211,7 +211,7 @@ def gate_cost(iterations: int) -> dict[str, Any]:
     from authgate.config import AuthgateSettings
     from authgate.root import Authgate
     from authgate.streamlit import tab_session
-    from authgate.streamlit.backend import InProcessBackend
+    from authgate.streamlit.in_process import InProcessBackend
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-gate-cost-"))
     auth = Authgate.from_settings(

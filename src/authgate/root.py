@@ -119,7 +119,7 @@ class Authgate:
                 policy=self.policy,
                 rules=AccountRules(
                     allow_registration=s.allow_registration,
-                    default_roles=s.default_roles,
+                    default_roles=tuple(s.default_roles),
                     username_min_length=s.username_min_length,
                     username_max_length=s.username_max_length,
                 ),

@@ -122,6 +122,17 @@ def test_refresh_returns_a_new_pair(client: TestClient, alice: int) -> None:
     assert client.get(f"{PREFIX}/me", headers=bearer(second["access_token"])).status_code == 200
 
 
+def test_answers_with_secrets_are_never_cached(client: TestClient, alice: int) -> None:
+    pair = login(client)
+    refreshed = client.post(f"{PREFIX}/refresh", json={"refresh_token": pair["refresh_token"]})
+    assert refreshed.headers["cache-control"] == "no-store"
+    assert refreshed.headers["pragma"] == "no-cache"
+    # An error carries no secret, and its own headers only.
+    failed = client.post(f"{PREFIX}/refresh", json={"refresh_token": pair["refresh_token"]})
+    assert failed.status_code == 401
+    assert "cache-control" not in failed.headers and "pragma" not in failed.headers
+
+
 def test_refresh_reuse_is_401_and_ends_the_session(client: TestClient, alice: int) -> None:
     first = login(client)
     second = client.post(f"{PREFIX}/refresh", json={"refresh_token": first["refresh_token"]})

@@ -111,7 +111,7 @@ def test_account_state_and_mfa_rules_apply_to_it(auth: Authgate) -> None:
 
 
 def test_it_can_end_in_any_token_strategy(auth: Authgate) -> None:
-    pair = auth.logins.login("pin", {"username": "alice", "pin": "4242"}, strategy=auth.tokens)
+    pair = auth.logins.login_with(auth.tokens, "pin", {"username": "alice", "pin": "4242"})
     assert auth.tokens.authenticate(pair.access_token).user.username == "alice"
     assert auth.tokens.refresh(pair.refresh_token).user.username == "alice"
 

@@ -21,7 +21,7 @@ from e2e_helpers import DemoServer
 from authgate.config import AuthgateSettings
 from authgate.core.clock import FrozenClock
 from authgate.root import Authgate
-from authgate.streamlit.backend import InProcessBackend
+from authgate.streamlit.in_process import InProcessBackend
 
 ROOT = Path(__file__).resolve().parents[2]
 APPTEST_APP = Path(__file__).with_name("gate_apptest_app.py")

@@ -10,8 +10,8 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from authgate.root import Authgate
-from authgate.streamlit.backend import InProcessBackend
 from authgate.streamlit.cookie_routes import SessionCookie, build_cookie_routes
+from authgate.streamlit.in_process import InProcessBackend
 
 ORIGIN = {"Origin": "http://testserver"}
 

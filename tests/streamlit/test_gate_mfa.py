@@ -18,7 +18,7 @@ from authgate.core.clock import FrozenClock
 from authgate.core.recovery.mail import FileMailer
 from authgate.root import Authgate
 from authgate.streamlit import texts
-from authgate.streamlit.backend import InProcessBackend
+from authgate.streamlit.in_process import InProcessBackend
 from authgate.streamlit.state import AUTH, MFA_TICKET
 from authgate.streamlit.ui.mfa import FRESH_CODES, PENDING, recovery_codes_text
 from authgate.streamlit.ui.reset import RESET_TOKEN

@@ -13,7 +13,7 @@ import pytest
 from api_server import ApiServer
 
 from authgate import errors as e
-from authgate.streamlit.backend import AuditQuery
+from authgate.streamlit.admin_records import AuditQuery
 from authgate.streamlit.remote_backend import RemoteBackend
 
 PASSWORD = "correct horse battery staple"
@@ -148,6 +148,7 @@ def test_admin_methods_go_through_the_api(
     backend.admin_set_password(target_id, "temporary-pass-2026-x", actor_id=admin_id)
     events = backend.admin_audit(AuditQuery(user_id=target_id))
     assert "user.disabled" in {ev.event_type for ev in events}
+    assert backend.admin_audit(AuditQuery(user_id=target_id, offset=1)) == events[1:]
     assert all(ev.actor_id == admin_id for ev in events if ev.event_type == "user.disabled")
     backend.admin_delete_user(target_id, actor_id=admin_id)
     assert target not in {r.user.username for r in backend.admin_list_users(search=target)}

@@ -8,7 +8,7 @@ core and come back as typed errors.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, Field
 
@@ -24,9 +24,11 @@ __all__ = [
     "LogoutRequest",
     "PasswordChangeRequest",
     "PasswordChangeResponse",
+    "RecordOut",
     "RefreshRequest",
     "RegisterRequest",
     "SessionOut",
+    "TokenFields",
     "TokenResponse",
     "UserOut",
     "VerifyRequest",
@@ -71,7 +73,17 @@ class PasswordChangeRequest(BaseModel):
     new_password: str = _PASSWORD
 
 
-class UserOut(BaseModel):
+class RecordOut(BaseModel):
+    """An answer filled from a core record, each field from the attribute of the same name."""
+
+    @classmethod
+    def from_record(cls, record: object, **fields: Any) -> Self:
+        """The answer for ``record``; ``fields`` give what it lacks or holds in another form."""
+        copied = {name: getattr(record, name) for name in cls.model_fields if name not in fields}
+        return cls(**copied, **fields)
+
+
+class UserOut(RecordOut):
     id: int
     username: str
     email: str | None
@@ -85,41 +97,41 @@ class UserOut(BaseModel):
     last_login_at: datetime | None
 
     @classmethod
-    def of(cls, user: AuthUser) -> UserOut:
-        return cls(
-            id=user.id,
-            username=user.username,
-            email=user.email,
-            display_name=user.display_name,
-            roles=sorted(user.roles),
-            is_active=user.is_active,
-            email_verified=user.email_verified,
-            mfa_enabled=user.mfa_enabled,
-            must_change_password=user.must_change_password,
-            created_at=user.created_at,
-            last_login_at=user.last_login_at,
-        )
+    def of(cls, user: AuthUser, **fields: Any) -> Self:
+        """The user with their roles sorted; ``fields`` fill what a subclass adds."""
+        return cls.from_record(user, roles=sorted(user.roles), **fields)
 
 
-class TokenResponse(BaseModel):
-    """OAuth 2.0 token response fields (RFC 6749 section 5.1) plus the user."""
+class TokenFields(BaseModel):
+    """The OAuth 2.0 token response fields (RFC 6749 section 5.1), in every answer with a pair."""
 
     access_token: str
     token_type: Literal["bearer"] = "bearer"  # noqa: S105 - RFC 6750 token type
     expires_in: int = Field(description="Seconds until the access token expires.")
     refresh_token: str
     refresh_token_expires_in: int = Field(description="Seconds until the refresh token expires.")
+
+    @staticmethod
+    def fields_of(pair: TokenPair, now: datetime) -> dict[str, Any]:
+        """The token fields of ``pair``, lifetimes counted from ``now`` (never negative)."""
+        return {
+            "access_token": pair.access_token,
+            "expires_in": max(0, int((pair.expires_at - now).total_seconds())),
+            "refresh_token": pair.refresh_token,
+            "refresh_token_expires_in": max(
+                0, int((pair.refresh_expires_at - now).total_seconds())
+            ),
+        }
+
+
+class TokenResponse(TokenFields):
+    """OAuth 2.0 token response fields (RFC 6749 section 5.1) plus the user."""
+
     user: UserOut
 
     @classmethod
     def of(cls, pair: TokenPair, now: datetime) -> TokenResponse:
-        return cls(
-            access_token=pair.access_token,
-            expires_in=max(0, int((pair.expires_at - now).total_seconds())),
-            refresh_token=pair.refresh_token,
-            refresh_token_expires_in=max(0, int((pair.refresh_expires_at - now).total_seconds())),
-            user=UserOut.of(pair.user),
-        )
+        return cls(**TokenFields.fields_of(pair, now), user=UserOut.of(pair.user))
 
 
 class ClaimsOut(BaseModel):
@@ -145,7 +157,7 @@ class VerifyResponse(BaseModel):
     user: UserOut
 
 
-class SessionOut(BaseModel):
+class SessionOut(RecordOut):
     id: str
     created_at: datetime
     last_seen_at: datetime
@@ -159,18 +171,7 @@ class SessionOut(BaseModel):
 
     @classmethod
     def of(cls, record: SessionRecord, *, current_id: str) -> SessionOut:
-        return cls(
-            id=record.id,
-            created_at=record.created_at,
-            last_seen_at=record.last_seen_at,
-            expires_at=record.expires_at,
-            absolute_expires_at=record.absolute_expires_at,
-            remember=record.remember,
-            mfa=record.mfa,
-            ip=record.ip,
-            user_agent=record.user_agent,
-            current=record.id == current_id,
-        )
+        return cls.from_record(record, current=record.id == current_id)
 
 
 class PasswordChangeResponse(BaseModel):

@@ -11,13 +11,15 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
-from authgate.api.schemas import UserOut
+from authgate.api.schemas import RecordOut, RegisterRequest, UserOut
 from authgate.core.lockout.policy import ThrottleStatus
-from authgate.core.records import AuditRecord, AuthUser, SessionRecord
+from authgate.core.records import AuditRecord, AuthUser
 
 __all__ = [
+    "MAX_ID",
     "AdminSessionOut",
     "AdminUserOut",
+    "AuditFilter",
     "AuditOut",
     "CreateUserRequest",
     "RoleName",
@@ -27,6 +29,7 @@ __all__ = [
     "UserSort",
 ]
 
+MAX_ID = 2**62
 RoleName = Annotated[str, Field(min_length=1, max_length=64)]
 UserSort = Literal["username", "email", "display_name", "created_at", "last_login_at"]
 
@@ -41,21 +44,15 @@ class AdminUserOut(UserOut):
     @classmethod
     def of_admin(cls, user: AuthUser, lockout: ThrottleStatus, *, now: datetime) -> AdminUserOut:
         locked = lockout.locked_until if lockout.locked_at(now) else None
-        return cls(
-            **UserOut.of(user).model_dump(),
-            updated_at=user.updated_at,
-            failed_attempts=lockout.failures,
-            locked_until=locked,
-        )
+        return cls.of(user, failed_attempts=lockout.failures, locked_until=locked)
 
 
-class CreateUserRequest(BaseModel):
-    username: str = Field(min_length=1, max_length=64)
+# A registration by an admin: the account's fields, plus its roles and password state.
+# (A comment, not a docstring: the schema publishes no description for it.)
+class CreateUserRequest(RegisterRequest):
     password: str = Field(
         min_length=1, max_length=4096, description="Checked against the password policy."
     )
-    email: str | None = Field(default=None, max_length=320)
-    display_name: str | None = Field(default=None, max_length=128)
     roles: list[RoleName] | None = Field(
         default=None, max_length=32, description="Default roles when omitted."
     )
@@ -81,7 +78,7 @@ class SessionsEnded(BaseModel):
     sessions_ended: int
 
 
-class AdminSessionOut(BaseModel):
+class AdminSessionOut(RecordOut):
     id: str
     user_id: int
     username: str
@@ -94,24 +91,18 @@ class AdminSessionOut(BaseModel):
     ip: str | None
     user_agent: str | None
 
-    @classmethod
-    def of(cls, record: SessionRecord, username: str) -> AdminSessionOut:
-        return cls(
-            id=record.id,
-            user_id=record.user_id,
-            username=username,
-            created_at=record.created_at,
-            last_seen_at=record.last_seen_at,
-            expires_at=record.expires_at,
-            absolute_expires_at=record.absolute_expires_at,
-            remember=record.remember,
-            mfa=record.mfa,
-            ip=record.ip,
-            user_agent=record.user_agent,
-        )
+
+class AuditFilter(BaseModel):
+    """Which audit events to list or export (query parameters); empty filters match all."""
+
+    user_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    event_type: str | None = Field(default=None, max_length=64)
+    outcome: str | None = Field(default=None, max_length=64)
+    since: datetime | None = Field(default=None, description="ISO 8601; UTC when no offset.")
+    until: datetime | None = Field(default=None, description="ISO 8601; UTC when no offset.")
 
 
-class AuditOut(BaseModel):
+class AuditOut(RecordOut):
     id: int
     occurred_at: datetime
     event_type: str
@@ -125,15 +116,4 @@ class AuditOut(BaseModel):
 
     @classmethod
     def of(cls, record: AuditRecord) -> AuditOut:
-        return cls(
-            id=record.id,
-            occurred_at=record.occurred_at,
-            event_type=record.event_type,
-            outcome=record.outcome,
-            user_id=record.user_id,
-            actor_id=record.actor_id,
-            username=record.username,
-            ip=record.ip,
-            user_agent=record.user_agent,
-            detail=dict(record.detail),
-        )
+        return cls.from_record(record, detail=dict(record.detail))

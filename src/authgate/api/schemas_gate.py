@@ -7,11 +7,11 @@ are named for what they are so that nobody logs them by accident.
 
 from __future__ import annotations
 
-from typing import Literal
+from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from authgate.api.schemas import SessionOut, UserOut
+from authgate.api.schemas import RecordOut, SessionOut, TokenFields, UserOut
 from authgate.core.records import SessionContext, StrengthEstimate
 from authgate.core.tokens.service import TokenPair
 
@@ -77,34 +77,21 @@ class SessionResolveRequest(BaseModel):
     session_token: str = _OPAQUE_TOKEN
 
 
-class SessionResolveResponse(SessionStateResponse):
+# Pydantic lists the fields of the later base first: the session state, then the pair.
+class SessionResolveResponse(TokenFields, SessionStateResponse):
     """The session plus a token pair bound to it (same fields as the token response)."""
-
-    access_token: str
-    token_type: Literal["bearer"] = "bearer"  # noqa: S105 - RFC 6750 token type
-    expires_in: int = Field(description="Seconds until the access token expires.")
-    refresh_token: str
-    refresh_token_expires_in: int = Field(description="Seconds until the refresh token expires.")
 
     @classmethod
     def of_pair(
         cls,
         pair: TokenPair,
         context: SessionContext,
-        now_seconds: float,
+        now: datetime,
         *,
         enrollment_required: bool = False,
     ) -> SessionResolveResponse:
         state = SessionStateResponse.of(context, enrollment_required=enrollment_required)
-        return cls(
-            user=state.user,
-            session=state.session,
-            mfa_enrollment_required=state.mfa_enrollment_required,
-            access_token=pair.access_token,
-            expires_in=max(0, int(pair.expires_at.timestamp() - now_seconds)),
-            refresh_token=pair.refresh_token,
-            refresh_token_expires_in=max(0, int(pair.refresh_expires_at.timestamp() - now_seconds)),
-        )
+        return cls(**dict(state), **TokenFields.fields_of(pair, now))
 
 
 class SessionLoginResponse(SessionResolveResponse):
@@ -125,13 +112,13 @@ class SessionLoginResponse(SessionResolveResponse):
         cls,
         pair: TokenPair,
         context: SessionContext,
-        now_seconds: float,
+        now: datetime,
         *,
         cookie_ticket: str,
         enrollment_required: bool,
     ) -> SessionLoginResponse:
         resolved = SessionResolveResponse.of_pair(
-            pair, context, now_seconds, enrollment_required=enrollment_required
+            pair, context, now, enrollment_required=enrollment_required
         )
         return cls(**dict(resolved), cookie_ticket=cookie_ticket)
 
@@ -153,7 +140,7 @@ class StrengthRequest(BaseModel):
     email: str | None = Field(default=None, max_length=320)
 
 
-class StrengthResponse(BaseModel):
+class StrengthResponse(RecordOut):
     """Advice for a strength meter (zxcvbn score 0..4); the policy decides acceptance."""
 
     score: int = Field(ge=0, le=4)
@@ -163,9 +150,4 @@ class StrengthResponse(BaseModel):
 
     @classmethod
     def of(cls, estimate: StrengthEstimate) -> StrengthResponse:
-        return cls(
-            score=estimate.score,
-            warning=estimate.warning,
-            suggestions=list(estimate.suggestions),
-            crack_time_display=estimate.crack_time_display,
-        )
+        return cls.from_record(estimate, suggestions=list(estimate.suggestions))

@@ -15,6 +15,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from authgate.api.errors import ErrorDetail
+from authgate.api.schemas import RecordOut
 from authgate.core.mfa.service import MfaStatus
 from authgate.core.mfa.totp import MfaEnrollment
 
@@ -71,7 +72,7 @@ class MfaLoginRequest(BaseModel):
 # -- enrolment and management --------------------------------------------------------
 
 
-class MfaStatusOut(BaseModel):
+class MfaStatusOut(RecordOut):
     enabled: bool
     confirmed_at: datetime | None
     recovery_codes_left: int
@@ -81,15 +82,10 @@ class MfaStatusOut(BaseModel):
 
     @classmethod
     def of(cls, status: MfaStatus) -> MfaStatusOut:
-        return cls(
-            enabled=status.enabled,
-            confirmed_at=status.confirmed_at,
-            recovery_codes_left=status.recovery_codes_left,
-            enrollment_required=status.enrollment_required,
-        )
+        return cls.from_record(status)
 
 
-class MfaEnrollmentOut(BaseModel):
+class MfaEnrollmentOut(RecordOut):
     """A pending secret: MFA stays off until POST /mfa/enroll/confirm sees a code from it."""
 
     secret: str = Field(description="The base32 seed, for typing into an app by hand.")
@@ -99,12 +95,8 @@ class MfaEnrollmentOut(BaseModel):
 
     @classmethod
     def of(cls, enrollment: MfaEnrollment) -> MfaEnrollmentOut:
-        return cls(
-            secret=enrollment.secret,
-            provisioning_uri=enrollment.provisioning_uri,
-            qr_svg=enrollment.qr_svg,
-            qr_png_base64=base64.b64encode(enrollment.qr_png).decode("ascii"),
-        )
+        qr_png = base64.b64encode(enrollment.qr_png).decode("ascii")
+        return cls.from_record(enrollment, qr_png_base64=qr_png)
 
 
 class MfaCodeRequest(BaseModel):
@@ -143,7 +135,7 @@ class ResetTokenRequest(BaseModel):
     token: str = _TOKEN
 
 
-class PasswordResetInfoOut(BaseModel):
+class PasswordResetInfoOut(RecordOut):
     username: str
     mfa_required: bool = Field(description="True when the reset also needs a code.")
     expires_at: datetime
@@ -165,7 +157,7 @@ class VerifyEmailRequest(BaseModel):
     token: str = _TOKEN
 
 
-class EmailVerifiedResponse(BaseModel):
+class EmailVerifiedResponse(RecordOut):
     username: str
     email_verified: bool
 

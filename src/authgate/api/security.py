@@ -2,8 +2,9 @@
 
 The strategy (verify the JWT, check its session) lives in
 ``TokenService.authenticate``; this module only takes the token out of the
-``Authorization`` header and reports the client's address and user agent for
-the audit trail. ``OAuth2PasswordBearer`` is used so the OpenAPI schema
+``Authorization`` header, reports the client's address and user agent for
+the audit trail, and keeps answers that carry secrets out of caches
+(``NO_STORE``). ``OAuth2PasswordBearer`` is used so the OpenAPI schema
 declares the password flow and Swagger's "Authorize" button works.
 
 No ``from __future__ import annotations`` here: FastAPI resolves the
@@ -11,22 +12,28 @@ dependency annotations of the nested ``authenticate`` function at runtime.
 """
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordBearer
+from fastapi.types import DecoratedCallable
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
+from authgate.api.errors import error_responses
 from authgate.core.tokens.service import TokenContext, TokenService
 from authgate.errors import NotAuthenticated
 from authgate.root import Authgate
 
 __all__ = [
+    "NO_STORE",
     "GetAuth",
     "bearer_scheme",
     "build_authenticate",
     "client_ip",
     "context_of",
+    "no_store",
+    "secret_route",
     "user_agent",
 ]
 
@@ -78,3 +85,36 @@ def client_ip(request: Request) -> str | None:
 def user_agent(request: Request) -> str | None:
     value = request.headers.get("user-agent")
     return value[:_MAX_USER_AGENT] if value else None
+
+
+async def no_store(response: Response) -> None:
+    """Keep secrets (tokens, seeds, codes, tickets) out of every cache (RFC 6749, section 5.1).
+
+    A route dependency (``dependencies=NO_STORE``): the headers go on the
+    route's own answer, not on an error or on a response the route builds
+    itself. ``async`` so that it costs no thread hop.
+    """
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"
+
+
+NO_STORE = (Depends(no_store),)
+"""The ``dependencies`` of a route whose answer carries a secret."""
+
+
+def secret_route(
+    router: APIRouter, path: str, model: type[BaseModel], *errors: int, **options: Any
+) -> Callable[[DecoratedCallable], DecoratedCallable]:
+    """Declare ``POST path`` on ``router``: an answer that carries a secret, never cached.
+
+    For tokens, cookie tickets, session tokens, MFA seeds and recovery codes.
+    ``model`` is the answer's schema, ``errors`` the statuses it documents
+    besides 422; ``options`` go to ``router.post`` (a status code, tags).
+    """
+    return router.post(
+        path,
+        response_model=model,
+        responses=error_responses(*errors),
+        dependencies=NO_STORE,
+        **options,
+    )

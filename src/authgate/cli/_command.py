@@ -24,12 +24,14 @@ from authgate.root import Authgate
 __all__ = [
     "CliError",
     "DatabaseUrl",
+    "MustChangePassword",
     "PasswordStdin",
     "load_settings",
     "one_line_errors",
     "open_auth",
     "read_password",
     "user_id",
+    "with_new_password",
 ]
 
 DatabaseUrl = Annotated[
@@ -43,6 +45,7 @@ DatabaseUrl = Annotated[
 PasswordStdin = Annotated[
     bool, typer.Option("--password-stdin", help="Read the password from standard input.")
 ]
+MustChangePassword = Annotated[bool, typer.Option("--must-change-password")]
 
 
 class CliError(Exception):
@@ -99,6 +102,19 @@ def one_line_errors() -> Iterator[None]:
     except Exception as error:  # a driver or OS error: still one line, no traceback
         typer.echo(f"error: {type(error).__name__}: {error}".splitlines()[0], err=True)
         raise typer.Exit(1) from None
+
+
+@contextmanager
+def with_new_password(from_stdin: bool, database_url: str | None) -> Iterator[tuple[str, Authgate]]:
+    """A command that sets a password: the password, then the services, in ``one_line_errors``.
+
+    The password is read first, so a prompt comes before any database work
+    and an empty standard input fails without touching the database.
+    """
+    with one_line_errors():
+        password = read_password(from_stdin)
+        with open_auth(database_url) as auth:
+            yield password, auth
 
 
 def read_password(from_stdin: bool) -> str:

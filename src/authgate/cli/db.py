@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from authgate.cli._command import DatabaseUrl, one_line_errors, open_auth
-from authgate.store.migrate import current_revision, downgrade, upgrade
 
 __all__ = ["db_app"]
 
@@ -21,20 +20,20 @@ def db_upgrade(
 ) -> None:
     """Create or migrate authgate's tables."""
     with one_line_errors(), open_auth(database_url, migrate=False) as auth:
-        upgrade(auth.store.engine, revision)
-        typer.echo(f"database at revision {current_revision(auth.store.engine)}")
+        auth.store.upgrade(revision)
+        typer.echo(f"database at revision {auth.store.revision()}")
 
 
 @db_app.command("downgrade")
 def db_downgrade(revision: str, database_url: DatabaseUrl = None) -> None:
     """Migrate down to REVISION ('base' drops authgate's tables)."""
     with one_line_errors(), open_auth(database_url, migrate=False) as auth:
-        downgrade(auth.store.engine, revision)
-        typer.echo(f"database at revision {current_revision(auth.store.engine) or 'base'}")
+        auth.store.downgrade(revision)
+        typer.echo(f"database at revision {auth.store.revision() or 'base'}")
 
 
 @db_app.command("current")
 def db_current(database_url: DatabaseUrl = None) -> None:
     """Show the database's migration revision."""
     with one_line_errors(), open_auth(database_url, migrate=False) as auth:
-        typer.echo(current_revision(auth.store.engine) or "base (empty)")
+        typer.echo(auth.store.revision() or "base (empty)")

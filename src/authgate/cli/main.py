@@ -10,6 +10,7 @@ This module only assembles the command groups, which live one per module.
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -43,11 +44,18 @@ def api(
 ) -> None:
     """Serve the JSON auth API with uvicorn."""
     with one_line_errors():
-        settings = load_settings(database_url)  # a bad setting fails before the server loads
-        # Imported here: FastAPI and uvicorn load only for the command that serves.
-        from authgate.api.server import run
+        load_settings(database_url)  # a bad setting fails here, before the server loads
+        if database_url:
+            # The server builds its settings from the environment, like every
+            # uvicorn worker would: hand it the option the same way.
+            os.environ["AUTHGATE_DATABASE_URL"] = database_url
+        # By import string, so the command-line face never imports the API face.
+        import uvicorn
 
-        run(host=host, port=port, settings=settings)
+        uvicorn.run(API_APP, factory=True, host=host, port=port, server_header=False)
+
+
+API_APP = "authgate.api.server:asgi_app"
 
 
 def main() -> None:

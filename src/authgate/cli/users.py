@@ -15,11 +15,12 @@ import typer
 from authgate.cli._command import (
     CliError,
     DatabaseUrl,
+    MustChangePassword,
     PasswordStdin,
     one_line_errors,
     open_auth,
-    read_password,
     user_id,
+    with_new_password,
 )
 from authgate.core.records import AuthUser
 
@@ -37,26 +38,23 @@ def users_create(
     role: Annotated[
         list[str] | None, typer.Option("--role", "-r", help="Role (repeatable).")
     ] = None,
-    must_change: Annotated[bool, typer.Option("--must-change-password")] = False,
+    must_change: MustChangePassword = False,
     password_stdin: PasswordStdin = False,
 ) -> None:
     """Create a user (roles default to 'user')."""
-    with one_line_errors():
-        password = read_password(password_stdin)
-        with open_auth(database_url) as auth:
-            user = auth.accounts.register(
-                username,
-                password,
-                email=email,
-                display_name=display_name,
-                roles=role or ["user"],
-                actor_id=0,
-                must_change_password=must_change,
-            )
-            typer.echo(
-                f"created user {user.username} (id {user.id}, roles "
-                f"{', '.join(sorted(user.roles))})"
-            )
+    with with_new_password(password_stdin, database_url) as (password, auth):
+        user = auth.accounts.register(
+            username,
+            password,
+            email=email,
+            display_name=display_name,
+            roles=role or ["user"],
+            actor_id=0,
+            must_change_password=must_change,
+        )
+        typer.echo(
+            f"created user {user.username} (id {user.id}, roles {', '.join(sorted(user.roles))})"
+        )
 
 
 @users_app.command("list")
@@ -116,17 +114,15 @@ def users_enable(username: str, database_url: DatabaseUrl = None) -> None:
 def users_set_password(
     username: str,
     database_url: DatabaseUrl = None,
-    must_change: Annotated[bool, typer.Option("--must-change-password")] = False,
+    must_change: MustChangePassword = False,
     password_stdin: PasswordStdin = False,
 ) -> None:
     """Set a user's password (all their sessions end)."""
-    with one_line_errors():
-        password = read_password(password_stdin)
-        with open_auth(database_url) as auth:
-            ended = auth.accounts.set_password(
-                user_id(auth, username), password, actor_id=0, must_change=must_change
-            )
-            typer.echo(f"password set for {username}; {ended} session(s) ended")
+    with with_new_password(password_stdin, database_url) as (password, auth):
+        ended = auth.accounts.set_password(
+            user_id(auth, username), password, actor_id=0, must_change=must_change
+        )
+        typer.echo(f"password set for {username}; {ended} session(s) ended")
 
 
 @users_app.command("set-roles")

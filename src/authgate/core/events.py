@@ -10,7 +10,7 @@ service, and a test that reads its audit row.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any, ClassVar
+from typing import Any, ClassVar, dataclass_transform
 
 __all__ = [
     "AccountDisabledEvent",
@@ -35,9 +35,17 @@ __all__ = [
 ]
 
 
+@dataclass_transform(frozen_default=True, kw_only_default=True)
 @dataclass(frozen=True, kw_only=True)
 class AuthEvent:
-    """Common envelope: who it concerns, who did it, from where."""
+    """Common envelope: who it concerns, who did it, from where.
+
+    A subclass names its audit type in the class line and lists only its own
+    fields; it becomes a frozen, keyword-only dataclass by itself::
+
+        class LoginFailed(AuthEvent, event_type="login.failed", outcome="failure"):
+            reason: str = "invalid_credentials"
+    """
 
     event_type: ClassVar[str] = "auth.event"
     outcome: ClassVar[str] = "success"
@@ -48,128 +56,98 @@ class AuthEvent:
     ip: str | None = None
     user_agent: str | None = None
 
+    def __init_subclass__(cls, *, event_type: str, outcome: str = "success", **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.event_type = event_type
+        cls.outcome = outcome
+        dataclass(frozen=True, kw_only=True)(cls)
+
     def detail(self) -> dict[str, Any]:
         """The event-specific fields, for the audit row's JSON column."""
         base = {f.name for f in fields(AuthEvent)}
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in base}
 
 
-@dataclass(frozen=True, kw_only=True)
-class UserRegistered(AuthEvent):
-    event_type: ClassVar[str] = "user.registered"
+class UserRegistered(AuthEvent, event_type="user.registered"):
     roles: tuple[str, ...] = ()
     by_admin: bool = False
 
 
-@dataclass(frozen=True, kw_only=True)
-class UserImported(AuthEvent):
-    event_type: ClassVar[str] = "user.imported"
+class UserImported(AuthEvent, event_type="user.imported"):
     source: str = ""
     hash_scheme: str = ""
 
 
-@dataclass(frozen=True, kw_only=True)
-class LoginSucceeded(AuthEvent):
-    event_type: ClassVar[str] = "login.succeeded"
+class LoginSucceeded(AuthEvent, event_type="login.succeeded"):
     session_id: str = ""
     remember: bool = False
     method: str = "password"
 
 
-@dataclass(frozen=True, kw_only=True)
-class LoginFailed(AuthEvent):
-    event_type: ClassVar[str] = "login.failed"
-    outcome: ClassVar[str] = "failure"
+class LoginFailed(AuthEvent, event_type="login.failed", outcome="failure"):
     reason: str = "invalid_credentials"
 
 
-@dataclass(frozen=True, kw_only=True)
-class AccountLockedOut(AuthEvent):
-    event_type: ClassVar[str] = "account.locked"
-    outcome: ClassVar[str] = "failure"
+class AccountLockedOut(AuthEvent, event_type="account.locked", outcome="failure"):
     failures: int = 0
     locked_seconds: int = 0
     scope: str = "account"
 
 
-@dataclass(frozen=True, kw_only=True)
-class AccountUnlocked(AuthEvent):
-    event_type: ClassVar[str] = "account.unlocked"
+class AccountUnlocked(AuthEvent, event_type="account.unlocked"):
+    pass
 
 
-@dataclass(frozen=True, kw_only=True)
-class LoggedOut(AuthEvent):
-    event_type: ClassVar[str] = "session.logout"
+class LoggedOut(AuthEvent, event_type="session.logout"):
     session_id: str = ""
 
 
-@dataclass(frozen=True, kw_only=True)
-class SessionRevokedEvent(AuthEvent):
-    event_type: ClassVar[str] = "session.revoked"
+class SessionRevokedEvent(AuthEvent, event_type="session.revoked"):
     session_id: str = ""
     reason: str = ""
 
 
-@dataclass(frozen=True, kw_only=True)
-class SessionsRevoked(AuthEvent):
-    event_type: ClassVar[str] = "session.revoked_all"
+class SessionsRevoked(AuthEvent, event_type="session.revoked_all"):
     count: int = 0
     kept_session_id: str | None = None
     reason: str = ""
 
 
-@dataclass(frozen=True, kw_only=True)
-class PasswordChanged(AuthEvent):
-    event_type: ClassVar[str] = "password.changed"
+class PasswordChanged(AuthEvent, event_type="password.changed"):
     sessions_ended: int = 0
 
 
-@dataclass(frozen=True, kw_only=True)
-class PasswordSetByAdmin(AuthEvent):
-    event_type: ClassVar[str] = "password.set"
+class PasswordSetByAdmin(AuthEvent, event_type="password.set"):
     must_change: bool = False
     sessions_ended: int = 0
 
 
-@dataclass(frozen=True, kw_only=True)
-class PasswordRehashed(AuthEvent):
-    event_type: ClassVar[str] = "password.rehashed"
+class PasswordRehashed(AuthEvent, event_type="password.rehashed"):
     old_scheme: str = ""
     new_scheme: str = ""
 
 
-@dataclass(frozen=True, kw_only=True)
-class ProfileUpdated(AuthEvent):
-    event_type: ClassVar[str] = "user.profile_updated"
+class ProfileUpdated(AuthEvent, event_type="user.profile_updated"):
     changed: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, kw_only=True)
-class RolesChanged(AuthEvent):
-    event_type: ClassVar[str] = "user.roles_changed"
+class RolesChanged(AuthEvent, event_type="user.roles_changed"):
     old_roles: tuple[str, ...] = ()
     new_roles: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, kw_only=True)
-class AccountDisabledEvent(AuthEvent):
-    event_type: ClassVar[str] = "user.disabled"
+class AccountDisabledEvent(AuthEvent, event_type="user.disabled"):
     sessions_ended: int = 0
 
 
-@dataclass(frozen=True, kw_only=True)
-class AccountEnabled(AuthEvent):
-    event_type: ClassVar[str] = "user.enabled"
+class AccountEnabled(AuthEvent, event_type="user.enabled"):
+    pass
 
 
-@dataclass(frozen=True, kw_only=True)
-class UserDeleted(AuthEvent):
-    event_type: ClassVar[str] = "user.deleted"
+class UserDeleted(AuthEvent, event_type="user.deleted"):
+    pass
 
 
-@dataclass(frozen=True, kw_only=True)
-class RefreshTokenReused(AuthEvent):
-    event_type: ClassVar[str] = "token.reused"
-    outcome: ClassVar[str] = "failure"
+class RefreshTokenReused(AuthEvent, event_type="token.reused", outcome="failure"):
     family_id: str = ""
     session_id: str = ""

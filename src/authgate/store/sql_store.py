@@ -29,7 +29,7 @@ from sqlalchemy.orm import sessionmaker
 from authgate.core.ports.store import DuplicateRecord
 from authgate.errors import StoreUnavailable
 from authgate.store.engine import create_store_engine
-from authgate.store.migrate import ensure_schema
+from authgate.store.migrate import current_revision, downgrade, ensure_schema, upgrade
 from authgate.store.repositories import SqlRepositories
 from authgate.store.repositories._mapping import is_duplicate
 
@@ -140,6 +140,18 @@ class SqlStore:
             if is_unavailable(error):
                 raise StoreUnavailable() from error
             raise
+
+    def upgrade(self, revision: str = "head") -> None:
+        """Migrate the schema up to ``revision`` (the CLI's ``db upgrade``)."""
+        upgrade(self.engine, revision)
+
+    def downgrade(self, revision: str) -> None:
+        """Migrate the schema down to ``revision`` ("base" drops authgate's tables)."""
+        downgrade(self.engine, revision)
+
+    def revision(self) -> str | None:
+        """The schema's current migration revision, None for an empty database."""
+        return current_revision(self.engine)
 
     def health(self) -> bool:
         """True when the database answers a trivial query (in a read: no write lock)."""

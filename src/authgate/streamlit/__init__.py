@@ -22,10 +22,11 @@ Script (``main.py``)::
 Inside a page: ``current_user()``, ``require_login()``, ``require_role("admin")``.
 """
 
-from authgate.streamlit.backend import AuthBackend, InProcessBackend
+from authgate.streamlit.backend import AuthBackend
 from authgate.streamlit.factory import get_backend, get_service
 from authgate.streamlit.gate import Gate
 from authgate.streamlit.guards import current_user, require_login, require_role
+from authgate.streamlit.in_process import InProcessBackend
 from authgate.streamlit.pages import GatePage
 from authgate.streamlit.routes import gate_routes
 

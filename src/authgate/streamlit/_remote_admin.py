@@ -23,7 +23,8 @@ from authgate.streamlit._remote_wire import (
     parse_audit,
     parse_user,
 )
-from authgate.streamlit.backend import AdminSession, AdminUser, AuditQuery
+from authgate.streamlit.admin_records import AdminSession, AdminUser, AuditQuery
+from authgate.streamlit.backend import NewAccount
 
 __all__ = ["RemoteAdmin"]
 
@@ -48,22 +49,14 @@ class RemoteAdmin:
         """One request to ``/admin{path}`` with the acting tab's session."""
         return self.api.as_session(self.acting_session(), method, "/admin" + path, **options)
 
-    def create_user(
-        self,
-        username: str,
-        password: str,
-        *,
-        email: str | None,
-        display_name: str | None,
-        roles: Sequence[str],
-    ) -> AuthUser:
+    def create_user(self, username: str, password: str, account: NewAccount) -> AuthUser:
         """A new account that must change the password it was given at first login."""
         body = {
             "username": username[:MAX_FIELD],
             "password": password,
-            "email": email or None,
-            "display_name": display_name or None,
-            "roles": list(roles),
+            "email": account["email"] or None,
+            "display_name": account["display_name"] or None,
+            "roles": list(account["roles"]),
             "must_change_password": True,
         }
         answer = self.call("POST", "/users", json=body)
@@ -126,6 +119,8 @@ class RemoteAdmin:
     def audit(self, query: AuditQuery) -> list[AuditRecord]:
         """The audit rows matching ``query``; empty filters are left out."""
         params: dict[str, Any] = {"limit": max(1, min(query.limit, MAX_LIST))}
+        if query.offset:
+            params["offset"] = query.offset
         for name in ("user_id", "event_type", "outcome"):
             value = getattr(query, name)
             if value is not None and value != "":

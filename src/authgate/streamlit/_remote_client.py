@@ -27,6 +27,7 @@ from authgate.errors import (
 )
 from authgate.streamlit._remote_cache import CachedSession, SessionTokens, TokenCache
 from authgate.streamlit._remote_wire import UnexpectedAnswer, error_from_response
+from authgate.streamlit.backend import RequestMeta
 
 __all__ = ["DEFAULT_PREFIX", "RemoteApiClient", "api_base_url"]
 
@@ -88,17 +89,17 @@ class RemoteApiClient:
         token: str | None = None,
         json: Any = None,
         params: dict[str, Any] | None = None,
-        ip: str | None = None,
-        user_agent: str | None = None,
+        meta: RequestMeta | None = None,
     ) -> Any:
         """One request; the decoded JSON answer (None when empty) or the mapped exception.
 
-        The browser's user agent goes in ``User-Agent``; its address in
+        ``meta`` is the browser's: its user agent goes in ``User-Agent``, its address in
         ``X-Forwarded-For``, which the API honours only when it was told to
         trust this host as a proxy (uvicorn ``--proxy-headers``): nothing here
         makes the API trust it.
         """
         headers: dict[str, str] = {}
+        ip, user_agent = (meta.get("ip"), meta.get("user_agent")) if meta else (None, None)
         if token:
             headers["Authorization"] = f"Bearer {token}"
         if user_agent:

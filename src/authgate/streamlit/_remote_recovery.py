@@ -15,6 +15,7 @@ from authgate.core.recovery.password_reset import PasswordResetInfo
 from authgate.errors import InvalidToken
 from authgate.streamlit._remote_client import RemoteApiClient
 from authgate.streamlit._remote_wire import MAX_FIELD, MAX_TOKEN, parse_reset_info
+from authgate.streamlit.backend import RequestMeta
 
 __all__ = ["RemoteRecovery"]
 
@@ -32,15 +33,13 @@ class RemoteRecovery:
         self.api = api
         self.changed = changed
 
-    def request_password_reset(self, login: str, *, ip: str | None, user_agent: str | None) -> None:
+    def request_password_reset(self, login: str, meta: RequestMeta) -> None:
         body = {"login": login[:MAX_FIELD]}
-        self.api.call("POST", "/password/forgot", json=body, ip=ip, user_agent=user_agent)
+        self.api.call("POST", "/password/forgot", json=body, meta=meta)
 
-    def request_username_reminder(
-        self, email: str, *, ip: str | None, user_agent: str | None
-    ) -> None:
+    def request_username_reminder(self, email: str, meta: RequestMeta) -> None:
         body = {"email": email[:MAX_FIELD]}
-        self.api.call("POST", "/username/forgot", json=body, ip=ip, user_agent=user_agent)
+        self.api.call("POST", "/username/forgot", json=body, meta=meta)
 
     def verify_email(self, token: str) -> str:
         """Use up a verification link's token; answers the username it verified."""

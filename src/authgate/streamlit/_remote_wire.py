@@ -36,7 +36,7 @@ from authgate.core.records import (
     StrengthEstimate,
 )
 from authgate.core.recovery.password_reset import PasswordResetInfo
-from authgate.streamlit.backend import AdminSession, AdminUser
+from authgate.streamlit.admin_records import AdminSession, AdminUser
 
 __all__ = [
     "ERRORS_BY_CODE",

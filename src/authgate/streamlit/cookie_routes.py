@@ -33,12 +33,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from authgate.core.records import SessionContext
-from authgate.errors import (
-    AuthgateError,
-    InvalidToken,
-    NotAuthenticated,
-    StoreUnavailable,
-)
+from authgate.errors import AuthgateError, InvalidToken, NotAuthenticated, StoreUnavailable
 
 __all__ = ["CookieSessionStore", "SessionCookie", "build_cookie_routes"]
 

@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING, Any
 from pydantic import SecretStr
 
 from authgate.config import AuthgateSettings
-from authgate.streamlit.backend import AuthBackend, InProcessBackend
+from authgate.streamlit.backend import AuthBackend
+from authgate.streamlit.in_process import InProcessBackend
 
 if TYPE_CHECKING:
     from authgate.root import Authgate

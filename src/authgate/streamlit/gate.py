@@ -1,12 +1,4 @@
-"""``Gate``: the one object an application's entry script talks to.
-
-    gate = Gate()
-    gate.run([
-        GatePage("home.py", title="Home", public=True, default=True),
-        GatePage("chat.py", title="Chat"),
-        gate.account_page(),
-        gate.admin_page(),
-    ])
+"""``Gate``: the one object an application's script talks to (example: ``authgate.streamlit``).
 
 Each run it resolves who this tab belongs to (from the cookie on a tab's
 first run, then from a cached validation), builds ``st.navigation`` from the
@@ -20,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import Literal
+from typing import Literal, TypedDict, Unpack
 
 import streamlit as st
 from pydantic import ValidationError
@@ -64,6 +56,19 @@ def _with_run(render: Callable[[GateRun], None]) -> Callable[[], None]:
 
     page.__name__ = render.__name__.removeprefix("render_")
     return page
+
+
+class _PageFlags(TypedDict, total=False):
+    icon: str | None
+    anonymous_only: bool
+    hidden: bool
+
+
+def _public_page(
+    render: Callable[[GateRun], None], title: str, url_path: str, **flags: Unpack[_PageFlags]
+) -> GatePage:
+    """A built-in page everyone may reach (Login, Register, the recovery pages)."""
+    return GatePage(_with_run(render), title=title, url_path=url_path, public=True, **flags)
 
 
 class Gate:
@@ -127,44 +132,27 @@ class Gate:
 
         login.__name__ = "render_login"
         pages = {
-            "login": GatePage(
-                _with_run(login),
-                title=texts.LOGIN_TITLE,
-                url_path="login",
-                icon=":material/login:",
-                public=True,
-                anonymous_only=True,
+            "login": _public_page(
+                login, texts.LOGIN_TITLE, "login", icon=":material/login:", anonymous_only=True
             ),
-            "forgot": GatePage(
-                _with_run(render_forgot),
-                title=texts.FORGOT_TITLE,
-                url_path="forgot-password",
-                public=True,
+            "forgot": _public_page(
+                render_forgot,
+                texts.FORGOT_TITLE,
+                "forgot-password",
                 anonymous_only=True,
                 hidden=True,
             ),
-            "reset": GatePage(
-                _with_run(render_reset),
-                title=texts.RESET_TITLE,
-                url_path="reset-password",
-                public=True,
-                hidden=True,
-            ),
-            "verify": GatePage(
-                _with_run(render_verify_email),
-                title=texts.VERIFY_TITLE,
-                url_path="verify-email",
-                public=True,
-                hidden=True,
+            "reset": _public_page(render_reset, texts.RESET_TITLE, "reset-password", hidden=True),
+            "verify": _public_page(
+                render_verify_email, texts.VERIFY_TITLE, "verify-email", hidden=True
             ),
         }
         if registration:
-            pages["register"] = GatePage(
-                _with_run(render_register),
-                title=texts.REGISTER_TITLE,
-                url_path="register",
+            pages["register"] = _public_page(
+                render_register,
+                texts.REGISTER_TITLE,
+                "register",
                 icon=":material/person_add:",
-                public=True,
                 anonymous_only=True,
             )
         return pages

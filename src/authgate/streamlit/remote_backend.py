@@ -25,7 +25,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Unpack
 
 import httpx
 import streamlit as st
@@ -55,7 +55,8 @@ from authgate.streamlit._remote_wire import (
     parse_strength,
     parse_user,
 )
-from authgate.streamlit.backend import AdminSession, AdminUser, AuditQuery
+from authgate.streamlit.admin_records import AdminSession, AdminUser, AuditQuery
+from authgate.streamlit.backend import LoginOptions, NewAccount, RegisterDetails, RequestMeta
 from authgate.streamlit.state import AUTH, TabAuth
 
 __all__ = ["RemoteBackend"]
@@ -142,36 +143,27 @@ class RemoteBackend:
 
     # -- logging in and out ----------------------------------------------------------
 
-    def login(
-        self,
-        login: str,
-        password: str,
-        *,
-        remember: bool = False,
-        ip: str | None = None,
-        user_agent: str | None = None,
-    ) -> SessionContext:
+    def login(self, login: str, password: str, **options: Unpack[LoginOptions]) -> SessionContext:
         """``/session/login``: a new session (no fixation), its tokens and its cookie ticket."""
-        body = {"username": login, "password": password, "remember": bool(remember)}
-        return self._opened("/session/login", body, ip=ip, user_agent=user_agent)
+        remember = bool(options.get("remember", False))
+        body = {"username": login, "password": password, "remember": remember}
+        return self._opened("/session/login", body, options)
 
     def complete_mfa_login(
-        self, ticket: str, code: str, *, ip: str | None = None, user_agent: str | None = None
+        self, ticket: str, code: str, **meta: Unpack[RequestMeta]
     ) -> SessionContext:
         """``/session/login/mfa`` with the ticket from ``MfaRequired``; answers as a login."""
         body = {"ticket": ticket, "code": code}
-        return self._opened("/session/login/mfa", body, ip=ip, user_agent=user_agent)
+        return self._opened("/session/login/mfa", body, meta)
 
-    def _opened(
-        self, path: str, body: dict[str, Any], *, ip: str | None, user_agent: str | None
-    ) -> SessionContext:
+    def _opened(self, path: str, body: dict[str, Any], meta: RequestMeta) -> SessionContext:
         """Log in with one request, keeping the new session's pair and its cookie ticket.
 
         The gate asks for the ticket right after a login; the API sends it
         with the login's answer, so a login costs this round trip and the
         browser's redeem, not four.
         """
-        answer = self.api.call("POST", path, json=body, ip=ip, user_agent=user_agent)
+        answer = self.api.call("POST", path, json=body, meta=meta)
         ticket = self.api.read(lambda d: str(d["cookie_ticket"]), answer)
         context = self._kept(answer, with_tokens=True)
         self.api.cache.keep_cookie_ticket(
@@ -189,22 +181,15 @@ class RemoteBackend:
         return context
 
     def register(
-        self,
-        username: str,
-        password: str,
-        *,
-        email: str | None = None,
-        display_name: str | None = None,
-        ip: str | None = None,
-        user_agent: str | None = None,
+        self, username: str, password: str, **details: Unpack[RegisterDetails]
     ) -> AuthUser:
         body = {
             "username": username,
             "password": password,
-            "email": email,
-            "display_name": display_name,
+            "email": details.get("email"),
+            "display_name": details.get("display_name"),
         }
-        answer = self.api.call("POST", "/register", json=body, ip=ip, user_agent=user_agent)
+        answer = self.api.call("POST", "/register", json=body, meta=details)
         return self.api.read(parse_user, answer)
 
     def validate_session(self, token: str) -> SessionContext:
@@ -325,18 +310,14 @@ class RemoteBackend:
         """
         return True
 
-    def request_password_reset(
-        self, login: str, *, ip: str | None = None, user_agent: str | None = None
-    ) -> None:
-        self.recovery.request_password_reset(login, ip=ip, user_agent=user_agent)
+    def request_password_reset(self, login: str, **meta: Unpack[RequestMeta]) -> None:
+        self.recovery.request_password_reset(login, meta)
 
     def verify_email(self, token: str) -> str:
         return self.recovery.verify_email(token)
 
-    def request_username_reminder(
-        self, email: str, *, ip: str | None = None, user_agent: str | None = None
-    ) -> None:
-        self.recovery.request_username_reminder(email, ip=ip, user_agent=user_agent)
+    def request_username_reminder(self, email: str, **meta: Unpack[RequestMeta]) -> None:
+        self.recovery.request_username_reminder(email, meta)
 
     def inspect_reset_token(self, token: str) -> PasswordResetInfo:
         return self.recovery.inspect_reset_token(token)
@@ -347,18 +328,9 @@ class RemoteBackend:
     # -- administration (the API checks the admin role and records this session's user) ----
 
     def admin_create_user(
-        self,
-        username: str,
-        password: str,
-        *,
-        email: str | None,
-        display_name: str | None,
-        roles: Sequence[str],
-        actor_id: int,
+        self, username: str, password: str, **account: Unpack[NewAccount]
     ) -> AuthUser:
-        return self.admin.create_user(
-            username, password, email=email, display_name=display_name, roles=roles
-        )
+        return self.admin.create_user(username, password, account)
 
     def admin_list_users(self, *, search: str | None = None, limit: int = 500) -> list[AdminUser]:
         return self.admin.list_users(search=search, limit=limit)

@@ -23,7 +23,7 @@ import streamlit as st
 from authgate.core.records import AuthUser, SessionContext
 from authgate.errors import NotAuthenticated, SessionExpired
 from authgate.streamlit import texts
-from authgate.streamlit.backend import AuthBackend
+from authgate.streamlit.backend import AuthBackend, RequestMeta
 from authgate.streamlit.cookie_sync import queue_cookie_clear, queue_cookie_ticket
 from authgate.streamlit.state import AUTH, COOKIE_READ, FLASH, Flash, TabAuth
 
@@ -43,10 +43,10 @@ def read_session_cookie(name: str) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def request_meta() -> tuple[str | None, str | None]:
+def request_meta() -> RequestMeta:
     """The client's IP and user agent, as recorded on sessions and audit rows."""
     agent = st.context.headers.get("User-Agent")
-    return st.context.ip_address, agent[:512] if agent else None
+    return {"ip": st.context.ip_address, "user_agent": agent[:512] if agent else None}
 
 
 def current_auth() -> TabAuth | None:

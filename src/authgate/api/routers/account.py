@@ -4,7 +4,7 @@ Router modules do not use ``from __future__ import annotations``: FastAPI reads
 the ``Annotated`` dependency aliases defined inside the factories at runtime.
 """
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, status
 
@@ -17,10 +17,11 @@ from authgate.api.schemas import (
     UserOut,
 )
 from authgate.api.security import GetAuth, build_authenticate, client_ip, user_agent
+from authgate.core.records import AuthUser
 from authgate.core.tokens.service import TokenContext
 from authgate.root import Authgate
 
-__all__ = ["build_account_router"]
+__all__ = ["build_account_router", "register_from"]
 
 
 def build_account_router(
@@ -45,14 +46,8 @@ def build_account_router(
         is mailed at once (delivery happens after the answer, in the background).
         """
         # The link is sent by core's registration, as for every self-registration.
-        user = await pool.run(
-            auth.accounts.register,
-            body.username,
-            body.password,
-            email=body.email,
-            display_name=body.display_name,
-            ip=client_ip(request),
-            user_agent=user_agent(request),
+        user = await register_from(
+            pool, auth, body, ip=client_ip(request), user_agent=user_agent(request)
         )
         return UserOut.of(user)
 
@@ -80,3 +75,22 @@ def build_account_router(
         return PasswordChangeResponse(sessions_ended=ended)
 
     return router
+
+
+async def register_from(
+    pool: PasswordWorkPool, auth: Authgate, body: RegisterRequest, **options: Any
+) -> AuthUser:
+    """Create the account ``body`` describes, hashing its password in ``pool``.
+
+    ``options`` are the rest of ``AccountService.register``'s keywords: the
+    client's address for a self-registration, the roles and the acting admin
+    for an account an admin creates.
+    """
+    return await pool.run(
+        auth.accounts.register,
+        body.username,
+        body.password,
+        email=body.email,
+        display_name=body.display_name,
+        **options,
+    )

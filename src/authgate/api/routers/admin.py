@@ -19,7 +19,9 @@ from fastapi import APIRouter, Depends, Path, Query, Response, status
 from authgate.api._password_pool import PasswordWorkPool
 from authgate.api.errors import ApiError, error_responses
 from authgate.api.mfa_guard import refuse_unless_enrolled
+from authgate.api.routers.account import register_from
 from authgate.api.schemas_admin import (
+    MAX_ID,
     AdminUserOut,
     CreateUserRequest,
     SessionsEnded,
@@ -38,7 +40,6 @@ __all__ = ["ADMIN_ROLE", "SELF_LOCKOUT", "UserId", "build_admin_router", "build_
 
 ADMIN_ROLE = "admin"
 SELF_LOCKOUT = "self_lockout"
-MAX_ID = 2**62
 _SORT_SCAN_LIMIT = 10_000
 _SCAN_PAGE = 1000
 
@@ -106,12 +107,10 @@ def build_admin_router(
     )
     async def create_user(body: CreateUserRequest, admin: Admin, auth: Auth) -> AdminUserOut:
         """Create an account with chosen roles; by default its password is temporary."""
-        user = await pool.run(
-            auth.accounts.register,
-            body.username,
-            body.password,
-            email=body.email,
-            display_name=body.display_name,
+        user = await register_from(
+            pool,
+            auth,
+            body,
             roles=body.roles,
             actor_id=admin.user.id,
             must_change_password=body.must_change_password,

@@ -19,10 +19,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Response, status
 
 from authgate.api.errors import ApiError, error_responses
-from authgate.api.routers.admin import MAX_ID, UserId, build_require_admin
-from authgate.api.schemas_admin import AdminSessionOut, AuditOut, SessionsEnded
+from authgate.api.routers.admin import UserId, build_require_admin
+from authgate.api.schemas_admin import MAX_ID, AdminSessionOut, AuditFilter, AuditOut, SessionsEnded
 from authgate.api.security import GetAuth
 from authgate.core.audit.log import audit_csv
+from authgate.core.records import AuditRecord
 from authgate.core.tokens.service import TokenContext
 from authgate.errors import InvalidInput
 from authgate.root import Authgate
@@ -31,8 +32,7 @@ __all__ = ["build_admin_activity_router"]
 
 SessionId = Annotated[str, Path(min_length=1, max_length=64, description="A session id.")]
 FilterUserId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
-FilterText = Annotated[str | None, Query(max_length=64)]
-FilterTime = Annotated[datetime | None, Query(description="ISO 8601; UTC when no offset.")]
+Filters = Annotated[AuditFilter, Query()]
 
 
 def build_admin_activity_router(get_auth: GetAuth, *, token_url: str) -> APIRouter:
@@ -52,7 +52,7 @@ def build_admin_activity_router(get_auth: GetAuth, *, token_url: str) -> APIRout
         """Live sessions of every user (or of ``user_id``), most recently used first."""
         rows = auth.sessions.list_all(limit=limit if user_id is None else 10_000)
         chosen = [(r, name) for r, name in rows if user_id is None or r.user_id == user_id]
-        return [AdminSessionOut.of(record, name) for record, name in chosen[:limit]]
+        return [AdminSessionOut.from_record(r, username=name) for r, name in chosen[:limit]]
 
     @router.delete(
         "/sessions/{session_id}",
@@ -79,24 +79,12 @@ def build_admin_activity_router(get_auth: GetAuth, *, token_url: str) -> APIRout
     def list_audit(
         admin: Admin,
         auth: Auth,
-        user_id: FilterUserId = None,
-        event_type: FilterText = None,
-        outcome: FilterText = None,
-        since: FilterTime = None,
-        until: FilterTime = None,
+        filters: Filters,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
         offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     ) -> list[AuditOut]:
         """Audit events, newest first; ``since`` is inclusive, ``until`` exclusive."""
-        records = auth.audit.list(
-            user_id=user_id,
-            event_type=event_type,
-            outcome=outcome,
-            since=_utc(since),
-            until=_utc(until),
-            limit=limit,
-            offset=offset,
-        )
+        records = _matching(auth, filters, limit=limit, offset=offset)
         return [AuditOut.of(record) for record in records]
 
     @router.get(
@@ -112,22 +100,11 @@ def build_admin_activity_router(get_auth: GetAuth, *, token_url: str) -> APIRout
     def export_audit(
         admin: Admin,
         auth: Auth,
-        user_id: FilterUserId = None,
-        event_type: FilterText = None,
-        outcome: FilterText = None,
-        since: FilterTime = None,
-        until: FilterTime = None,
+        filters: Filters,
         limit: Annotated[int, Query(ge=1, le=10_000)] = 10_000,
     ) -> Response:
         """The same filters as ``/admin/audit``, as a CSV download (at most 10,000 rows)."""
-        records = auth.audit.list(
-            user_id=user_id,
-            event_type=event_type,
-            outcome=outcome,
-            since=_utc(since),
-            until=_utc(until),
-            limit=limit,
-        )
+        records = _matching(auth, filters, limit=limit)
         stamp = auth.clock.now().strftime("%Y%m%dT%H%M%SZ")
         return Response(
             audit_csv(records),
@@ -139,6 +116,21 @@ def build_admin_activity_router(get_auth: GetAuth, *, token_url: str) -> APIRout
         )
 
     return router
+
+
+def _matching(
+    auth: Authgate, filters: AuditFilter, *, limit: int, offset: int = 0
+) -> list[AuditRecord]:
+    """The audit events ``filters`` match, newest first (filter times taken as UTC)."""
+    return auth.audit.list(
+        user_id=filters.user_id,
+        event_type=filters.event_type,
+        outcome=filters.outcome,
+        since=_utc(filters.since),
+        until=_utc(filters.until),
+        limit=limit,
+        offset=offset,
+    )
 
 
 def _utc(value: datetime | None) -> datetime | None:

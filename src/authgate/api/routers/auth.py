@@ -10,7 +10,8 @@ With MFA on, a correct password gives no tokens: the login answers 401
 ``POST /login/mfa`` (``routers/mfa.py``) trades, with a code, for the pair.
 """
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.responses import JSONResponse
@@ -30,13 +31,21 @@ from authgate.api.schemas import (
     VerifyResponse,
 )
 from authgate.api.schemas_mfa import LoginErrorDetail, LoginErrorResponse
-from authgate.api.security import GetAuth, bearer_scheme, client_ip, user_agent
+from authgate.api.security import (
+    NO_STORE,
+    GetAuth,
+    bearer_scheme,
+    client_ip,
+    secret_route,
+    user_agent,
+)
 from authgate.core.login.flow import MFA_TICKET_TTL
-from authgate.core.tokens.service import TokenPair
 from authgate.errors import MfaRequired, NotAuthenticated
 from authgate.root import Authgate
 
-__all__ = ["LOGIN_ERRORS", "build_auth_router", "mfa_step_answer"]
+__all__ = ["LOGIN_ERRORS", "build_auth_router", "mfa_step_answer", "password_step"]
+
+T = TypeVar("T")
 
 # What a login can answer, shared by every route that checks a password.
 LOGIN_ERRORS = {
@@ -58,50 +67,33 @@ def build_auth_router(
     Auth = Annotated[Authgate, Depends(get_auth)]
     scheme = bearer_scheme(token_url)
 
-    @router.post("/login", response_model=TokenResponse, responses=LOGIN_ERRORS)
+    @router.post(
+        "/login", response_model=TokenResponse, responses=LOGIN_ERRORS, dependencies=NO_STORE
+    )
     async def login(
-        body: LoginRequest, request: Request, response: Response, auth: Auth
+        body: LoginRequest, request: Request, auth: Auth
     ) -> TokenResponse | JSONResponse:
         """Log in with a JSON body; returns an access token and a refresh token."""
-        try:
-            pair = await pool.run(
-                auth.tokens.login,
-                body.username,
-                body.password,
-                remember=body.remember,
-                ip=client_ip(request),
-                user_agent=user_agent(request),
-            )
-        except MfaRequired as required:
-            return mfa_step_answer(required)
-        return _token_answer(auth, pair, response)
+        return await password_step(
+            pool, _token_login, request, auth, body.username, body.password, remember=body.remember
+        )
 
-    @router.post("/token", response_model=TokenResponse, responses=LOGIN_ERRORS)
+    @router.post(
+        "/token", response_model=TokenResponse, responses=LOGIN_ERRORS, dependencies=NO_STORE
+    )
     async def token(
-        form: Annotated[OAuth2PasswordRequestForm, Depends()],
-        request: Request,
-        response: Response,
-        auth: Auth,
+        form: Annotated[OAuth2PasswordRequestForm, Depends()], request: Request, auth: Auth
     ) -> TokenResponse | JSONResponse:
         """The OAuth2 password flow (form body), for ``OAuth2PasswordBearer`` clients."""
-        try:
-            pair = await pool.run(
-                auth.tokens.login,
-                form.username,
-                form.password,
-                remember=True,
-                ip=client_ip(request),
-                user_agent=user_agent(request),
-            )
-        except MfaRequired as required:
-            return mfa_step_answer(required)
-        return _token_answer(auth, pair, response)
+        return await password_step(
+            pool, _token_login, request, auth, form.username, form.password, remember=True
+        )
 
-    @router.post("/refresh", response_model=TokenResponse, responses=error_responses(401, 503))
-    def refresh(body: RefreshRequest, response: Response, auth: Auth) -> TokenResponse:
+    @secret_route(router, "/refresh", TokenResponse, 401, 503)
+    def refresh(body: RefreshRequest, auth: Auth) -> TokenResponse:
         """Trade a refresh token for a new pair. Each refresh token works once:
         presenting a used one ends its session."""
-        return _token_answer(auth, auth.tokens.refresh(body.refresh_token), response)
+        return TokenResponse.of(auth.tokens.refresh(body.refresh_token), auth.clock.now())
 
     @router.post(
         "/logout", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(401, 503)
@@ -136,6 +128,24 @@ def build_auth_router(
     return router
 
 
+async def password_step(
+    pool: PasswordWorkPool, login: Callable[..., T], request: Request, /, *args: Any, **options: Any
+) -> T | JSONResponse:
+    """Run ``login``, which checks a password, in ``pool``; the client's address goes with it.
+
+    Its answer, or, when the password was right but the user has MFA on, the
+    401 ``mfa_required`` answer with the ticket (``mfa_step_answer``).
+    ``login`` gets ``args``, ``options`` and the ``ip`` and ``user_agent``
+    keywords for the audit trail.
+    """
+    try:
+        return await pool.run(
+            login, *args, ip=client_ip(request), user_agent=user_agent(request), **options
+        )
+    except MfaRequired as required:
+        return mfa_step_answer(required)
+
+
 def mfa_step_answer(required: MfaRequired) -> JSONResponse:
     """The 401 ``mfa_required`` answer, in the one error shape plus the ticket.
 
@@ -158,7 +168,15 @@ def mfa_step_answer(required: MfaRequired) -> JSONResponse:
     )
 
 
-def _token_answer(auth: Authgate, pair: TokenPair, response: Response) -> TokenResponse:
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Pragma"] = "no-cache"
+def _token_login(
+    auth: Authgate,
+    username: str,
+    password: str,
+    *,
+    remember: bool,
+    ip: str | None,
+    user_agent: str | None,
+) -> TokenResponse:
+    """A password login that answers with a token pair (run in the password pool)."""
+    pair = auth.tokens.login(username, password, remember=remember, ip=ip, user_agent=user_agent)
     return TokenResponse.of(pair, auth.clock.now())

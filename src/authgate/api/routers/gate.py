@@ -37,13 +37,13 @@ aliases defined inside the factory at runtime.
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Depends, Request, status
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from authgate.api._password_pool import PasswordWorkPool
 from authgate.api.errors import error_responses
-from authgate.api.routers.auth import LOGIN_ERRORS, mfa_step_answer
+from authgate.api.routers.auth import LOGIN_ERRORS, password_step
 from authgate.api.schemas import LoginRequest, UserOut
 from authgate.api.schemas_gate import (
     ProfileUpdateRequest,
@@ -60,16 +60,19 @@ from authgate.api.schemas_gate import (
 )
 from authgate.api.schemas_mfa import MfaLoginRequest
 from authgate.api.security import (
+    NO_STORE,
     GetAuth,
     bearer_scheme,
     build_authenticate,
     client_ip,
+    secret_route,
     user_agent,
 )
+from authgate.core.login.flow import password_credentials, second_factor_credentials
 from authgate.core.records import LoginResult, SessionContext
 from authgate.core.tokens.service import TokenContext, TokenPair, TokenService
 from authgate.core.unit_of_work import Work
-from authgate.errors import MfaRequired, NotAuthenticated
+from authgate.errors import NotAuthenticated
 from authgate.root import Authgate
 
 __all__ = ["build_gate_router"]
@@ -89,86 +92,60 @@ def build_gate_router(
     Caller = Annotated[TokenContext, Depends(build_authenticate(get_auth, token_url))]
     scheme = bearer_scheme(token_url)
 
-    @router.post("/session/login", response_model=SessionLoginResponse, responses=LOGIN_ERRORS)
+    @router.post(
+        "/session/login",
+        response_model=SessionLoginResponse,
+        responses=LOGIN_ERRORS,
+        dependencies=NO_STORE,
+    )
     async def session_login(
-        body: LoginRequest, request: Request, response: Response, auth: Auth
+        body: LoginRequest, request: Request, auth: Auth
     ) -> SessionLoginResponse | JSONResponse:
         """Log in and get the session, a token pair for it and its cookie ticket, in one answer.
 
         With MFA on, the answer is ``/login``'s 401 ``mfa_required`` with an
         ``mfa_ticket``, to be completed at ``POST /session/login/mfa``.
         """
-        try:
-            answer = await pool.run(
-                _password_login, auth, body, ip=client_ip(request), agent=user_agent(request)
-            )
-        except MfaRequired as required:
-            return mfa_step_answer(required)
-        _no_store(response)
-        return answer
+        return await password_step(pool, _password_login, request, auth, body)
 
-    @router.post(
-        "/session/login/mfa",
-        response_model=SessionLoginResponse,
-        responses=error_responses(401, 403, 429, 503),
-    )
+    @secret_route(router, "/session/login/mfa", SessionLoginResponse, 401, 403, 429, 503)
     def session_login_mfa(
-        body: MfaLoginRequest, request: Request, response: Response, auth: Auth
+        body: MfaLoginRequest, request: Request, auth: Auth
     ) -> SessionLoginResponse:
         """The second step of ``/session/login``: its ``mfa_ticket`` and a code.
 
         As ``/login/mfa``, failures included: a wrong code counts toward the
         lockout and leaves the ticket usable until it expires.
         """
-        opened = auth.logins.second_factor(
-            body.ticket,
-            body.code,
+        opened = auth.logins.login_with(
+            _GateSessionTokens(auth.tokens),
+            "second_factor",
+            second_factor_credentials(body.ticket, body.code),
             ip=client_ip(request),
             user_agent=user_agent(request),
-            strategy=_GateSessionTokens(auth.tokens),
         )
-        _no_store(response)
         return _login_answer(auth, opened)
 
-    @router.post(
-        "/session-tickets",
-        status_code=status.HTTP_201_CREATED,
-        response_model=TicketResponse,
-        responses=error_responses(401, 503),
+    @secret_route(
+        router, "/session-tickets", TicketResponse, 401, 503, status_code=status.HTTP_201_CREATED
     )
-    def issue_ticket(caller: Caller, auth: Auth, response: Response) -> TicketResponse:
+    def issue_ticket(caller: Caller, auth: Auth) -> TicketResponse:
         """A single-use ticket for the caller's session, to be traded for the cookie."""
-        _no_store(response)
         return TicketResponse(ticket=auth.sessions.issue_cookie_ticket(caller.claims.sid))
 
-    @router.post(
-        "/session-tickets/redeem",
-        response_model=TicketRedeemResponse,
-        responses=error_responses(401, 503),
-    )
-    def redeem_ticket(
-        body: TicketRedeemRequest, auth: Auth, response: Response
-    ) -> TicketRedeemResponse:
+    @secret_route(router, "/session-tickets/redeem", TicketRedeemResponse, 401, 503)
+    def redeem_ticket(body: TicketRedeemRequest, auth: Auth) -> TicketRedeemResponse:
         """Use up a ticket: the session's token is rotated and returned, for the cookie only."""
-        _no_store(response)
         token, context = auth.sessions.redeem_cookie_ticket(body.ticket)
-        state = _state(auth, context)
-        return TicketRedeemResponse(session_token=token, **dict(state))
+        return TicketRedeemResponse(session_token=token, **dict(_state(auth, context)))
 
-    @router.post(
-        "/session/resolve",
-        response_model=SessionResolveResponse,
-        responses=error_responses(401, 503),
-    )
-    def resolve_session(
-        body: SessionResolveRequest, auth: Auth, response: Response
-    ) -> SessionResolveResponse:
+    @secret_route(router, "/session/resolve", SessionResolveResponse, 401, 503)
+    def resolve_session(body: SessionResolveRequest, auth: Auth) -> SessionResolveResponse:
         """Trade a live session token (from the cookie) for a token pair of that session."""
-        _no_store(response)
         pair, context = auth.tokens.resume(body.session_token)
         required = auth.mfa.mfa_enrollment_required(context.user)
         return SessionResolveResponse.of_pair(
-            pair, context, auth.clock.now().timestamp(), enrollment_required=required
+            pair, context, auth.clock.now(), enrollment_required=required
         )
 
     @router.get(
@@ -260,16 +237,16 @@ class _GateSessionTokens:
 
 
 def _password_login(
-    auth: Authgate, body: LoginRequest, *, ip: str | None, agent: str | None
+    auth: Authgate, body: LoginRequest, *, ip: str | None, user_agent: str | None
 ) -> SessionLoginResponse:
     """Check the password and open the session (in the password pool, like ``/login``)."""
-    opened = auth.logins.password(
-        body.username,
-        body.password,
+    opened = auth.logins.login_with(
+        _GateSessionTokens(auth.tokens),
+        "password",
+        password_credentials(body.username, body.password),
         remember=body.remember,
         ip=ip,
-        user_agent=agent,
-        strategy=_GateSessionTokens(auth.tokens),
+        user_agent=user_agent,
     )
     return _login_answer(auth, opened)
 
@@ -284,7 +261,7 @@ def _login_answer(auth: Authgate, opened: _OpenedSession) -> SessionLoginRespons
     return SessionLoginResponse.of_login(
         opened.pair,
         opened.context,
-        auth.clock.now().timestamp(),
+        auth.clock.now(),
         cookie_ticket=ticket,
         enrollment_required=auth.mfa.mfa_enrollment_required(opened.context.user),
     )
@@ -293,8 +270,3 @@ def _login_answer(auth: Authgate, opened: _OpenedSession) -> SessionLoginRespons
 def _state(auth: Authgate, context: SessionContext) -> SessionStateResponse:
     required = auth.mfa.mfa_enrollment_required(context.user)
     return SessionStateResponse.of(context, enrollment_required=required)
-
-
-def _no_store(response: Response) -> None:
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Pragma"] = "no-cache"

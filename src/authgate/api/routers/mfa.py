@@ -10,9 +10,10 @@ No ``from __future__ import annotations``: FastAPI reads the ``Annotated``
 aliases defined inside the factory at runtime.
 """
 
+from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 
 from authgate.api._password_pool import PasswordWorkPool
@@ -26,11 +27,17 @@ from authgate.api.schemas_mfa import (
     MfaStatusOut,
     RecoveryCodesOut,
 )
-from authgate.api.security import GetAuth, build_authenticate, client_ip, user_agent
+from authgate.api.security import (
+    GetAuth,
+    build_authenticate,
+    client_ip,
+    secret_route,
+    user_agent,
+)
 from authgate.core.tokens.service import TokenContext
 from authgate.root import Authgate
 
-__all__ = ["build_mfa_router", "no_store"]
+__all__ = ["build_mfa_router"]
 
 
 def build_mfa_router(
@@ -42,18 +49,8 @@ def build_mfa_router(
     Auth = Annotated[Authgate, Depends(get_auth)]
     Caller = Annotated[TokenContext, Depends(build_authenticate(get_auth, token_url))]
 
-    @router.post(
-        "/login/mfa",
-        response_model=TokenResponse,
-        responses=error_responses(401, 403, 429, 503),
-        tags=["auth"],
-    )
-    def login_mfa(
-        body: MfaLoginRequest,
-        request: Request,
-        response: Response,
-        auth: Auth,
-    ) -> TokenResponse:
+    @secret_route(router, "/login/mfa", TokenResponse, 401, 403, 429, 503, tags=["auth"])
+    def login_mfa(body: MfaLoginRequest, request: Request, auth: Auth) -> TokenResponse:
         """The login's second step: the ``mfa_ticket`` from ``/login`` and a code give tokens.
 
         A wrong code leaves the ticket usable until it expires (five minutes),
@@ -63,7 +60,6 @@ def build_mfa_router(
         pair = auth.tokens.complete_mfa_login(
             body.ticket, body.code, ip=client_ip(request), user_agent=user_agent(request)
         )
-        no_store(response)
         return TokenResponse.of(pair, auth.clock.now())
 
     @router.get("/mfa", response_model=MfaStatusOut, responses=error_responses(401, 503))
@@ -71,52 +67,32 @@ def build_mfa_router(
         """Whether MFA is on, how many recovery codes are left, and whether it is required."""
         return MfaStatusOut.of(auth.mfa.status(caller.user.id))
 
-    @router.post(
-        "/mfa/enroll", response_model=MfaEnrollmentOut, responses=error_responses(401, 503)
-    )
-    def enroll(caller: Caller, auth: Auth, response: Response) -> MfaEnrollmentOut:
+    @secret_route(router, "/mfa/enroll", MfaEnrollmentOut, 401, 503)
+    def enroll(caller: Caller, auth: Auth) -> MfaEnrollmentOut:
         """Start enrolment: a new secret, as text, ``otpauth://`` URI and QR code.
 
         MFA stays off until a code from this secret is confirmed, so a user
         who scans nothing is not locked out; asking again replaces the pending
         secret. 422 ``invalid_input`` when MFA is already on.
         """
-        enrollment = auth.mfa.begin_enrollment(caller.user.id)
-        no_store(response)
-        return MfaEnrollmentOut.of(enrollment)
+        return MfaEnrollmentOut.of(auth.mfa.begin_enrollment(caller.user.id))
 
-    @router.post(
-        "/mfa/enroll/confirm",
-        response_model=RecoveryCodesOut,
-        responses=error_responses(401, 429, 503),
-    )
+    @secret_route(router, "/mfa/enroll/confirm", RecoveryCodesOut, 401, 429, 503)
     def confirm(
-        body: MfaCodeRequest, request: Request, caller: Caller, auth: Auth, response: Response
+        body: MfaCodeRequest, request: Request, caller: Caller, auth: Auth
     ) -> RecoveryCodesOut:
         """Switch MFA on with a first code; returns ten recovery codes, shown this once.
 
         422 ``invalid_input`` when no enrolment was started (or MFA is on already).
         """
-        codes = auth.mfa.confirm_enrollment(
-            caller.user.id, body.code, ip=client_ip(request), user_agent=user_agent(request)
-        )
-        no_store(response)
-        return RecoveryCodesOut(recovery_codes=codes)
+        return _new_codes(auth.mfa.confirm_enrollment, caller, body, request)
 
-    @router.post(
-        "/mfa/recovery-codes",
-        response_model=RecoveryCodesOut,
-        responses=error_responses(401, 429, 503),
-    )
+    @secret_route(router, "/mfa/recovery-codes", RecoveryCodesOut, 401, 429, 503)
     def regenerate(
-        body: MfaCodeRequest, request: Request, caller: Caller, auth: Auth, response: Response
+        body: MfaCodeRequest, request: Request, caller: Caller, auth: Auth
     ) -> RecoveryCodesOut:
         """Replace every recovery code; a current code (or a recovery code) proves presence."""
-        codes = auth.mfa.regenerate_recovery_codes(
-            caller.user.id, body.code, ip=client_ip(request), user_agent=user_agent(request)
-        )
-        no_store(response)
-        return RecoveryCodesOut(recovery_codes=codes)
+        return _new_codes(auth.mfa.regenerate_recovery_codes, caller, body, request)
 
     @router.post(
         "/mfa/disable", response_model=MfaStatusOut, responses=error_responses(401, 403, 429, 503)
@@ -141,7 +117,9 @@ def build_mfa_router(
     return router
 
 
-def no_store(response: Response) -> None:
-    """Keep secrets (seeds, codes, tokens) out of every cache (RFC 6749, section 5.1)."""
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Pragma"] = "no-cache"
+def _new_codes(
+    check: Callable[..., list[str]], caller: TokenContext, body: MfaCodeRequest, request: Request
+) -> RecoveryCodesOut:
+    """The recovery codes ``check`` answers once it has accepted the caller's code."""
+    codes = check(caller.user.id, body.code, ip=client_ip(request), user_agent=user_agent(request))
+    return RecoveryCodesOut(recovery_codes=codes)

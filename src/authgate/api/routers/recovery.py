@@ -10,9 +10,11 @@ broken.) Reset tokens travel in bodies, never in paths, so they stay out of
 access logs.
 """
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, status
+from fastapi.types import DecoratedCallable
 
 from authgate.api._password_pool import PasswordWorkPool
 from authgate.api.errors import ApiError, error_responses
@@ -53,37 +55,32 @@ def build_recovery_router(
     Auth = Annotated[Authgate, Depends(get_auth)]
     Caller = Annotated[TokenContext, Depends(build_authenticate(get_auth, token_url))]
 
-    @router.post(
-        "/password/forgot",
-        status_code=status.HTTP_202_ACCEPTED,
-        response_model=AcceptedResponse,
-        responses=error_responses(403, 503),
-    )
+    def forgot_route(path: str) -> Callable[[DecoratedCallable], DecoratedCallable]:
+        """A "forgot" route: one fixed 202 answer, or 403 without a mail configuration."""
+        return router.post(
+            path,
+            status_code=status.HTTP_202_ACCEPTED,
+            response_model=AcceptedResponse,
+            responses=error_responses(403, 503),
+        )
+
+    @forgot_route("/password/forgot")
     def forgot_password(
         body: ForgotPasswordRequest, request: Request, auth: Auth
     ) -> AcceptedResponse:
         """Email a 30-minute reset link if the username or address names an active account."""
-        _require_mail(auth.recovery)
-        auth.recovery.request_password_reset(
-            body.login, ip=client_ip(request), user_agent=user_agent(request)
-        )
-        return AcceptedResponse(message=_RESET_LINK_SENT)
+        recovery = auth.recovery
+        send = recovery.request_password_reset
+        return _mail_if_any(recovery, send, body.login, request, _RESET_LINK_SENT)
 
-    @router.post(
-        "/username/forgot",
-        status_code=status.HTTP_202_ACCEPTED,
-        response_model=AcceptedResponse,
-        responses=error_responses(403, 503),
-    )
+    @forgot_route("/username/forgot")
     def forgot_username(
         body: ForgotUsernameRequest, request: Request, auth: Auth
     ) -> AcceptedResponse:
         """Email the username registered with an address, if there is one."""
-        _require_mail(auth.recovery)
-        auth.recovery.request_username_reminder(
-            body.email, ip=client_ip(request), user_agent=user_agent(request)
-        )
-        return AcceptedResponse(message=_USERNAME_SENT)
+        recovery = auth.recovery
+        send = recovery.request_username_reminder
+        return _mail_if_any(recovery, send, body.email, request, _USERNAME_SENT)
 
     @router.post(
         "/password/reset/inspect",
@@ -92,10 +89,7 @@ def build_recovery_router(
     )
     def inspect_reset(body: ResetTokenRequest, auth: Auth) -> PasswordResetInfoOut:
         """Check a reset link without spending it: whose it is and whether a code is needed."""
-        info = auth.recovery.inspect_reset_token(body.token)
-        return PasswordResetInfoOut(
-            username=info.username, mfa_required=info.mfa_required, expires_at=info.expires_at
-        )
+        return PasswordResetInfoOut.from_record(auth.recovery.inspect_reset_token(body.token))
 
     @router.post(
         "/password/reset",
@@ -132,7 +126,7 @@ def build_recovery_router(
         user = auth.verification.verify_email(
             body.token, ip=client_ip(request), user_agent=user_agent(request)
         )
-        return EmailVerifiedResponse(username=user.username, email_verified=user.email_verified)
+        return EmailVerifiedResponse.from_record(user)
 
     @router.post(
         "/email/verify/resend",
@@ -160,7 +154,17 @@ def build_recovery_router(
     return router
 
 
-def _require_mail(recovery: AccountRecovery) -> None:
+def _mail_if_any(
+    recovery: AccountRecovery,
+    send: Callable[..., object],
+    to: str,
+    request: Request,
+    message: str,
+) -> AcceptedResponse:
+    """Have ``send`` mail ``to``'s account, if one matches; the answer is the same either way.
+
+    Without a mail configuration, 403 ``recovery_not_configured`` instead.
+    """
     if not recovery.mail_enabled:
         raise ApiError(
             403,
@@ -168,3 +172,5 @@ def _require_mail(recovery: AccountRecovery) -> None:
             "Self-service recovery is not available here: "
             "ask an administrator to reset your password.",
         )
+    send(to, ip=client_ip(request), user_agent=user_agent(request))
+    return AcceptedResponse(message=message)

@@ -11,6 +11,7 @@ here, so the gate and the API cannot drift apart on that rule.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -38,21 +39,14 @@ if TYPE_CHECKING:
 __all__ = ["AccountRules", "Registration"]
 
 
+@dataclass(frozen=True, kw_only=True)
 class AccountRules:
     """The settings registration obeys, named (built once by the composition root)."""
 
-    def __init__(
-        self,
-        *,
-        allow_registration: bool = True,
-        default_roles: Iterable[str] = ("user",),
-        username_min_length: int = 3,
-        username_max_length: int = 32,
-    ) -> None:
-        self.allow_registration = allow_registration
-        self.default_roles = tuple(default_roles)
-        self.username_min_length = username_min_length
-        self.username_max_length = username_max_length
+    allow_registration: bool = True
+    default_roles: tuple[str, ...] = ("user",)
+    username_min_length: int = 3
+    username_max_length: int = 32
 
     def username(self, raw: str) -> NormalizedUsername:
         return normalize_username(
@@ -60,23 +54,14 @@ class AccountRules:
         )
 
 
+@dataclass(kw_only=True, eq=False)
 class Registration:
-    def __init__(
-        self,
-        *,
-        uow: UnitOfWork,
-        passwords: PasswordService,
-        policy: PasswordPolicy,
-        rules: AccountRules,
-        clock: Clock,
-        verification: EmailVerification | None = None,
-    ) -> None:
-        self.uow = uow
-        self.passwords = passwords
-        self.policy = policy
-        self.rules = rules
-        self.clock = clock
-        self.verification = verification
+    uow: UnitOfWork
+    passwords: PasswordService
+    policy: PasswordPolicy
+    rules: AccountRules
+    clock: Clock
+    verification: EmailVerification | None = None
 
     def register(
         self,

@@ -8,7 +8,8 @@ caches in front of the store notice at once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from authgate.core.accounts.registration import Registration
@@ -55,27 +56,21 @@ UNSET: Any = _Unset()
 _MAX_PAGE = 1000
 
 
+@dataclass(kw_only=True, eq=False)
 class AccountService:
     """Accounts on one store; build once per process (through the composition root)."""
 
-    def __init__(
-        self,
-        *,
-        uow: UnitOfWork,
-        registration: Registration,
-        passwords: PasswordService,
-        policy: PasswordPolicy,
-        lockout: Lockout,
-        clock: Clock,
-    ) -> None:
-        self.uow = uow
-        self.registration = registration
-        self.passwords = passwords
-        self.policy = policy
-        self.lockout = lockout
-        self.clock = clock
-        self.register = registration.register
-        self.import_user = registration.import_user
+    uow: UnitOfWork
+    registration: Registration
+    passwords: PasswordService
+    policy: PasswordPolicy
+    lockout: Lockout
+    clock: Clock
+
+    def __post_init__(self) -> None:
+        # Creating accounts is its own job (``Registration``); callers find it here too.
+        self.register = self.registration.register
+        self.import_user = self.registration.import_user
 
     # -- reading ------------------------------------------------------------
 
@@ -198,23 +193,19 @@ class AccountService:
             self.lockout.count_failure(key, failure, ip=ip, user=user, attempted=user.username)
             raise InvalidCredentials("The current password is incorrect.")
         self.policy.validate(new_password, username=user.username, email=user.email)
-        encoded = self.passwords.hash(new_password)
-        with self.uow.write() as work:
-            _require(work, user_id)
-            work.users.set_password_hash(user_id, encoded, now=self.clock.now(), must_change=False)
-            ended = work.sessions.delete_for_user(user_id, keep=keep_session_id)
-            work.emit(
-                PasswordChanged(
-                    user_id=user_id,
-                    username=user.username,
-                    ip=ip,
-                    user_agent=user_agent,
-                    sessions_ended=ended,
-                )
-            )
-            work.mark_stale()
-        self.lockout.clear(key)
-        return ended
+        return self._store_password(
+            user,
+            new_password,
+            keep_session_id=keep_session_id,
+            must_change=False,
+            event=lambda ended: PasswordChanged(
+                user_id=user_id,
+                username=user.username,
+                ip=ip,
+                user_agent=user_agent,
+                sessions_ended=ended,
+            ),
+        )
 
     def set_password(
         self,
@@ -231,24 +222,44 @@ class AccountService:
         user = self._get(user_id)
         if enforce_policy:
             self.policy.validate(new_password, username=user.username, email=user.email)
+        return self._store_password(
+            user,
+            new_password,
+            keep_session_id=None,
+            must_change=must_change,
+            event=lambda ended: PasswordSetByAdmin(
+                user_id=user_id,
+                username=user.username,
+                actor_id=actor_id,
+                must_change=must_change,
+                sessions_ended=ended,
+            ),
+        )
+
+    def _store_password(
+        self,
+        user: AuthUser,
+        new_password: str,
+        *,
+        keep_session_id: str | None,
+        must_change: bool,
+        event: Callable[[int], AuthEvent],
+    ) -> int:
+        """Hash and store a new password; the user's other sessions end; the lockout forgets.
+
+        One rule for a change by the user and a set by an administrator, so
+        neither can forget to end the sessions a leaked password opened.
+        """
         encoded = self.passwords.hash(new_password)
         with self.uow.write() as work:
-            _require(work, user_id)
+            _require(work, user.id)
             work.users.set_password_hash(
-                user_id, encoded, now=self.clock.now(), must_change=must_change
+                user.id, encoded, now=self.clock.now(), must_change=must_change
             )
-            ended = work.sessions.delete_for_user(user_id)
-            work.emit(
-                PasswordSetByAdmin(
-                    user_id=user_id,
-                    username=user.username,
-                    actor_id=actor_id,
-                    must_change=must_change,
-                    sessions_ended=ended,
-                )
-            )
+            ended = work.sessions.delete_for_user(user.id, keep=keep_session_id)
+            work.emit(event(ended))
             work.mark_stale()
-        self.lockout.clear_account(user_id)
+        self.lockout.clear_account(user.id)
         return ended
 
     # -- roles, state, deletion ------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -36,12 +37,12 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _MAX_ROWS = 10_000
 
 
+@dataclass(kw_only=True, eq=False)
 class AuditLog:
     """Audit rows, newest first, filtered by any combination of the arguments."""
 
-    def __init__(self, *, uow: UnitOfWork, clock: Clock) -> None:
-        self.uow = uow
-        self.clock = clock
+    uow: UnitOfWork
+    clock: Clock
 
     def list(
         self,

@@ -16,6 +16,7 @@ component, so the rules hold everywhere:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from authgate.core.clock import Clock
@@ -44,21 +45,14 @@ def _ip_key(ip: str) -> str:
     return f"ip:{ip}"
 
 
+@dataclass(kw_only=True, eq=False)
 class Lockout:
     """Counts failed secrets per account (and per client address) and refuses while locked."""
 
-    def __init__(
-        self,
-        *,
-        throttle: Throttle,
-        uow: UnitOfWork,
-        clock: Clock,
-        ip_throttle: Throttle | None = None,
-    ) -> None:
-        self.throttle = throttle
-        self.ip_throttle = ip_throttle
-        self.uow = uow
-        self.clock = clock
+    throttle: Throttle
+    uow: UnitOfWork
+    clock: Clock
+    ip_throttle: Throttle | None = None
 
     def status(self, key: str, *, within: Repositories | None = None) -> ThrottleStatus:
         """The key's failures and lock now (inside ``within``'s read when the store allows)."""

@@ -17,8 +17,9 @@ a passkey), what follows is the same and written only here:
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TypeVar, overload
+from typing import TypeVar
 
 from authgate.core.clock import Clock
 from authgate.core.events import LoginFailed
@@ -37,7 +38,7 @@ from authgate.errors import (
     MfaRequired,
 )
 
-__all__ = ["MFA_TICKET_TTL", "Logins"]
+__all__ = ["MFA_TICKET_TTL", "Logins", "password_credentials", "second_factor_credentials"]
 
 MFA_TICKET_TTL = timedelta(minutes=5)
 
@@ -46,54 +47,32 @@ T = TypeVar("T")
 _OPAQUE = OpaqueSessionTokens()
 
 
+def password_credentials(login: object, password: object) -> dict[str, object]:
+    """What the ``password`` method reads."""
+    return {"login": login, "password": password}
+
+
+def second_factor_credentials(ticket: object, code: object) -> dict[str, object]:
+    """What the ``second_factor`` method reads."""
+    return {"ticket": ticket, "code": code}
+
+
+@dataclass(kw_only=True, eq=False)
 class Logins:
     """The registry of login methods and the one path every login takes."""
 
-    def __init__(
-        self,
-        *,
-        uow: UnitOfWork,
-        sessions: SessionService,
-        lockout: Lockout,
-        clock: Clock,
-        require_verified_email: bool = False,
-    ) -> None:
-        self.uow = uow
-        self.sessions = sessions
-        self.lockout = lockout
-        self.clock = clock
-        self.require_verified_email = require_verified_email
-        self.methods: dict[str, LoginMethod] = {}
+    uow: UnitOfWork
+    sessions: SessionService
+    lockout: Lockout
+    clock: Clock
+    require_verified_email: bool = False
+    methods: dict[str, LoginMethod] = field(default_factory=dict)
 
     def add(self, method: LoginMethod) -> None:
         """Register a login method under its ``name`` (once; a second one is a mistake)."""
         if method.name in self.methods:
             raise ConfigurationError(f"A login method named {method.name!r} is already registered.")
         self.methods[method.name] = method
-
-    @overload
-    def login(
-        self,
-        method: str,
-        credentials: Mapping[str, object],
-        *,
-        remember: bool = ...,
-        ip: str | None = ...,
-        user_agent: str | None = ...,
-        strategy: None = ...,
-    ) -> LoginResult: ...
-
-    @overload
-    def login(
-        self,
-        method: str,
-        credentials: Mapping[str, object],
-        *,
-        remember: bool = ...,
-        ip: str | None = ...,
-        user_agent: str | None = ...,
-        strategy: TokenStrategy[T],
-    ) -> T: ...
 
     def login(
         self,
@@ -103,8 +82,22 @@ class Logins:
         remember: bool = False,
         ip: str | None = None,
         user_agent: str | None = None,
-        strategy: TokenStrategy[object] | None = None,
-    ) -> object:
+    ) -> LoginResult:
+        """Log in with the named method; the client keeps the opaque session token."""
+        return self.login_with(
+            _OPAQUE, method, credentials, remember=remember, ip=ip, user_agent=user_agent
+        )
+
+    def login_with(
+        self,
+        strategy: TokenStrategy[T],
+        method: str,
+        credentials: Mapping[str, object],
+        *,
+        remember: bool = False,
+        ip: str | None = None,
+        user_agent: str | None = None,
+    ) -> T:
         """Log in with the named method; what the client keeps comes from ``strategy``.
 
         Raises what the method raises (InvalidCredentials, AccountLocked,
@@ -123,7 +116,6 @@ class Logins:
         if verified.prior_failures and verified.lockout_key:
             # With no failures on record there is nothing to clear (one write fewer).
             self.lockout.clear(verified.lockout_key)
-        issuer = strategy if strategy is not None else _OPAQUE
         with self.uow.write() as work:
             opened = self.sessions.open_in(
                 work,
@@ -134,31 +126,7 @@ class Logins:
                 user_agent=client.user_agent,
                 method=verified.method,
             )
-            return issuer.issue(work, opened)
-
-    @overload
-    def password(
-        self,
-        login: str,
-        password: str,
-        *,
-        remember: bool = ...,
-        ip: str | None = ...,
-        user_agent: str | None = ...,
-        strategy: None = ...,
-    ) -> LoginResult: ...
-
-    @overload
-    def password(
-        self,
-        login: str,
-        password: str,
-        *,
-        remember: bool = ...,
-        ip: str | None = ...,
-        user_agent: str | None = ...,
-        strategy: TokenStrategy[T],
-    ) -> T: ...
+            return strategy.issue(work, opened)
 
     def password(
         self,
@@ -168,57 +136,17 @@ class Logins:
         remember: bool = False,
         ip: str | None = None,
         user_agent: str | None = None,
-        strategy: TokenStrategy[object] | None = None,
-    ) -> object:
+    ) -> LoginResult:
         """Log in with a username or email and a password (the ``password`` method)."""
-        return self.login(
-            "password",
-            {"login": login, "password": password},
-            remember=remember,
-            ip=ip,
-            user_agent=user_agent,
-            strategy=strategy,
-        )
-
-    @overload
-    def second_factor(
-        self,
-        ticket: str,
-        code: str,
-        *,
-        ip: str | None = ...,
-        user_agent: str | None = ...,
-        strategy: None = ...,
-    ) -> LoginResult: ...
-
-    @overload
-    def second_factor(
-        self,
-        ticket: str,
-        code: str,
-        *,
-        ip: str | None = ...,
-        user_agent: str | None = ...,
-        strategy: TokenStrategy[T],
-    ) -> T: ...
+        credentials = password_credentials(login, password)
+        return self.login("password", credentials, remember=remember, ip=ip, user_agent=user_agent)
 
     def second_factor(
-        self,
-        ticket: str,
-        code: str,
-        *,
-        ip: str | None = None,
-        user_agent: str | None = None,
-        strategy: TokenStrategy[object] | None = None,
-    ) -> object:
+        self, ticket: str, code: str, *, ip: str | None = None, user_agent: str | None = None
+    ) -> LoginResult:
         """Trade the ticket from ``MfaRequired`` plus a code for a session (``mfa=True``)."""
-        return self.login(
-            "second_factor",
-            {"ticket": ticket, "code": code},
-            ip=ip,
-            user_agent=user_agent,
-            strategy=strategy,
-        )
+        credentials = second_factor_credentials(ticket, code)
+        return self.login("second_factor", credentials, ip=ip, user_agent=user_agent)
 
     def _refuse_account_state(self, verified: Verified, client: Client) -> None:
         user = verified.user

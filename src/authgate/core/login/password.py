@@ -15,6 +15,7 @@ Rules this method guards:
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from authgate.core.events import LoginFailed, PasswordRehashed
 from authgate.core.identity import normalize_login
@@ -29,15 +30,15 @@ __all__ = ["MAX_PASSWORD_INPUT", "PasswordLogin"]
 MAX_PASSWORD_INPUT = 4096
 
 
+@dataclass(kw_only=True, eq=False)
 class PasswordLogin:
     """Credentials ``{"login": ..., "password": ...}``."""
 
     name = "password"
 
-    def __init__(self, *, uow: UnitOfWork, lockout: Lockout, passwords: PasswordService) -> None:
-        self.uow = uow
-        self.lockout = lockout
-        self.passwords = passwords
+    uow: UnitOfWork
+    lockout: Lockout
+    passwords: PasswordService
 
     def authenticate(self, credentials: Mapping[str, object], client: Client) -> Verified:
         login, password = credentials.get("login"), credentials.get("password")

@@ -8,6 +8,7 @@ right one spends the ticket, so it cannot open a second session.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from authgate.core.clock import Clock
 from authgate.core.login.method import Client, Verified
@@ -19,15 +20,15 @@ from authgate.errors import InvalidCredentials
 __all__ = ["SecondFactorLogin"]
 
 
+@dataclass(kw_only=True, eq=False)
 class SecondFactorLogin:
     """Credentials ``{"ticket": ..., "code": ...}`` (a TOTP or a recovery code)."""
 
     name = "second_factor"
 
-    def __init__(self, *, uow: UnitOfWork, verifier: SecondFactorVerifier, clock: Clock) -> None:
-        self.uow = uow
-        self.verifier = verifier
-        self.clock = clock
+    uow: UnitOfWork
+    verifier: SecondFactorVerifier
+    clock: Clock
 
     def authenticate(self, credentials: Mapping[str, object], client: Client) -> Verified:
         """Raises InvalidToken, TokenExpired or TokenReused for the ticket, MfaInvalidCode,

@@ -8,9 +8,6 @@ the second step apart from guessing passwords.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import ClassVar
-
 from authgate.core.events import AuthEvent
 
 __all__ = [
@@ -23,43 +20,31 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, kw_only=True)
-class MfaEnrolled(AuthEvent):
-    event_type: ClassVar[str] = "mfa.enrolled"
+class MfaEnrolled(AuthEvent, event_type="mfa.enrolled"):
     recovery_codes: int = 0
 
 
-@dataclass(frozen=True, kw_only=True)
-class MfaDisabled(AuthEvent):
-    event_type: ClassVar[str] = "mfa.disabled"
+class MfaDisabled(AuthEvent, event_type="mfa.disabled"):
+    pass
 
 
-@dataclass(frozen=True, kw_only=True)
-class MfaReset(AuthEvent):
+class MfaReset(AuthEvent, event_type="mfa.reset"):
     """An administrator (``actor_id``) removed a user's second factor."""
 
-    event_type: ClassVar[str] = "mfa.reset"
     was_enabled: bool = False
 
 
-@dataclass(frozen=True, kw_only=True)
-class MfaFailed(AuthEvent):
+class MfaFailed(AuthEvent, event_type="mfa.failed", outcome="failure"):
     """A wrong or replayed code; ``context`` says where (login, disable, reset...)."""
 
-    event_type: ClassVar[str] = "mfa.failed"
-    outcome: ClassVar[str] = "failure"
     reason: str = "invalid_code"
     context: str = "login"
 
 
-@dataclass(frozen=True, kw_only=True)
-class RecoveryCodeUsed(AuthEvent):
-    event_type: ClassVar[str] = "recovery_code.used"
+class RecoveryCodeUsed(AuthEvent, event_type="recovery_code.used"):
     remaining: int = 0
     context: str = "login"
 
 
-@dataclass(frozen=True, kw_only=True)
-class RecoveryCodesRegenerated(AuthEvent):
-    event_type: ClassVar[str] = "recovery_codes.regenerated"
+class RecoveryCodesRegenerated(AuthEvent, event_type="recovery_codes.regenerated"):
     count: int = 0

@@ -55,29 +55,18 @@ class MfaStatus:
     enrollment_required: bool
 
 
+@dataclass(kw_only=True, eq=False)
 class MfaService:
     """Second-factor operations for one store (build once, share)."""
 
-    def __init__(
-        self,
-        *,
-        uow: UnitOfWork,
-        lockout: Lockout,
-        passwords: PasswordService,
-        box: SecretBox,
-        verifier: SecondFactorVerifier,
-        required_roles: tuple[str, ...],
-        issuer: str,
-        clock: Clock,
-    ) -> None:
-        self.uow = uow
-        self.lockout = lockout
-        self.passwords = passwords
-        self.box = box
-        self.verifier = verifier
-        self.required_roles = tuple(required_roles)
-        self.issuer = issuer
-        self.clock = clock
+    uow: UnitOfWork
+    lockout: Lockout
+    passwords: PasswordService
+    box: SecretBox
+    verifier: SecondFactorVerifier
+    required_roles: tuple[str, ...]
+    issuer: str
+    clock: Clock
 
     # -- policy and status --------------------------------------------------
 

@@ -17,6 +17,7 @@ so the rules hold everywhere:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
@@ -62,14 +63,14 @@ def require_user(
     return user
 
 
+@dataclass(kw_only=True, eq=False)
 class SecondFactorVerifier:
     """Accepts codes for a user; shared by every flow that asks for one (build once)."""
 
-    def __init__(self, *, uow: UnitOfWork, lockout: Lockout, box: SecretBox, clock: Clock) -> None:
-        self.uow = uow
-        self.lockout = lockout
-        self.box = box
-        self.clock = clock
+    uow: UnitOfWork
+    lockout: Lockout
+    box: SecretBox
+    clock: Clock
 
     def verify(
         self,

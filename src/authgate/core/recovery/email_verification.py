@@ -11,6 +11,7 @@ nothing to someone who does not know it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from authgate.core._client_meta import clean_agent, clean_ip
@@ -29,23 +30,15 @@ VERIFICATION_TTL = timedelta(hours=24)
 _PURPOSE = TokenPurpose.EMAIL_VERIFICATION
 
 
+@dataclass(kw_only=True, eq=False)
 class EmailVerification:
     """Sends verification links and redeems them; ``verify_path`` is the page that reads one."""
 
-    def __init__(
-        self,
-        *,
-        uow: UnitOfWork,
-        mailer: Mailer | None,
-        public_url: str,
-        verify_path: str = "verify-email",
-        site_name: str,
-    ) -> None:
-        self.uow = uow
-        self.mailer = mailer
-        self.public_url = public_url
-        self.verify_path = verify_path
-        self.site_name = site_name
+    uow: UnitOfWork
+    mailer: Mailer | None
+    public_url: str
+    verify_path: str = "verify-email"
+    site_name: str
 
     def send_verification_email(self, user_id: int) -> bool:
         """Email a 24-hour verification link; False when there is nothing to send.

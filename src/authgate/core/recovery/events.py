@@ -8,9 +8,6 @@ log itself shows nothing an answer did not.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import ClassVar
-
 from authgate.core.events import AuthEvent
 
 __all__ = [
@@ -22,37 +19,28 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, kw_only=True)
-class PasswordResetRequested(AuthEvent):
+class PasswordResetRequested(AuthEvent, event_type="password.reset_requested"):
     """A "forgot password" request; ``sent`` is whether a mail went out."""
 
-    event_type: ClassVar[str] = "password.reset_requested"
     sent: bool = False
 
 
-@dataclass(frozen=True, kw_only=True)
-class PasswordReset(AuthEvent):
-    event_type: ClassVar[str] = "password.reset"
+class PasswordReset(AuthEvent, event_type="password.reset"):
     sessions_ended: int = 0
     with_mfa: bool = False
 
 
-@dataclass(frozen=True, kw_only=True)
-class UsernameReminderRequested(AuthEvent):
+class UsernameReminderRequested(AuthEvent, event_type="username.reminder_requested"):
     """A "forgot username" request; ``sent`` is whether a mail went out."""
 
-    event_type: ClassVar[str] = "username.reminder_requested"
     sent: bool = False
 
 
-@dataclass(frozen=True, kw_only=True)
-class EmailVerificationSent(AuthEvent):
-    event_type: ClassVar[str] = "email.verification_sent"
+class EmailVerificationSent(AuthEvent, event_type="email.verification_sent"):
+    pass
 
 
-@dataclass(frozen=True, kw_only=True)
-class EmailVerified(AuthEvent):
+class EmailVerified(AuthEvent, event_type="email.verified"):
     """The address was confirmed: by the emailed link, or by an admin (``actor_id``)."""
 
-    event_type: ClassVar[str] = "email.verified"
     method: str = "link"

@@ -62,6 +62,7 @@ class PasswordResetInfo:
     expires_at: datetime
 
 
+@dataclass(kw_only=True, eq=False)
 class AccountRecovery:
     """Self-service "forgot password" and "forgot username"; needs a ``Mailer`` to send.
 
@@ -70,28 +71,15 @@ class AccountRecovery:
     forgets the account's failures once a reset succeeds.
     """
 
-    def __init__(
-        self,
-        *,
-        uow: UnitOfWork,
-        passwords: PasswordService,
-        policy: PasswordPolicy,
-        lockout: Lockout,
-        mfa: MfaService,
-        mailer: Mailer | None,
-        public_url: str,
-        reset_path: str = "reset-password",
-        site_name: str,
-    ) -> None:
-        self.uow = uow
-        self.passwords = passwords
-        self.policy = policy
-        self.lockout = lockout
-        self.mfa = mfa
-        self.mailer = mailer
-        self.public_url = public_url
-        self.reset_path = reset_path
-        self.site_name = site_name
+    uow: UnitOfWork
+    passwords: PasswordService
+    policy: PasswordPolicy
+    lockout: Lockout
+    mfa: MfaService
+    mailer: Mailer | None
+    public_url: str
+    reset_path: str = "reset-password"
+    site_name: str
 
     @property
     def mail_enabled(self) -> bool:

@@ -9,7 +9,7 @@ its audit event.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from authgate.core.clock import Clock
@@ -29,21 +29,18 @@ _MAX_TOKEN = 512
 _MAX_TICKET_TTL = timedelta(seconds=60)
 
 
+@dataclass(kw_only=True, eq=False)
 class SessionService:
     """Sessions on one store; build once per process (through the composition root)."""
 
-    def __init__(
-        self,
-        *,
-        uow: UnitOfWork,
-        policy: SessionPolicy,
-        clock: Clock,
-        cookie_ticket_ttl: timedelta = _MAX_TICKET_TTL,
-    ) -> None:
-        self.uow = uow
-        self.policy = policy
-        self.clock = clock
-        self.cookie_ticket_ttl = min(cookie_ticket_ttl, _MAX_TICKET_TTL)
+    uow: UnitOfWork
+    policy: SessionPolicy
+    clock: Clock
+    cookie_ticket_ttl: timedelta = _MAX_TICKET_TTL
+
+    def __post_init__(self) -> None:
+        # A ticket only bridges one page load to one request: never more than a minute.
+        self.cookie_ticket_ttl = min(self.cookie_ticket_ttl, _MAX_TICKET_TTL)
 
     # -- opening -------------------------------------------------------------
 

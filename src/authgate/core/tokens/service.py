@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 
 from authgate.core.clock import Clock
 from authgate.core.events import RefreshTokenReused
-from authgate.core.login.flow import Logins
+from authgate.core.login.flow import Logins, password_credentials, second_factor_credentials
 from authgate.core.records import AuthUser, LoginResult, SessionContext, SessionRecord
 from authgate.core.sessions.cache import SessionCache
 from authgate.core.sessions.service import SessionService
@@ -149,8 +149,9 @@ class TokenService:
         Raises what ``Logins.password`` raises (MfaRequired with its ticket
         when a second factor must follow).
         """
-        return self.logins.password(
-            login, password, remember=remember, ip=ip, user_agent=user_agent, strategy=self
+        credentials = password_credentials(login, password)
+        return self.logins.login_with(
+            self, "password", credentials, remember=remember, ip=ip, user_agent=user_agent
         )
 
     def complete_mfa_login(
@@ -167,7 +168,10 @@ class TokenService:
         access token's ``amr`` says ``otp``. Raises what
         ``Logins.second_factor`` raises.
         """
-        return self.logins.second_factor(ticket, code, ip=ip, user_agent=user_agent, strategy=self)
+        credentials = second_factor_credentials(ticket, code)
+        return self.logins.login_with(
+            self, "second_factor", credentials, ip=ip, user_agent=user_agent
+        )
 
     def resume(self, session_token: str) -> tuple[TokenPair, SessionContext]:
         """Trade a live session token for a token pair of that same session.

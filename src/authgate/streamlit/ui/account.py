@@ -20,6 +20,7 @@ from authgate.streamlit.tab_session import current_auth
 from authgate.streamlit.ui.feedback import attempt
 from authgate.streamlit.ui.mfa import render_mfa_section
 from authgate.streamlit.ui.register import render_strength_hint
+from authgate.streamlit.ui.widgets import password_input
 
 __all__ = ["describe_device", "render_account"]
 
@@ -81,22 +82,10 @@ def _profile(run: GateRun, user: AuthUser) -> None:
 
 def _password(run: GateRun, user: AuthUser, session_id: str) -> None:
     st.subheader(texts.CHANGE_PASSWORD_HEADER)
-    current = st.text_input(
-        texts.CURRENT_PASSWORD,
-        type="password",
-        key="authgate_account_current",
-        autocomplete="current-password",
-    )
-    new = st.text_input(
-        texts.NEW_PASSWORD, type="password", key="authgate_account_new", autocomplete="new-password"
-    )
+    current = password_input(texts.CURRENT_PASSWORD, "authgate_account_current")
+    new = password_input(texts.NEW_PASSWORD, "authgate_account_new", new=True)
     render_strength_hint(run, new, username=user.username, email=user.email or "")
-    confirm = st.text_input(
-        texts.CONFIRM_NEW_PASSWORD,
-        type="password",
-        key="authgate_account_confirm",
-        autocomplete="new-password",
-    )
+    confirm = password_input(texts.CONFIRM_NEW_PASSWORD, "authgate_account_confirm", new=True)
     if not st.button(texts.CHANGE_PASSWORD, key="authgate_account_change"):
         return
     if new != confirm:

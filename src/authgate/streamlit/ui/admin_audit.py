@@ -11,10 +11,10 @@ import streamlit as st
 from authgate.core.audit.log import audit_csv
 from authgate.core.records import AuditRecord
 from authgate.streamlit import texts
-from authgate.streamlit.backend import AuditQuery
+from authgate.streamlit.admin_records import AuditQuery
 from authgate.streamlit.navigation import GateRun
 from authgate.streamlit.ui.admin_users import when
-from authgate.streamlit.ui.feedback import attempt
+from authgate.streamlit.ui.feedback import attempt, listed
 
 __all__ = ["audit_table", "logins_per_day", "render_audit_tab"]
 
@@ -130,11 +130,8 @@ def _range(picked: object, today: date) -> tuple[date, date]:
 
 def render_audit_tab(run: GateRun) -> None:
     query = _filters(run)
-    ok, events = attempt(lambda: run.backend.admin_audit(query))
-    if not ok or events is None:
-        return
+    events = listed(lambda: run.backend.admin_audit(query), texts.ADMIN_NO_EVENTS)
     if not events:
-        st.info(texts.ADMIN_NO_EVENTS)
         return
     st.markdown(f"**{texts.ADMIN_LOGINS_CHART}**")
     chart = logins_per_day(events)

@@ -15,10 +15,11 @@ import streamlit as st
 
 from authgate.core.records import AuthUser
 from authgate.streamlit import texts
-from authgate.streamlit.backend import AdminSession, AdminUser
+from authgate.streamlit.admin_records import AdminSession, AdminUser
 from authgate.streamlit.navigation import GateRun
 from authgate.streamlit.ui.account import describe_device
-from authgate.streamlit.ui.feedback import attempt
+from authgate.streamlit.ui.feedback import attempt, listed
+from authgate.streamlit.ui.widgets import password_input
 
 __all__ = ["NOTICE", "admin_users_table", "render_sessions_tab", "render_users_tab", "when"]
 
@@ -93,11 +94,8 @@ def _actions(run: GateRun, admin: AuthUser, target: AuthUser, known_roles: set[s
             lambda _: texts.ADMIN_MFA_RESET.format(username=name),
         )
     with st.form(f"authgate_admin_password_form_{uid}", clear_on_submit=True):
-        password = st.text_input(
-            texts.ADMIN_TEMP_PASSWORD,
-            type="password",
-            autocomplete="new-password",
-            key=f"authgate_admin_temp_password_{uid}",
+        password = password_input(
+            texts.ADMIN_TEMP_PASSWORD, f"authgate_admin_temp_password_{uid}", new=True
         )
         set_it = st.form_submit_button(texts.ADMIN_SET_PASSWORD)
     if set_it and password:
@@ -131,11 +129,8 @@ def _create_form(run: GateRun, admin: AuthUser) -> None:
         roles = st.text_input(
             texts.ADMIN_CREATE_ROLES, value="user", key="authgate_admin_new_roles"
         )
-        password = st.text_input(
-            texts.ADMIN_CREATE_PASSWORD,
-            type="password",
-            autocomplete="new-password",
-            key="authgate_admin_new_password",
+        password = password_input(
+            texts.ADMIN_CREATE_PASSWORD, "authgate_admin_new_password", new=True
         )
         submitted = st.form_submit_button(texts.ADMIN_CREATE_SUBMIT)
     if not submitted:
@@ -160,11 +155,10 @@ def render_users_tab(run: GateRun, admin: AuthUser) -> None:
     search = st.text_input(
         texts.ADMIN_SEARCH, key="authgate_admin_search", help=texts.ADMIN_SEARCH_HELP
     )
-    ok, rows = attempt(lambda: run.backend.admin_list_users(search=search.strip() or None))
-    if not ok or rows is None:
-        return
+    rows = listed(
+        lambda: run.backend.admin_list_users(search=search.strip() or None), texts.ADMIN_NO_USERS
+    )
     if not rows:
-        st.info(texts.ADMIN_NO_USERS)
         return
     st.dataframe(admin_users_table(rows), hide_index=True)
     by_id = {r.user.id: r.user for r in rows}
@@ -196,11 +190,8 @@ def sessions_table(rows: list[AdminSession]) -> list[dict[str, object]]:
 
 def render_sessions_tab(run: GateRun, admin: AuthUser) -> None:
     backend = run.backend
-    ok, rows = attempt(lambda: backend.admin_list_sessions(limit=1000))
-    if not ok or rows is None:
-        return
+    rows = listed(lambda: backend.admin_list_sessions(limit=1000), texts.ADMIN_NO_SESSIONS)
     if not rows:
-        st.info(texts.ADMIN_NO_SESSIONS)
         return
     st.dataframe(sessions_table(rows), hide_index=True)
     by_id = {r.session.id: r for r in rows}

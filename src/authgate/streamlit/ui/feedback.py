@@ -18,7 +18,7 @@ from authgate.errors import AuthgateError, StoreUnavailable
 from authgate.streamlit import texts
 from authgate.streamlit.state import FLASH, PENDING_SYNC, Flash
 
-__all__ = ["attempt", "show_flash", "show_unavailable"]
+__all__ = ["attempt", "listed", "show_flash", "show_unavailable"]
 
 logger = logging.getLogger("authgate.streamlit")
 
@@ -35,6 +35,14 @@ def attempt(action: Callable[[], T]) -> tuple[bool, T | None]:
         logger.exception("authgate: unexpected error in a built-in page")
         st.error(texts.UNEXPECTED)
     return False, None
+
+
+def listed(fetch: Callable[[], list[T]], empty: str) -> list[T]:
+    """The rows ``fetch`` returns; none after a failure (shown) or if there are none (``empty``)."""
+    ok, rows = attempt(fetch)
+    if ok and rows is not None and not rows:
+        st.info(empty)
+    return rows or []
 
 
 def show_unavailable(error: StoreUnavailable | None = None) -> None:

@@ -7,9 +7,12 @@ says plainly that recovery is by an administrator.
 
 from __future__ import annotations
 
+from typing import Protocol, Unpack
+
 import streamlit as st
 
 from authgate.streamlit import texts
+from authgate.streamlit.backend import RequestMeta
 from authgate.streamlit.navigation import GateRun
 from authgate.streamlit.tab_session import request_meta
 from authgate.streamlit.ui.feedback import attempt
@@ -17,35 +20,37 @@ from authgate.streamlit.ui.feedback import attempt
 __all__ = ["render_forgot"]
 
 
-def _request_form(run: GateRun) -> None:
+class _Request(Protocol):
+    def __call__(self, value: str, /, **meta: Unpack[RequestMeta]) -> None: ...
+
+
+def _field_form(name: str, field: str, label: str, button: str, *, primary: bool = False) -> str:
+    """A form of one field (keys ``{name}_form``, ``{name}_{field}``); what was sent, or ""."""
+    with st.form(f"{name}_form", clear_on_submit=True):
+        value = st.text_input(label, key=f"{name}_{field}", max_chars=320)
+        submitted = st.form_submit_button(button, type="primary" if primary else "secondary")
+    return value.strip() if submitted else ""
+
+
+def _requested(request: _Request, value: str) -> bool:
+    """Ask for a mail about ``value``; the answer is the same whether or not an account matched."""
+    meta = request_meta()
+    ok, _ = attempt(lambda: request(value, **meta))
+    return ok
+
+
+def _request_forms(run: GateRun) -> None:
     st.write(texts.FORGOT_INTRO)
-    with st.form("authgate_forgot_form", clear_on_submit=True):
-        login = st.text_input(texts.FORGOT_LOGIN, key="authgate_forgot_login", max_chars=320)
-        submitted = st.form_submit_button(texts.FORGOT_SEND, type="primary")
-    if not submitted or not login.strip():
-        return
-    ip, agent = request_meta()
-    ok, _ = attempt(
-        lambda: run.backend.request_password_reset(login.strip(), ip=ip, user_agent=agent)
+    login = _field_form(
+        "authgate_forgot", "login", texts.FORGOT_LOGIN, texts.FORGOT_SEND, primary=True
     )
-    if ok:
+    if login and _requested(run.backend.request_password_reset, login):
         st.success(texts.FORGOT_SENT)
-
-
-def _username_form(run: GateRun) -> None:
     st.subheader(texts.FORGOT_USERNAME_HEADER)
-    with st.form("authgate_forgot_username_form", clear_on_submit=True):
-        email = st.text_input(
-            texts.FORGOT_USERNAME_EMAIL, key="authgate_forgot_username_email", max_chars=320
-        )
-        submitted = st.form_submit_button(texts.FORGOT_USERNAME_SEND)
-    if not submitted or not email.strip():
-        return
-    ip, agent = request_meta()
-    ok, _ = attempt(
-        lambda: run.backend.request_username_reminder(email.strip(), ip=ip, user_agent=agent)
+    email = _field_form(
+        "authgate_forgot_username", "email", texts.FORGOT_USERNAME_EMAIL, texts.FORGOT_USERNAME_SEND
     )
-    if ok:
+    if email and _requested(run.backend.request_username_reminder, email):
         st.success(texts.FORGOT_USERNAME_SENT)
 
 
@@ -53,8 +58,7 @@ def render_forgot(run: GateRun) -> None:
     st.title(texts.FORGOT_TITLE)
     ok, mail = attempt(lambda: run.backend.recovery_mail_enabled)
     if ok and mail:
-        _request_form(run)
-        _username_form(run)
+        _request_forms(run)
     elif ok:
         st.info(texts.FORGOT_BODY)
     login = run.builtin.get("login")

@@ -19,6 +19,12 @@ from authgate.streamlit.navigation import GateRun
 from authgate.streamlit.state import MFA_TICKET, NEXT_PAGE
 from authgate.streamlit.tab_session import request_meta, sign_in
 from authgate.streamlit.ui.feedback import attempt
+from authgate.streamlit.ui.widgets import (
+    cancel_button,
+    code_input,
+    password_input,
+    submitted_code,
+)
 
 __all__ = ["land_after_login", "render_code_step", "render_login_form"]
 
@@ -58,27 +64,17 @@ def render_code_step(run: GateRun, ticket: str, *, current_url: str | None = Non
     """The second login step: a TOTP or recovery code trades the MFA ticket for a session."""
     st.info(texts.MFA_STEP_INTRO)
     with st.form(_MFA_FORM, clear_on_submit=True, enter_to_submit=True):
-        code = st.text_input(
-            texts.MFA_CODE,
-            key=_MFA_CODE,
-            help=texts.MFA_CODE_HELP,
-            autocomplete="one-time-code",
-            max_chars=64,
-        )
+        code = code_input(_MFA_CODE, help=texts.MFA_CODE_HELP, max_chars=64)
         submitted = st.form_submit_button(texts.MFA_VERIFY, type="primary")
-    if st.button(texts.MFA_CANCEL, key="authgate_mfa_cancel"):
-        st.session_state.pop(MFA_TICKET, None)
-        st.rerun()
-    if not submitted:
+    cancel_button(texts.MFA_CANCEL, "authgate_mfa_cancel", forget=MFA_TICKET)
+    typed = submitted_code(submitted, code)
+    if typed is None:
         return
-    if not code.strip():
-        st.error(texts.MFA_CODE_MISSING)
-        return
-    ip, agent = request_meta()
+    meta = request_meta()
 
     def verify() -> SessionContext:
         try:
-            return run.backend.complete_mfa_login(ticket, code.strip(), ip=ip, user_agent=agent)
+            return run.backend.complete_mfa_login(ticket, typed, **meta)
         except InvalidToken:  # expired or spent: back to the password step
             st.session_state.pop(MFA_TICKET, None)
             raise
@@ -105,9 +101,7 @@ def render_login_form(run: GateRun, *, current_url: str | None = None) -> None:
         login = st.text_input(
             texts.USERNAME, key=_USERNAME, help=texts.USERNAME_HELP, autocomplete="username"
         )
-        password = st.text_input(
-            texts.PASSWORD, key=_PASSWORD, type="password", autocomplete="current-password"
-        )
+        password = password_input(texts.PASSWORD, _PASSWORD)
         remember = st.checkbox(texts.REMEMBER_ME, key=_REMEMBER, help=texts.REMEMBER_ME_HELP)
         submitted = st.form_submit_button(texts.LOG_IN, type="primary")
     register = run.builtin.get("register")
@@ -122,11 +116,11 @@ def render_login_form(run: GateRun, *, current_url: str | None = None) -> None:
     if not login.strip() or not password:
         st.error(texts.MISSING_CREDENTIALS)
         return
-    ip, agent = request_meta()
+    meta = request_meta()
 
     def log_in() -> SessionContext | _NeedsCode:
         try:
-            return run.backend.login(login, password, remember=remember, ip=ip, user_agent=agent)
+            return run.backend.login(login, password, remember=remember, **meta)
         except MfaRequired as error:
             if error.ticket is None:
                 raise

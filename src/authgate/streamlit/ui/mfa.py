@@ -17,6 +17,12 @@ from authgate.core.records import AuthUser
 from authgate.streamlit import texts
 from authgate.streamlit.navigation import GateRun
 from authgate.streamlit.ui.feedback import attempt
+from authgate.streamlit.ui.widgets import (
+    cancel_button,
+    code_input,
+    password_input,
+    submitted_code,
+)
 
 __all__ = ["recovery_codes_text", "render_mfa_section"]
 
@@ -53,19 +59,13 @@ def _enrol(run: GateRun, user: AuthUser, pending: MfaEnrollment) -> None:
     st.markdown(f"**{texts.MFA_SECRET_LABEL}**")
     st.code(pending.secret, language=None)
     with st.form("authgate_mfa_confirm_form", clear_on_submit=True):
-        code = st.text_input(
-            texts.MFA_CODE, key="authgate_mfa_confirm_code", autocomplete="one-time-code"
-        )
+        code = code_input("authgate_mfa_confirm_code")
         submitted = st.form_submit_button(texts.MFA_CONFIRM, type="primary")
-    if st.button(texts.MFA_CANCEL_SETUP, key="authgate_mfa_cancel_setup"):
-        st.session_state.pop(PENDING, None)
-        st.rerun()
-    if not submitted:
+    cancel_button(texts.MFA_CANCEL_SETUP, "authgate_mfa_cancel_setup", forget=PENDING)
+    typed = submitted_code(submitted, code)
+    if typed is None:
         return
-    if not code.strip():
-        st.error(texts.MFA_CODE_MISSING)
-        return
-    ok, codes = attempt(lambda: run.backend.confirm_mfa_enrollment(user.id, code.strip()))
+    ok, codes = attempt(lambda: run.backend.confirm_mfa_enrollment(user.id, typed))
     if ok and codes is not None:
         st.session_state.pop(PENDING, None)
         st.session_state[FRESH_CODES] = codes
@@ -75,16 +75,12 @@ def _enrol(run: GateRun, user: AuthUser, pending: MfaEnrollment) -> None:
 def _regenerate(run: GateRun, user: AuthUser) -> None:
     st.markdown(f"**{texts.MFA_REGENERATE_HEADER}**")
     with st.form("authgate_mfa_regenerate_form", clear_on_submit=True):
-        code = st.text_input(
-            texts.MFA_CODE, key="authgate_mfa_regenerate_code", autocomplete="one-time-code"
-        )
+        code = code_input("authgate_mfa_regenerate_code")
         submitted = st.form_submit_button(texts.MFA_REGENERATE, help=texts.MFA_REGENERATE_HELP)
-    if not submitted:
+    typed = submitted_code(submitted, code)
+    if typed is None:
         return
-    if not code.strip():
-        st.error(texts.MFA_CODE_MISSING)
-        return
-    ok, codes = attempt(lambda: run.backend.regenerate_recovery_codes(user.id, code.strip()))
+    ok, codes = attempt(lambda: run.backend.regenerate_recovery_codes(user.id, typed))
     if ok and codes is not None:
         st.session_state[FRESH_CODES] = codes
         st.rerun()
@@ -93,15 +89,8 @@ def _regenerate(run: GateRun, user: AuthUser) -> None:
 def _disable(run: GateRun, user: AuthUser) -> None:
     st.markdown(f"**{texts.MFA_DISABLE_HEADER}**")
     with st.form("authgate_mfa_disable_form", clear_on_submit=True):
-        password = st.text_input(
-            texts.PASSWORD,
-            type="password",
-            key="authgate_mfa_disable_password",
-            autocomplete="current-password",
-        )
-        code = st.text_input(
-            texts.MFA_CODE, key="authgate_mfa_disable_code", autocomplete="one-time-code"
-        )
+        password = password_input(texts.PASSWORD, "authgate_mfa_disable_password")
+        code = code_input("authgate_mfa_disable_code")
         submitted = st.form_submit_button(texts.MFA_DISABLE)
     if not submitted:
         return

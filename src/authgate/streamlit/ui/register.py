@@ -16,6 +16,7 @@ from authgate.streamlit.navigation import GateRun
 from authgate.streamlit.tab_session import request_meta, sign_in
 from authgate.streamlit.ui.feedback import attempt
 from authgate.streamlit.ui.login import land_after_login
+from authgate.streamlit.ui.widgets import password_input
 
 __all__ = ["render_register", "render_strength_hint"]
 
@@ -53,19 +54,9 @@ def render_register(run: GateRun) -> None:
     display_name = st.text_input(
         texts.DISPLAY_NAME, key="authgate_register_display_name", autocomplete="name"
     )
-    password = st.text_input(
-        texts.PASSWORD,
-        key="authgate_register_password",
-        type="password",
-        autocomplete="new-password",
-    )
+    password = password_input(texts.PASSWORD, "authgate_register_password", new=True)
     render_strength_hint(run, password, username=username, email=email)
-    confirm = st.text_input(
-        texts.CONFIRM_PASSWORD,
-        key="authgate_register_confirm",
-        type="password",
-        autocomplete="new-password",
-    )
+    confirm = password_input(texts.CONFIRM_PASSWORD, "authgate_register_confirm", new=True)
     submitted = st.button(texts.CREATE_ACCOUNT, key="authgate_register_submit", type="primary")
     login = run.builtin.get("login")
     if login is not None:
@@ -75,7 +66,7 @@ def render_register(run: GateRun) -> None:
     if password != confirm:
         st.error(texts.PASSWORDS_DIFFER)
         return
-    ip, agent = request_meta()
+    meta = request_meta()
 
     def create() -> AuthUser:
         return run.backend.register(
@@ -83,8 +74,7 @@ def render_register(run: GateRun) -> None:
             password,
             email=email.strip() or None,
             display_name=display_name.strip() or None,
-            ip=ip,
-            user_agent=agent,
+            **meta,
         )
 
     ok, user = attempt(create)
@@ -92,7 +82,7 @@ def render_register(run: GateRun) -> None:
         return
 
     def log_in() -> SessionContext:
-        return run.backend.login(user.username, password, ip=ip, user_agent=agent)
+        return run.backend.login(user.username, password, **meta)
 
     ok, context = attempt(log_in)
     if ok and context is not None and attempt(lambda: sign_in(run.backend, context))[0]:
