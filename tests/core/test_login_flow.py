@@ -48,13 +48,13 @@ class PinLogin:
             raise InvalidCredentials()
         key = account_key(user.id)
         prior = self.lockout.refuse_if_locked(
-            key, ip=client.ip, user_id=user.id, attempted=username, user_agent=client.user_agent
+            key, client=client, user_id=user.id, attempted=username
         )
         if self.pins.get(user.username) != pin:
             failure = LoginFailed(
-                user_id=user.id, username=username, ip=client.ip, reason="wrong_pin"
+                user_id=user.id, username=username, client=client, reason="wrong_pin"
             )
-            self.lockout.count_failure(key, failure, ip=client.ip, user=user, attempted=username)
+            self.lockout.count_failure(key, failure, user=user, attempted=username)
             raise InvalidCredentials()
         return Verified(user=user, method=self.name, lockout_key=key, prior_failures=prior)
 

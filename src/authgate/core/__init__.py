@@ -1,82 +1,32 @@
-"""The framework-free domain: accounts, passwords, sessions, throttling, audit.
+"""The framework-free domain: accounts, login, sessions, tokens, MFA, recovery, audit.
 
-Nothing here imports Streamlit, FastAPI or Starlette.
+Nothing here imports Streamlit, FastAPI, Starlette, SQLAlchemy or
+``authgate.store``: core states what it needs from storage as ports
+(``authgate.core.ports``) and the composition root (``authgate.root``) wires
+an implementation in. The errors every call may raise live at the package
+root, in ``authgate.errors``.
 """
 
 from authgate.core.clock import Clock, FrozenClock, SystemClock
 from authgate.core.records import (
     AuditRecord,
     AuthUser,
+    Client,
     LoginResult,
     SessionContext,
     SessionRecord,
     StrengthEstimate,
 )
-from authgate.errors import (  # re-exported: the errors every core call may raise
-    AccountDisabled,
-    AccountLocked,
-    AuthgateError,
-    ConfigurationError,
-    EmailNotVerified,
-    EmailTaken,
-    InvalidCredentials,
-    InvalidEmail,
-    InvalidInput,
-    InvalidRole,
-    InvalidToken,
-    InvalidUsername,
-    MfaInvalidCode,
-    MfaRequired,
-    NotAuthenticated,
-    PasswordChangeRequired,
-    PermissionDenied,
-    PolicyViolation,
-    RegistrationClosed,
-    SessionExpired,
-    SessionRevoked,
-    StoreUnavailable,
-    TokenExpired,
-    TokenReused,
-    UsernameTaken,
-    UserNotFound,
-    WeakPassword,
-)
 
 __all__ = [
-    "AccountDisabled",
-    "AccountLocked",
     "AuditRecord",
     "AuthUser",
-    "AuthgateError",
+    "Client",
     "Clock",
-    "ConfigurationError",
-    "EmailNotVerified",
-    "EmailTaken",
     "FrozenClock",
-    "InvalidCredentials",
-    "InvalidEmail",
-    "InvalidInput",
-    "InvalidRole",
-    "InvalidToken",
-    "InvalidUsername",
     "LoginResult",
-    "MfaInvalidCode",
-    "MfaRequired",
-    "NotAuthenticated",
-    "PasswordChangeRequired",
-    "PermissionDenied",
-    "PolicyViolation",
-    "RegistrationClosed",
     "SessionContext",
-    "SessionExpired",
     "SessionRecord",
-    "SessionRevoked",
-    "StoreUnavailable",
     "StrengthEstimate",
     "SystemClock",
-    "TokenExpired",
-    "TokenReused",
-    "UserNotFound",
-    "UsernameTaken",
-    "WeakPassword",
 ]

@@ -9,8 +9,10 @@ service, and a test that reads its audit row.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import InitVar, dataclass, fields
 from typing import Any, ClassVar, dataclass_transform
+
+from authgate.core.records import AuthUser, Client
 
 __all__ = [
     "AccountDisabledEvent",
@@ -55,6 +57,18 @@ class AuthEvent:
     actor_id: int | None = None
     ip: str | None = None
     user_agent: str | None = None
+    user: InitVar[AuthUser | None] = None
+    client: InitVar[Client | None] = None
+
+    def __post_init__(self, user: AuthUser | None, client: Client | None) -> None:
+        # ``user=`` and ``client=`` fill the envelope from the records every
+        # flow already holds, so no flow spells the copying out again.
+        if user is not None:
+            object.__setattr__(self, "user_id", user.id)
+            object.__setattr__(self, "username", user.username)
+        if client is not None:
+            object.__setattr__(self, "ip", client.ip)
+            object.__setattr__(self, "user_agent", client.user_agent)
 
     def __init_subclass__(cls, *, event_type: str, outcome: str = "success", **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

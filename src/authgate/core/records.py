@@ -11,14 +11,35 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from authgate.core.identity import sanitize_client_text
+
 __all__ = [
     "AuditRecord",
     "AuthUser",
+    "Client",
     "LoginResult",
     "SessionContext",
     "SessionRecord",
     "StrengthEstimate",
 ]
+
+
+@dataclass(frozen=True)
+class Client:
+    """Where a request comes from, cleaned once; never trusted for anything but the audit.
+
+    Faces pass the address and user agent they saw; ``Client.of`` clips them
+    and drops control characters, the same way for every flow.
+    """
+
+    ip: str | None = None
+    user_agent: str | None = None
+
+    @classmethod
+    def of(cls, ip: str | None, user_agent: str | None) -> Client:
+        return cls(
+            ip=sanitize_client_text(ip, 64), user_agent=sanitize_client_text(user_agent, 512)
+        )
 
 
 @dataclass(frozen=True)

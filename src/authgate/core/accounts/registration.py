@@ -29,7 +29,7 @@ from authgate.core.passwords.service import PasswordService
 from authgate.core.passwords.validators import PasswordPolicy
 from authgate.core.ports.store import DuplicateRecord
 from authgate.core.ports.users import NewUser
-from authgate.core.records import AuthUser
+from authgate.core.records import AuthUser, Client
 from authgate.core.unit_of_work import UnitOfWork
 from authgate.errors import EmailTaken, InvalidInput, RegistrationClosed, UsernameTaken
 
@@ -113,11 +113,9 @@ class Registration:
                 user = work.users.add(new)
                 work.emit(
                     UserRegistered(
-                        user_id=user.id,
-                        username=user.username,
+                        user=user,
                         actor_id=actor_id,
-                        ip=ip,
-                        user_agent=user_agent,
+                        client=Client(ip=ip, user_agent=user_agent),
                         roles=tuple(role_names),
                         by_admin=by_admin,
                     )
@@ -163,8 +161,7 @@ class Registration:
                 )
                 work.emit(
                     UserImported(
-                        user_id=user.id,
-                        username=user.username,
+                        user=user,
                         actor_id=actor_id,
                         source=source,
                         hash_scheme=self.passwords.scheme_of(password_hash),

@@ -40,7 +40,7 @@ from authgate.core.passwords.strength import estimate_strength
 from authgate.core.passwords.validators import PasswordPolicy
 from authgate.core.ports.store import DuplicateRecord
 from authgate.core.ports.users import UserCredentials
-from authgate.core.records import AuthUser, StrengthEstimate
+from authgate.core.records import AuthUser, Client, StrengthEstimate
 from authgate.core.unit_of_work import UnitOfWork, Work
 from authgate.errors import EmailTaken, InvalidCredentials, InvalidInput, UserNotFound
 
@@ -146,8 +146,7 @@ class AccountService:
                         user_id=user_id,
                         username=result.username,
                         actor_id=actor_id,
-                        ip=ip,
-                        user_agent=user_agent,
+                        client=Client(ip=ip, user_agent=user_agent),
                         changed=tuple(changed),
                     )
                 )
@@ -177,20 +176,12 @@ class AccountService:
         if found is None:
             raise UserNotFound()
         user, stored = found.user, found.password_hash
-        key = account_key(user_id)
-        self.lockout.refuse_if_locked(
-            key, ip=ip, user_id=user_id, attempted=user.username, user_agent=user_agent
-        )
+        key, client = account_key(user_id), Client.of(ip, user_agent)
+        self.lockout.refuse_if_locked(key, client=client, user_id=user_id, attempted=user.username)
         ok = bool(stored) and self.passwords.verify(current_password, stored or "")[0]
         if not ok:
-            failure = LoginFailed(
-                user_id=user_id,
-                username=user.username,
-                ip=ip,
-                user_agent=user_agent,
-                reason="wrong_current_password",
-            )
-            self.lockout.count_failure(key, failure, ip=ip, user=user, attempted=user.username)
+            failure = LoginFailed(user=user, client=client, reason="wrong_current_password")
+            self.lockout.count_failure(key, failure, user=user, attempted=user.username)
             raise InvalidCredentials("The current password is incorrect.")
         self.policy.validate(new_password, username=user.username, email=user.email)
         return self._store_password(
@@ -201,8 +192,7 @@ class AccountService:
             event=lambda ended: PasswordChanged(
                 user_id=user_id,
                 username=user.username,
-                ip=ip,
-                user_agent=user_agent,
+                client=Client(ip=ip, user_agent=user_agent),
                 sessions_ended=ended,
             ),
         )

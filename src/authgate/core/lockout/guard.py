@@ -24,7 +24,7 @@ from authgate.core.events import AccountLockedOut, AuthEvent, LoginFailed
 from authgate.core.lockout.policy import ThrottleStatus
 from authgate.core.ports.store import Repositories
 from authgate.core.ports.throttle import Throttle
-from authgate.core.records import AuthUser
+from authgate.core.records import AuthUser, Client
 from authgate.core.unit_of_work import UnitOfWork
 from authgate.errors import AccountLocked
 
@@ -65,10 +65,9 @@ class Lockout:
         self,
         key: str,
         *,
-        ip: str | None,
+        client: Client,
         user_id: int | None,
         attempted: str | None,
-        user_agent: str | None,
         status: ThrottleStatus | None = None,
     ) -> int:
         """Raise AccountLocked (and audit the refusal) while the key or the address is locked.
@@ -78,16 +77,15 @@ class Lockout:
         """
         moment = self.clock.now()
         statuses = [status or self.throttle.status(key, moment)]
-        if ip and self.ip_throttle is not None:
-            statuses.append(self.ip_throttle.status(_ip_key(ip), moment))
+        if client.ip and self.ip_throttle is not None:
+            statuses.append(self.ip_throttle.status(_ip_key(client.ip), moment))
         for current in statuses:
             if current.locked_until is not None and current.locked_at(moment):
                 self.uow.record(
                     LoginFailed(
                         user_id=user_id,
                         username=attempted,
-                        ip=ip,
-                        user_agent=user_agent,
+                        client=client,
                         reason="locked",
                     )
                 )
@@ -100,16 +98,15 @@ class Lockout:
         key: str,
         failure: AuthEvent,
         *,
-        ip: str | None,
         user: AuthUser | None,
         attempted: str | None,
     ) -> None:
-        """Count one failed secret on ``key`` (and the address) and record ``failure``.
+        """Count one failed secret on ``key`` (and ``failure.ip``) and record ``failure``.
 
         Each failure past the threshold (re)locks the key, and each such lock
         is recorded as ``account.locked`` in the same transaction as the failure.
         """
-        now = self.clock.now()
+        now, ip = self.clock.now(), failure.ip
         events: list[AuthEvent] = [failure]
         status = self.throttle.record_failure(key, now)
         if status.locked_at(now):

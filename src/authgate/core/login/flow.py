@@ -161,8 +161,7 @@ class Logins:
             LoginFailed(
                 user_id=user.id,
                 username=verified.attempted or user.username,
-                ip=client.ip,
-                user_agent=client.user_agent,
+                client=client,
                 reason=refusal.code,
             )
         )

@@ -14,24 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from authgate.core.identity import sanitize_client_text
-from authgate.core.records import AuthUser
+from authgate.core.records import AuthUser, Client
 
 __all__ = ["Client", "LoginMethod", "Verified"]
-
-
-@dataclass(frozen=True)
-class Client:
-    """Where an attempt comes from, cleaned once (never trusted for anything but the audit)."""
-
-    ip: str | None = None
-    user_agent: str | None = None
-
-    @classmethod
-    def of(cls, ip: str | None, user_agent: str | None) -> Client:
-        return cls(
-            ip=sanitize_client_text(ip, 64), user_agent=sanitize_client_text(user_agent, 512)
-        )
 
 
 @dataclass(frozen=True)

@@ -54,10 +54,9 @@ class PasswordLogin:
         user = found.user if found else None
         prior_failures = self.lockout.refuse_if_locked(
             counter,
-            ip=client.ip,
+            client=client,
             user_id=user.id if user else None,
             attempted=attempted,
-            user_agent=client.user_agent,
             status=status,
         )
         ok, new_hash = False, None
@@ -72,13 +71,10 @@ class PasswordLogin:
             failure = LoginFailed(
                 user_id=user.id if user else None,
                 username=attempted,
-                ip=client.ip,
-                user_agent=client.user_agent,
+                client=client,
                 reason="invalid_password" if user else "unknown_user",
             )
-            self.lockout.count_failure(
-                counter, failure, ip=client.ip, user=user, attempted=attempted
-            )
+            self.lockout.count_failure(counter, failure, user=user, attempted=attempted)
             raise InvalidCredentials()
         if new_hash is not None and stored is not None:
             self._store_rehash(user.id, stored, new_hash)

@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from authgate.core._client_meta import clean_agent, clean_ip
 from authgate.core.clock import Clock
 from authgate.core.events import LoginFailed
 from authgate.core.lockout.guard import Lockout, account_key
@@ -30,7 +29,7 @@ from authgate.core.mfa.verifier import (
 )
 from authgate.core.passwords.service import PasswordService
 from authgate.core.ports.store import DuplicateRecord
-from authgate.core.records import AuthUser
+from authgate.core.records import AuthUser, Client
 from authgate.core.unit_of_work import UnitOfWork
 from authgate.errors import (
     InvalidCredentials,
@@ -153,10 +152,8 @@ class MfaService:
             codes = recovery_codes.replace_codes(work.mfa, user.id, now=now)
             work.emit(
                 MfaEnrolled(
-                    user_id=user.id,
-                    username=user.username,
-                    ip=clean_ip(ip),
-                    user_agent=clean_agent(user_agent),
+                    user=user,
+                    client=Client.of(ip, user_agent),
                     recovery_codes=len(codes),
                 )
             )
@@ -176,10 +173,8 @@ class MfaService:
             codes = recovery_codes.replace_codes(work.mfa, user.id, now=now)
             work.emit(
                 RecoveryCodesRegenerated(
-                    user_id=user.id,
-                    username=user.username,
-                    ip=clean_ip(ip),
-                    user_agent=clean_agent(user_agent),
+                    user=user,
+                    client=Client.of(ip, user_agent),
                     count=len(codes),
                 )
             )
@@ -201,7 +196,7 @@ class MfaService:
         password, MfaInvalidCode for a wrong code, AccountLocked.
         """
         parse_code(code)  # a malformed code fails before any password hashing
-        ip, user_agent = clean_ip(ip), clean_agent(user_agent)
+        client = Client.of(ip, user_agent)
         with self.uow.read() as repos:
             found = repos.users.get_credentials(user_id) if isinstance(user_id, int) else None
         if found is None:
@@ -212,37 +207,22 @@ class MfaService:
         if not user.mfa_enabled:
             raise InvalidInput("Two-factor authentication is not on.")
         key = account_key(user.id)
-        self.lockout.refuse_if_locked(
-            key, ip=ip, user_id=user.id, attempted=user.username, user_agent=user_agent
-        )
+        self.lockout.refuse_if_locked(key, client=client, user_id=user.id, attempted=user.username)
         if not isinstance(password, str) or not stored:
             ok = False
         else:
             ok = self.passwords.verify(password, stored)[0]
         if not ok:
-            self.lockout.count_failure(
-                key,
-                LoginFailed(
-                    user_id=user.id,
-                    username=user.username,
-                    ip=ip,
-                    user_agent=user_agent,
-                    reason="wrong_password_mfa_disable",
-                ),
-                ip=ip,
-                user=user,
-                attempted=user.username,
-            )
+            failure = LoginFailed(user=user, client=client, reason="wrong_password_mfa_disable")
+            self.lockout.count_failure(key, failure, user=user, attempted=user.username)
             raise InvalidCredentials("The password is incorrect.")
-        self.verify_second_factor(user.id, code, context="disable", ip=ip, user_agent=user_agent)
+        self.verify_second_factor(
+            user.id, code, context="disable", ip=client.ip, user_agent=client.user_agent
+        )
         with self.uow.write() as work:
             current = require_user(work.users, user.id)
             work.mfa.remove(user.id)
-            work.emit(
-                MfaDisabled(
-                    user_id=user.id, username=current.username, ip=ip, user_agent=user_agent
-                )
-            )
+            work.emit(MfaDisabled(user=current, client=client))
             work.mark_stale()
         return replace(current, mfa_enabled=False)
 
@@ -261,8 +241,7 @@ class MfaService:
             work.mfa.remove(user.id)
             work.emit(
                 MfaReset(
-                    user_id=user.id,
-                    username=user.username,
+                    user=user,
                     actor_id=actor_id,
                     was_enabled=was_enabled,
                 )

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from authgate.core._client_meta import clean_agent, clean_ip
 from authgate.core.clock import Clock
 from authgate.core.lockout.guard import Lockout, account_key
 from authgate.core.mfa import recovery_codes, totp
@@ -29,7 +28,7 @@ from authgate.core.mfa.events import MfaFailed, RecoveryCodeUsed
 from authgate.core.mfa.secretbox import SecretBox
 from authgate.core.ports.mfa import MfaFactor, MfaRepository
 from authgate.core.ports.users import UserRepository
-from authgate.core.records import AuthUser
+from authgate.core.records import AuthUser, Client
 from authgate.core.unit_of_work import UnitOfWork, Work
 from authgate.errors import MfaInvalidCode, UserNotFound
 
@@ -88,31 +87,17 @@ class SecondFactorVerifier:
         the account is locked out.
         """
         kind, value = parse_code(code)
-        ip, user_agent = clean_ip(ip), clean_agent(user_agent)
+        client = Client.of(ip, user_agent)
         with self.uow.read() as repos:
             user = require_user(repos.users, user_id, error=MfaInvalidCode)
         key = account_key(user.id)
-        self.lockout.refuse_if_locked(
-            key, ip=ip, user_id=user.id, attempted=user.username, user_agent=user_agent
-        )
+        self.lockout.refuse_if_locked(key, client=client, user_id=user.id, attempted=user.username)
         now = self.clock.now()
         with self.uow.write() as work:
-            failure = self._check(work, user, kind, value, now, ip, user_agent, context)
+            failure = self._check(work, user, kind, value, now, client, context)
         if failure is not None:
-            self.lockout.count_failure(
-                key,
-                MfaFailed(
-                    user_id=user.id,
-                    username=user.username,
-                    ip=ip,
-                    user_agent=user_agent,
-                    reason=failure,
-                    context=context,
-                ),
-                ip=ip,
-                user=user,
-                attempted=user.username,
-            )
+            failed = MfaFailed(user=user, client=client, reason=failure, context=context)
+            self.lockout.count_failure(key, failed, user=user, attempted=user.username)
             raise MfaInvalidCode()
         self.lockout.clear_account(user.id)
         return kind
@@ -124,8 +109,7 @@ class SecondFactorVerifier:
         kind: SecondFactor,
         value: str,
         now: datetime,
-        ip: str | None,
-        user_agent: str | None,
+        client: Client,
         context: str,
     ) -> str | None:
         """Spend the code inside ``work``; None on success, else the audited reason."""
@@ -138,10 +122,8 @@ class SecondFactorVerifier:
             return "invalid_recovery_code"
         work.emit(
             RecoveryCodeUsed(
-                user_id=user.id,
-                username=user.username,
-                ip=ip,
-                user_agent=user_agent,
+                user=user,
+                client=client,
                 remaining=work.mfa.count_unused_codes(user.id),
                 context=context,
             )

@@ -14,8 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from authgate.core._client_meta import clean_agent, clean_ip
-from authgate.core.records import AuthUser
+from authgate.core.records import AuthUser, Client
 from authgate.core.recovery import mail_templates
 from authgate.core.recovery.events import EmailVerificationSent, EmailVerified
 from authgate.core.recovery.mail import Mailer, MailMessage
@@ -102,10 +101,8 @@ class EmailVerification:
             result = work.users.mark_email_verified(found.user.id, now=now)
             work.emit(
                 EmailVerified(
-                    user_id=result.id,
-                    username=result.username,
-                    ip=clean_ip(ip),
-                    user_agent=clean_agent(user_agent),
+                    user=result,
+                    client=Client.of(ip, user_agent),
                     method="link",
                 )
             )

@@ -24,7 +24,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from authgate.core._client_meta import clean_agent, clean_ip
 from authgate.core.identity import normalize_login, sanitize_client_text
 from authgate.core.lockout.guard import Lockout
 from authgate.core.mfa.service import MfaService
@@ -33,7 +32,7 @@ from authgate.core.passwords.validators import PasswordPolicy
 from authgate.core.ports.audit import AuditQuery, AuditRepository
 from authgate.core.ports.tokens import OneTimeTokenRecord, OneTimeTokenRepository
 from authgate.core.ports.users import UserCredentials, UserRepository
-from authgate.core.records import AuthUser
+from authgate.core.records import AuthUser, Client
 from authgate.core.recovery import mail_templates
 from authgate.core.recovery.events import (
     PasswordReset,
@@ -104,8 +103,7 @@ class AccountRecovery:
                 PasswordResetRequested(
                     user_id=user.id if user is not None else None,
                     username=user.username if user is not None else attempted,
-                    ip=clean_ip(ip),
-                    user_agent=clean_agent(user_agent),
+                    client=Client.of(ip, user_agent),
                     sent=message is not None,
                 )
             )
@@ -145,7 +143,7 @@ class AccountRecovery:
         """
         if not isinstance(new_password, str):
             raise InvalidInput("Password must be text.")
-        ip, user_agent = clean_ip(ip), clean_agent(user_agent)
+        client = Client.of(ip, user_agent)
         with self.uow.read() as repos:
             _, found = self._reset_target(repos.one_time_tokens, repos.users, token, consume=False)
         user = found.user
@@ -154,7 +152,7 @@ class AccountRecovery:
             if not code:
                 raise MfaRequired("Enter a code from your authenticator app or a recovery code.")
             self.mfa.verify_second_factor(
-                user.id, code, context="password_reset", ip=ip, user_agent=user_agent
+                user.id, code, context="password_reset", ip=client.ip, user_agent=client.user_agent
             )
         encoded = self.passwords.hash(new_password)
         now = self.uow.clock.now()
@@ -171,8 +169,7 @@ class AccountRecovery:
                 PasswordReset(
                     user_id=uid,
                     username=result.username,
-                    ip=ip,
-                    user_agent=user_agent,
+                    client=client,
                     sessions_ended=ended,
                     with_mfa=user.mfa_enabled,
                 )
@@ -203,8 +200,7 @@ class AccountRecovery:
                 UsernameReminderRequested(
                     user_id=user.id if user is not None else None,
                     username=user.username if user is not None else attempted,
-                    ip=clean_ip(ip),
-                    user_agent=clean_agent(user_agent),
+                    client=Client.of(ip, user_agent),
                     sent=message is not None,
                 )
             )

@@ -16,15 +16,13 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from authgate.core.identity import sanitize_client_text
 from authgate.core.ports.sessions import NewSession, SessionView
-from authgate.core.records import SessionRecord
+from authgate.core.records import Client, SessionRecord
 from authgate.core.secrets import digest, new_id, new_token
 from authgate.errors import SessionExpired, SessionRevoked
 
 __all__ = ["SessionPolicy", "is_session_id"]
 
-_MAX_USER_AGENT = 512
 _SESSION_ID = re.compile(r"[0-9a-f]{32}")
 
 
@@ -57,6 +55,7 @@ class SessionPolicy:
         # limit is its whole lifetime. Ordinary sessions keep the short idle limit.
         idle = lifetime if remember else min(self.idle_timeout, lifetime)
         absolute = now + lifetime
+        client = Client.of(ip, user_agent)
         new = NewSession(
             id=new_id(),
             token_hash=digest(token),
@@ -67,8 +66,8 @@ class SessionPolicy:
             absolute_expires_at=absolute,
             remember=remember,
             mfa=mfa,
-            ip=sanitize_client_text(ip, 64),
-            user_agent=sanitize_client_text(user_agent, _MAX_USER_AGENT),
+            ip=client.ip,
+            user_agent=client.user_agent,
         )
         return new, token
 

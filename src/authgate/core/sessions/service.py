@@ -16,7 +16,7 @@ from authgate.core.clock import Clock
 from authgate.core.events import LoggedOut, LoginSucceeded, SessionRevokedEvent, SessionsRevoked
 from authgate.core.ports.sessions import SessionView
 from authgate.core.ports.store import Repositories
-from authgate.core.records import AuthUser, LoginResult, SessionContext, SessionRecord
+from authgate.core.records import AuthUser, Client, LoginResult, SessionContext, SessionRecord
 from authgate.core.secrets import digest, new_token
 from authgate.core.sessions.policy import SessionPolicy, is_session_id
 from authgate.core.tokens.one_time import TokenPurpose, consume_token, issue_token
@@ -87,10 +87,8 @@ class SessionService:
         session = work.sessions.add(new)
         work.emit(
             LoginSucceeded(
-                user_id=user.id,
-                username=user.username,
-                ip=ip,
-                user_agent=user_agent,
+                user=user,
+                client=Client(ip=ip, user_agent=user_agent),
                 session_id=session.id,
                 remember=bool(remember),
                 method=method,
@@ -181,10 +179,8 @@ class SessionService:
                 return False
             work.emit(
                 LoggedOut(
-                    user_id=view.user.id,
-                    username=view.user.username,
-                    ip=ip,
-                    user_agent=user_agent,
+                    user=view.user,
+                    client=Client(ip=ip, user_agent=user_agent),
                     session_id=view.session.id,
                 )
             )
