@@ -10,8 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI
 
-from authgate.api.dependencies import TokenAuth
-from authgate.core.tokens.jwt_tokens import AccessClaims
+from authgate.api.dependencies import AccessClaims, TokenAuth
 
 
 def empty_app() -> FastAPI:

@@ -24,4 +24,4 @@ fi
 .venv/bin/ruff check src tests benchmarks examples
 .venv/bin/ruff format --check src tests benchmarks examples
 .venv/bin/mypy
-exec .venv/bin/pytest "$@"
+exec .venv/bin/pytest -n 2 "$@"

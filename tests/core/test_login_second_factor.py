@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-import pyotp
 import pytest
+from mfa_support import GOOD, code_at, wrong_code
 
 from authgate.core.clock import FrozenClock
 from authgate.core.mfa.service import MfaService
@@ -19,46 +17,6 @@ from authgate.errors import (
     TokenReused,
 )
 from authgate.root import Authgate
-
-GOOD = "correct horse battery"
-
-
-@pytest.fixture
-def mfa(service: Authgate) -> MfaService:
-    return service.mfa
-
-
-def _enroll(service: Authgate, clock: FrozenClock) -> tuple[int, str, list[str]]:
-    """alice with MFA on: (user id, secret, recovery codes); the clock is one step on."""
-    mfa = service.mfa
-    user_id = service.accounts.register("alice", GOOD).id
-    secret = mfa.begin_enrollment(user_id).secret
-    codes = mfa.confirm_enrollment(user_id, pyotp.TOTP(secret).at(clock.now()))
-    clock.advance(seconds=30)
-    return user_id, secret, codes
-
-
-@pytest.fixture
-def enrolled(service: Authgate, clock: FrozenClock) -> tuple[int, str, list[str]]:
-    return _enroll(service, clock)
-
-
-@pytest.fixture
-def sqlite_enrolled(
-    sqlite_service: Authgate, clock: FrozenClock
-) -> tuple[Authgate, MfaService, int, str]:
-    """The same on SQLite only, for input checks that do not depend on the backend."""
-    user_id, secret, _ = _enroll(sqlite_service, clock)
-    return sqlite_service, sqlite_service.mfa, user_id, secret
-
-
-def code_at(secret: str, clock: FrozenClock, steps: int = 0) -> str:
-    return pyotp.TOTP(secret).at(clock.now() + timedelta(seconds=30 * steps))
-
-
-def wrong_code(secret: str, clock: FrozenClock) -> str:
-    valid = {code_at(secret, clock, s) for s in (-1, 0, 1)}
-    return next(c for c in ("000000", "111111", "222222", "333333") if c not in valid)
 
 
 def ticket_for(service: Authgate, login: str = "alice", **kwargs: object) -> str:

@@ -40,7 +40,7 @@ from authgate.core.tokens.jwt_keys import load_public_key
 from authgate.core.tokens.jwt_tokens import AccessClaims, AccessTokenVerifier, KeyResolver
 from authgate.errors import AuthgateError, NotAuthenticated, PermissionDenied, StoreUnavailable
 
-__all__ = ["JwksKeyResolver", "StaticKeyResolver", "TokenAuth"]
+__all__ = ["AccessClaims", "JwksKeyResolver", "StaticKeyResolver", "TokenAuth"]
 
 logger = logging.getLogger("authgate.api.dependencies")
 
