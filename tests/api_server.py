@@ -1,26 +1,33 @@
 """An authgate API server on a free loopback port, in a thread of the test process.
 
-The remote-backend tests need a real HTTP server (the backend's httpx client,
-timeouts and connection pool are part of what they test), and the test needs
-the server's ``Authgate`` to arrange users; one process gives both.
+The remote-backend tests and the tests with real OAuth 2.0 client libraries
+need a real HTTP server (the clients' own HTTP stacks are part of what they
+test), and the test needs the server's ``Authgate`` to arrange users; one
+process gives both.
 ``stop`` asks uvicorn to exit and waits for the thread.
 """
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
 import uvicorn
-from e2e_helpers import free_port
 
 from authgate.api import create_api
 from authgate.config import AuthgateSettings
 from authgate.root import Authgate
 
 FAST = {"argon2_memory_cost": 8192, "argon2_time_cost": 1}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 class ApiServer:

@@ -13,12 +13,20 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, SecretStr, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SecretStr,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from authgate.errors import ConfigurationError
 
-__all__ = ["AuthgateSettings"]
+__all__ = ["AuthgateSettings", "OAuthClientSettings"]
 
 logger = logging.getLogger("authgate.config")
 
@@ -46,6 +54,33 @@ _PLACEHOLDER_SECRETS = frozenset(
     {"", "secret", "changeme", "change-me", "replace-this-secret", "replace-me", "dev", "test"}
 )
 _MIN_SECRET_LENGTH = 32
+
+
+def _weak_secret(value: str) -> bool:
+    return value.strip().lower() in _PLACEHOLDER_SECRETS or len(value) < _MIN_SECRET_LENGTH
+
+
+class OAuthClientSettings(BaseModel):
+    """A confidential OAuth 2.0 client, one item of ``AUTHGATE_OAUTH_CLIENTS`` (a JSON list).
+
+    It authenticates with HTTP Basic or ``client_id``/``client_secret`` form
+    fields; ``may_introspect`` lets it ask about tokens at ``{prefix}/introspect``.
+    Clients not listed are public: they may log in, refresh and revoke
+    without a secret.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    client_id: str = Field(min_length=1, max_length=128)
+    client_secret: SecretStr
+    may_introspect: bool = False
+
+    @field_validator("client_secret")
+    @classmethod
+    def _secret_not_empty(cls, value: SecretStr) -> SecretStr:
+        if not value.get_secret_value():
+            raise ValueError("client_secret must not be empty")
+        return value
 
 
 class AuthgateSettings(BaseSettings):
@@ -110,6 +145,7 @@ class AuthgateSettings(BaseSettings):
     jwt_audience: str = "authgate"
     access_token_ttl: Duration = timedelta(minutes=15)
     refresh_token_ttl: Duration = timedelta(days=7)
+    oauth_clients: tuple[OAuthClientSettings, ...] = ()
 
     # Two-factor authentication
     mfa_required_roles: tuple[str, ...] = ()
@@ -168,18 +204,28 @@ class AuthgateSettings(BaseSettings):
             raise ValueError("session_absolute_lifetime must be positive")
         if not self.api_prefix.startswith("/") or self.api_prefix.endswith("/"):
             raise ValueError("api_prefix must start with '/' and not end with '/'")
+        client_ids = [client.client_id for client in self.oauth_clients]
+        if len(set(client_ids)) != len(client_ids):
+            raise ValueError("oauth_clients lists a client_id twice")
         if self.mode == "production":
             self._require_production_secret()
         return self
 
     def _require_production_secret(self) -> None:
         value = self.secret_key.get_secret_value() if self.secret_key else ""
-        if value.strip().lower() in _PLACEHOLDER_SECRETS or len(value) < _MIN_SECRET_LENGTH:
+        if _weak_secret(value):
             raise ConfigurationError(
                 "AUTHGATE_SECRET_KEY must be set to a random value of at least "
                 f"{_MIN_SECRET_LENGTH} characters in production mode "
                 '(python -c "import secrets; print(secrets.token_urlsafe(48))").'
             )
+        for client in self.oauth_clients:
+            # Nothing throttles guesses of a client secret: only its length protects it.
+            if _weak_secret(client.client_secret.get_secret_value()):
+                raise ConfigurationError(
+                    f"The secret of OAuth client {client.client_id!r} must be a random value "
+                    f"of at least {_MIN_SECRET_LENGTH} characters in production mode."
+                )
 
     @property
     def is_production(self) -> bool:

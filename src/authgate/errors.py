@@ -20,6 +20,7 @@ __all__ = [
     "ConfigurationError",
     "EmailNotVerified",
     "EmailTaken",
+    "InvalidClient",
     "InvalidCredentials",
     "InvalidEmail",
     "InvalidInput",
@@ -211,6 +212,13 @@ class UserNotFound(AuthgateError):
 
     code = "user_not_found"
     default_message = "No such user."
+
+
+class InvalidClient(AuthgateError):
+    """An OAuth 2.0 client's credentials are wrong, or a client that must authenticate did not."""
+
+    code = "invalid_client"
+    default_message = "Client authentication failed."
 
 
 class InvalidToken(AuthgateError):

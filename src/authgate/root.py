@@ -42,6 +42,8 @@ from authgate.core.recovery.mail import Mailer, mailer_from_settings
 from authgate.core.recovery.password_reset import AccountRecovery
 from authgate.core.sessions.policy import SessionPolicy
 from authgate.core.sessions.service import SessionService
+from authgate.core.tokens.clients import ClientRegistry, ConfidentialClient
+from authgate.core.tokens.introspection import TokenIntrospection
 from authgate.core.tokens.jwt_keys import load_key_set
 from authgate.core.tokens.service import TokenService
 from authgate.core.unit_of_work import EventHook, UnitOfWork
@@ -57,10 +59,11 @@ class Authgate:
     ``accounts`` (registration, profiles, administration, password changes),
     ``logins`` (the login methods and the one login path), ``sessions``,
     ``tokens`` (JWT access and refresh tokens; built on first use, since it
-    needs signing keys that a gate-only app may not have), ``mfa``,
-    ``recovery`` (forgot password and username), ``verification`` (email
-    links), ``audit`` (reading and exporting the log), ``lockout``, ``uow``
-    (the unit of work every service shares) and ``store``.
+    needs signing keys that a gate-only app may not have), ``introspection``
+    (is a token active, revoking one: RFC 7662 and 7009), ``clients`` (the
+    OAuth 2.0 clients), ``mfa``, ``recovery`` (forgot password and username),
+    ``verification`` (email links), ``audit`` (reading and exporting the log),
+    ``lockout``, ``uow`` (the unit of work every service shares) and ``store``.
     """
 
     def __init__(
@@ -165,6 +168,10 @@ class Authgate:
         )
         self.logins.add(PasswordLogin(uow=self.uow, lockout=self.lockout, passwords=self.passwords))
         self.logins.add(SecondFactorLogin(uow=self.uow, verifier=verifier, clock=self.clock))
+        self.clients = ClientRegistry(
+            ConfidentialClient(c.client_id, c.client_secret.get_secret_value(), c.may_introspect)
+            for c in s.oauth_clients
+        )
         if migrate if migrate is not None else s.auto_migrate:
             self.store.migrate()
 
@@ -216,6 +223,13 @@ class Authgate:
             access_ttl=s.access_token_ttl,
             refresh_ttl=s.refresh_token_ttl,
             revalidate_interval=s.session_revalidate_interval,
+        )
+
+    @cached_property
+    def introspection(self) -> TokenIntrospection:
+        """Is a token active (RFC 7662), and revoking one (RFC 7009); built with ``tokens``."""
+        return TokenIntrospection(
+            tokens=self.tokens, sessions=self.sessions, uow=self.uow, clock=self.clock
         )
 
     @property

@@ -42,11 +42,6 @@ def test_oauth2_password_form(client: TestClient, alice: int) -> None:
     assert client.get(f"{PREFIX}/me", headers=bearer(token)).json()["id"] == alice
 
 
-def test_oauth2_form_with_wrong_grant_type_is_422(client: TestClient, alice: int) -> None:
-    form = {"grant_type": "client_credentials", "username": "alice", "password": PASSWORD}
-    assert_error(client.post(f"{PREFIX}/token", data=form), 422, "invalid_input")
-
-
 def test_openapi_declares_the_password_flow(client: TestClient) -> None:
     schema = client.get(f"{PREFIX}/openapi.json").json()
     flows = schema["components"]["securitySchemes"]["OAuth2PasswordBearer"]["flows"]

@@ -83,6 +83,9 @@ def test_an_unexpected_bug_is_a_500_in_the_error_shape(
     response = client.post(f"{PREFIX}/refresh", json={"refresh_token": "x"})
     detail = assert_error(response, 500, "internal_error")
     assert "boom" not in detail["message"]
+    # The OAuth 2.0 endpoints answer their own failures as RFC 6749, but not a bug.
+    form = {"grant_type": "refresh_token", "refresh_token": "x"}
+    assert_error(client.post(f"{PREFIX}/token", data=form), 500, "internal_error")
 
 
 def test_dependency_override_replaces_the_service(app: object, tmp_path: Path, alice: int) -> None:

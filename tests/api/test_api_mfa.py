@@ -108,8 +108,11 @@ def test_oauth2_form_login_also_answers_with_a_ticket(
 ) -> None:
     secret, _ = enrol(client, bearer(login(client)["access_token"]), clock)
     response = client.post(f"{PREFIX}/token", data={"username": "alice", "password": PASSWORD})
-    ticket = assert_error(response, 401, "mfa_required")["mfa_ticket"]
-    assert second_step(client, ticket, code_at(secret, clock)).status_code == 200
+    # The OAuth 2.0 token endpoint answers in the RFC 6749 shape, authgate's detail beside it.
+    assert response.status_code == 400 and response.json()["error"] == "invalid_grant"
+    detail = response.json()["detail"]
+    assert detail["code"] == "mfa_required" and detail["mfa_ticket_expires_in"] == 300
+    assert second_step(client, detail["mfa_ticket"], code_at(secret, clock)).status_code == 200
 
 
 def test_a_ticket_is_spent_by_success_but_not_by_a_wrong_code(

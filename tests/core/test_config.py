@@ -78,3 +78,44 @@ def test_duration_formats(raw: object, expected: timedelta) -> None:
 def test_bad_duration_is_a_clear_error() -> None:
     with pytest.raises(ValidationError, match="session_idle_timeout"):
         AuthgateSettings(session_idle_timeout="soon")  # type: ignore[arg-type]
+
+
+def test_oauth_clients_from_a_json_environment_variable(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    clients = '[{"client_id": "orders", "client_secret": "s3cret", "may_introspect": true}]'
+    monkeypatch.setenv("AUTHGATE_OAUTH_CLIENTS", clients)
+    (client,) = AuthgateSettings().oauth_clients
+    assert (client.client_id, client.may_introspect) == ("orders", True)
+    assert client.client_secret.get_secret_value() == "s3cret"
+    assert "s3cret" not in repr(client)
+    assert AuthgateSettings(oauth_clients=[]).oauth_clients == ()
+
+
+@pytest.mark.parametrize(
+    "clients",
+    [
+        [{"client_id": "orders", "client_secret": ""}],
+        [{"client_id": "", "client_secret": "s3cret"}],
+        [{"client_id": "orders"}],
+        [{"client_id": "orders", "client_secret": "a", "scope": "all"}],
+        [
+            {"client_id": "orders", "client_secret": "a"},
+            {"client_id": "orders", "client_secret": "b"},
+        ],
+    ],
+)
+def test_bad_oauth_clients_fail_at_construction(clients: list[dict[str, object]]) -> None:
+    with pytest.raises(ValidationError):
+        AuthgateSettings(oauth_clients=clients)  # type: ignore[arg-type]
+
+
+def test_production_refuses_short_client_secrets() -> None:
+    secret = "x" * 40
+    with pytest.raises(ConfigurationError, match="orders"):
+        AuthgateSettings(
+            mode="production",
+            secret_key=secret,
+            oauth_clients=[{"client_id": "orders", "client_secret": "short"}],  # type: ignore[list-item]
+        )
+    long_enough = [{"client_id": "orders", "client_secret": "y" * 40}]
+    settings = AuthgateSettings(mode="production", secret_key=secret, oauth_clients=long_enough)  # type: ignore[arg-type]
+    assert settings.oauth_clients[0].client_id == "orders"

@@ -70,6 +70,16 @@ def test_claims_round_trip(keys: KeySet, clock: FrozenClock) -> None:
     }
 
 
+def test_client_id_claim_only_when_a_client_asked(keys: KeySet, clock: FrozenClock) -> None:
+    issuer, verifier = _pair(keys, clock)
+    plain = issuer.issue(user_id=7, username="alice", roles=(), session_id="abc")
+    assert "client_id" not in jwt.decode(plain.token, options={"verify_signature": False})
+    assert verifier.verify(plain.token).client_id is None
+    named = issuer.issue(user_id=7, username="alice", roles=(), session_id="abc", client_id="spa")
+    assert jwt.decode(named.token, options={"verify_signature": False})["client_id"] == "spa"
+    assert verifier.verify(named.token).client_id == "spa"
+
+
 def test_each_token_has_its_own_jti(keys: KeySet, clock: FrozenClock) -> None:
     issuer, verifier = _pair(keys, clock)
     assert verifier.verify(_issue(issuer)).jti != verifier.verify(_issue(issuer)).jti
@@ -186,6 +196,8 @@ def test_well_signed_good_payload_passes(keys: KeySet, clock: FrozenClock) -> No
         {"aud": ["api", "other"]},
         {"username": None},
         {"sid": None},
+        {"client_id": 5},
+        {"client_id": ["spa"]},
     ],
 )
 def test_mistyped_claims_are_invalid_even_when_signed(

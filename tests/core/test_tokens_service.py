@@ -97,6 +97,13 @@ def test_login_starts_a_family_and_refresh_rotates_it(
     assert tokens.authenticate(second.access_token).user.id == alice
 
 
+def test_the_asking_client_is_named_in_each_access_token(tokens: TokenService, alice: int) -> None:
+    first = tokens.login("alice", PASSWORD, client_id="spa")
+    assert first.claims.client_id == "spa"
+    assert tokens.refresh(first.refresh_token, client_id="spa").claims.client_id == "spa"
+    assert tokens.login("alice", PASSWORD).claims.client_id is None
+
+
 def test_reuse_revokes_the_family_and_the_session_and_is_audited(
     tokens: TokenService, app: Authgate, alice: int
 ) -> None:

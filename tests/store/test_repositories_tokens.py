@@ -211,7 +211,7 @@ def test_refresh_add_find_claim(
         assert repositories.refresh_tokens.find(_digest("unknown")) is None
     assert link is not None
     assert (link.family_id, link.session_id, link.user_id) == ("f" * 32, session.id, alice.id)
-    assert link.expires_at == clock.now() + timedelta(days=7)
+    assert (link.created_at, link.expires_at) == (clock.now(), clock.now() + timedelta(days=7))
     assert link.used_at is None and link.revoked_at is None
     with store.write() as repositories:
         assert repositories.refresh_tokens.claim(link.id, now=clock.now())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -12,6 +11,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from api_server import free_port
 from authgate.config import AuthgateSettings
 from authgate.root import Authgate
 
@@ -83,12 +83,6 @@ def settled(page: Any) -> None:
 
 def heading(page: Any, text: str) -> Any:
     return page.get_by_role("heading", name=text, exact=True)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class DemoServer:

@@ -26,6 +26,8 @@ from authgate.api.routers.admin import build_admin_router
 from authgate.api.routers.admin_activity import build_admin_activity_router
 from authgate.api.routers.gate import build_gate_router
 from authgate.api.routers.mfa import build_mfa_router
+from authgate.api.routers.oauth import build_oauth_router
+from authgate.api.routers.oauth_metadata import build_oauth_metadata_router
 from authgate.api.routers.recovery import build_recovery_router
 from authgate.config import AuthgateSettings
 from authgate.root import Authgate
@@ -77,6 +79,9 @@ def create_api(auth: Authgate, *, settings: AuthgateSettings | None = None) -> F
         build_auth_router(get_auth, token_url=token_url, password_pool=pool), prefix=prefix
     )
     app.include_router(
+        build_oauth_router(get_auth, token_url=token_url, password_pool=pool), prefix=prefix
+    )
+    app.include_router(
         build_account_router(get_auth, token_url=token_url, password_pool=pool),
         prefix=prefix,
         dependencies=enrolled,
@@ -94,6 +99,7 @@ def create_api(auth: Authgate, *, settings: AuthgateSettings | None = None) -> F
     )
     app.include_router(build_health_router(get_auth), prefix=prefix)
     app.include_router(build_jwks_router(get_auth))
+    app.include_router(build_oauth_metadata_router(get_auth, prefix=prefix))
     return app
 
 

@@ -33,6 +33,7 @@ __all__ = [
     "FieldError",
     "error_responses",
     "install_error_handlers",
+    "retry_headers",
     "status_for",
 ]
 
@@ -50,6 +51,7 @@ STATUS_BY_ERROR: dict[type[e.AuthgateError], int] = {
     e.InvalidCredentials: 401,
     e.MfaRequired: 401,
     e.MfaInvalidCode: 401,
+    e.InvalidClient: 401,
     e.NotAuthenticated: 401,
     e.SessionExpired: 401,
     e.SessionRevoked: 401,
@@ -132,15 +134,20 @@ def _body(code: str, message: str, errors: list[FieldError] | None = None) -> di
     return ErrorResponse(detail=detail).model_dump(mode="json")
 
 
+def retry_headers(status: int, error: Exception | None = None) -> dict[str, str]:
+    """``Retry-After`` for a lockout (its own delay) and for a 503 (the store's); else none."""
+    if isinstance(error, e.AccountLocked):
+        return {"Retry-After": str(error.retry_after_seconds)}
+    if status == 503:
+        return {"Retry-After": str(_STORE_RETRY_SECONDS)}
+    return {}
+
+
 def _respond(status: int, body: dict[str, Any], *, error: Exception | None = None) -> JSONResponse:
-    headers: dict[str, str] = {}
+    headers = retry_headers(status, error)
     if status == 401:
         bad_token = isinstance(error, e.InvalidToken)
         headers["WWW-Authenticate"] = 'Bearer error="invalid_token"' if bad_token else "Bearer"
-    if isinstance(error, e.AccountLocked):
-        headers["Retry-After"] = str(error.retry_after_seconds)
-    elif status == 503:
-        headers["Retry-After"] = str(_STORE_RETRY_SECONDS)
     return JSONResponse(body, status_code=status, headers=headers)
 
 

@@ -16,8 +16,10 @@ from pydantic import BaseModel, Field
 
 from authgate.api.errors import ErrorDetail
 from authgate.api.schemas import RecordOut
+from authgate.core.login.flow import MFA_TICKET_TTL
 from authgate.core.mfa.service import MfaStatus
 from authgate.core.mfa.totp import MfaEnrollment
+from authgate.errors import AuthgateError, MfaRequired
 
 __all__ = [
     "AcceptedResponse",
@@ -58,6 +60,17 @@ class LoginErrorDetail(ErrorDetail):
     mfa_ticket_expires_in: int | None = Field(
         default=None, description="Seconds the ticket stays valid."
     )
+
+    @classmethod
+    def of(cls, error: AuthgateError) -> LoginErrorDetail:
+        """The detail of ``error``; an ``MfaRequired`` with a ticket brings the ticket."""
+        ticket = error.ticket if isinstance(error, MfaRequired) else None
+        return cls(
+            code=error.code,
+            message=error.message,
+            mfa_ticket=ticket,
+            mfa_ticket_expires_in=None if ticket is None else int(MFA_TICKET_TTL.total_seconds()),
+        )
 
 
 class LoginErrorResponse(BaseModel):

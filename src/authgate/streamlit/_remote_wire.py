@@ -100,6 +100,7 @@ ERRORS_BY_CODE: dict[str, type[e.AuthgateError]] = {
         e.InvalidToken,
         e.TokenExpired,
         e.TokenReused,
+        e.InvalidClient,
     )
 }
 _DEFAULT_RETRY_SECONDS = 30

@@ -1,4 +1,7 @@
-"""Token endpoints: log in (JSON or OAuth2 form), refresh, log out, verify.
+"""Token endpoints: log in (JSON), refresh, log out, verify.
+
+The OAuth 2.0 form endpoint ``/token`` (password and refresh grants) is in
+``routers/oauth.py``.
 
 Logins run in the low-priority password pool (``_password_pool``), so their
 Argon2 work never stalls the event loop that serves everyone else; the other
@@ -15,7 +18,6 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.responses import JSONResponse
-from fastapi.security import OAuth2PasswordRequestForm
 from starlette.concurrency import run_in_threadpool
 
 from authgate.api._password_pool import PasswordWorkPool
@@ -39,11 +41,16 @@ from authgate.api.security import (
     secret_route,
     user_agent,
 )
-from authgate.core.login.flow import MFA_TICKET_TTL
 from authgate.errors import MfaRequired, NotAuthenticated
 from authgate.root import Authgate
 
-__all__ = ["LOGIN_ERRORS", "build_auth_router", "mfa_step_answer", "password_step"]
+__all__ = [
+    "LOGIN_ERRORS",
+    "build_auth_router",
+    "mfa_step_answer",
+    "password_step",
+    "token_login",
+]
 
 T = TypeVar("T")
 
@@ -75,18 +82,7 @@ def build_auth_router(
     ) -> TokenResponse | JSONResponse:
         """Log in with a JSON body; returns an access token and a refresh token."""
         return await password_step(
-            pool, _token_login, request, auth, body.username, body.password, remember=body.remember
-        )
-
-    @router.post(
-        "/token", response_model=TokenResponse, responses=LOGIN_ERRORS, dependencies=NO_STORE
-    )
-    async def token(
-        form: Annotated[OAuth2PasswordRequestForm, Depends()], request: Request, auth: Auth
-    ) -> TokenResponse | JSONResponse:
-        """The OAuth2 password flow (form body), for ``OAuth2PasswordBearer`` clients."""
-        return await password_step(
-            pool, _token_login, request, auth, form.username, form.password, remember=True
+            pool, token_login, request, auth, body.username, body.password, remember=body.remember
         )
 
     @secret_route(router, "/refresh", TokenResponse, 401, 503)
@@ -155,20 +151,14 @@ def mfa_step_answer(required: MfaRequired) -> JSONResponse:
     """
     if required.ticket is None:
         raise required
-    detail = LoginErrorDetail(
-        code=required.code,
-        message=required.message,
-        mfa_ticket=required.ticket,
-        mfa_ticket_expires_in=int(MFA_TICKET_TTL.total_seconds()),
-    )
     return JSONResponse(
-        LoginErrorResponse(detail=detail).model_dump(mode="json"),
+        LoginErrorResponse(detail=LoginErrorDetail.of(required)).model_dump(mode="json"),
         status_code=status.HTTP_401_UNAUTHORIZED,
         headers={"WWW-Authenticate": "Bearer", "Cache-Control": "no-store"},
     )
 
 
-def _token_login(
+def token_login(
     auth: Authgate,
     username: str,
     password: str,
@@ -176,7 +166,10 @@ def _token_login(
     remember: bool,
     ip: str | None,
     user_agent: str | None,
+    client_id: str | None = None,
 ) -> TokenResponse:
     """A password login that answers with a token pair (run in the password pool)."""
-    pair = auth.tokens.login(username, password, remember=remember, ip=ip, user_agent=user_agent)
+    pair = auth.tokens.login(
+        username, password, remember=remember, ip=ip, user_agent=user_agent, client_id=client_id
+    )
     return TokenResponse.of(pair, auth.clock.now())

@@ -79,6 +79,7 @@ class RefreshLink:
     family_id: str
     session_id: str
     user_id: int
+    created_at: datetime
     expires_at: datetime
     used_at: datetime | None
     revoked_at: datetime | None

@@ -2,7 +2,9 @@
 
 An access token says who the caller is (``sub``, ``username``, ``roles``), which
 server-side session it belongs to (``sid``), how they authenticated (``amr``,
-RFC 8176) and for whom it was minted (``iss``, ``aud``). Its header carries
+RFC 8176), for whom it was minted (``iss``, ``aud``) and, when an OAuth 2.0
+client asked for it at the token endpoint, which client (``client_id``, RFC
+9068). Its header carries
 ``typ: at+jwt`` (RFC 9068) and the key id, and verification insists on both,
 so a JWT minted for another purpose or by another key cannot pass as one.
 
@@ -60,6 +62,7 @@ class AccessClaims:
     iss: str
     aud: str
     amr: tuple[str, ...] = ()
+    client_id: str | None = None
 
     @property
     def user_id(self) -> int:
@@ -70,7 +73,8 @@ class AccessClaims:
         return bool(self.roles.intersection(roles))
 
     def to_payload(self) -> dict[str, Any]:
-        return {
+        """The JWT claims; ``client_id`` (RFC 9068) only when a client asked for the token."""
+        payload: dict[str, Any] = {
             "sub": self.sub,
             "username": self.username,
             "roles": sorted(self.roles),
@@ -82,6 +86,9 @@ class AccessClaims:
             "aud": self.aud,
             "amr": list(self.amr),
         }
+        if self.client_id is not None:
+            payload["client_id"] = self.client_id
+        return payload
 
 
 @dataclass(frozen=True)
@@ -131,6 +138,7 @@ class AccessTokenIssuer:
         roles: Iterable[str],
         session_id: str,
         amr: Iterable[str] = ("pwd",),
+        client_id: str | None = None,
     ) -> IssuedAccessToken:
         # NumericDate has whole seconds; truncate now so the claims object and
         # the token carry the same instants.
@@ -146,6 +154,7 @@ class AccessTokenIssuer:
             iss=self._issuer,
             aud=self._audience,
             amr=tuple(amr),
+            client_id=client_id,
         )
         token = jwt.encode(
             claims.to_payload(),
@@ -258,6 +267,7 @@ class AccessTokenVerifier:
 def _claims_from(payload: dict[str, Any]) -> AccessClaims:
     """Type-check the claims: a validly signed token with odd types is still refused."""
     sub, roles, amr = payload["sub"], payload["roles"], payload.get("amr", [])
+    client_id = payload.get("client_id")
     strings = ("username", "sid", "jti", "iss")
     if (
         not isinstance(sub, str)
@@ -266,6 +276,7 @@ def _claims_from(payload: dict[str, Any]) -> AccessClaims:
         or not _string_list(roles)
         or not _string_list(amr)
         or not isinstance(payload["aud"], str)
+        or not isinstance(client_id, str | None)
     ):
         raise InvalidToken(_INVALID)
     return AccessClaims(
@@ -279,6 +290,7 @@ def _claims_from(payload: dict[str, Any]) -> AccessClaims:
         iss=payload["iss"],
         aud=payload["aud"],
         amr=tuple(amr),
+        client_id=client_id,
     )
 
 

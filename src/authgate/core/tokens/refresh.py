@@ -25,6 +25,7 @@ __all__ = [
     "claim_refresh_token",
     "find_refresh_token",
     "issue_refresh_token",
+    "usable_refresh_link",
 ]
 
 _MAX_TOKEN_LENGTH = 512
@@ -70,6 +71,16 @@ def find_refresh_token(links: RefreshTokenRepository, token: object) -> RefreshL
     if not isinstance(token, str) or not token or len(token) > _MAX_TOKEN_LENGTH:
         return None
     return links.find(digest(token))
+
+
+def usable_refresh_link(
+    links: RefreshTokenRepository, token: object, *, now: datetime
+) -> RefreshLink | None:
+    """The link a token would claim now (unused, unrevoked, unexpired), without claiming it."""
+    link = find_refresh_token(links, token)
+    if link is None or link.revoked_at is not None or link.used_at is not None:
+        return None
+    return link if now < link.expires_at else None
 
 
 def claim_refresh_token(

@@ -74,6 +74,17 @@ class TokenContext:
 
 
 @dataclass(frozen=True)
+class _ForClient:
+    """The JWT strategy for a login an OAuth 2.0 client asked for: its access tokens name it."""
+
+    tokens: TokenService
+    client_id: str | None
+
+    def issue(self, work: Work, opened: LoginResult) -> TokenPair:
+        return self.tokens.issue(work, opened, client_id=self.client_id)
+
+
+@dataclass(frozen=True)
 class _NewLink:
     """A refresh link just written, before its pair is signed (outside the transaction)."""
 
@@ -109,6 +120,8 @@ class TokenService:
         self.keys = keys
         self.clock = clock
         self.refresh_ttl = refresh_ttl
+        self.issuer = issuer
+        self.audience = audience
         self.access_tokens = AccessTokenIssuer(
             keys.signing, issuer=issuer, audience=audience, ttl=access_ttl, clock=clock
         )
@@ -122,7 +135,7 @@ class TokenService:
 
     # -- issuing ------------------------------------------------------------------
 
-    def issue(self, work: Work, opened: LoginResult) -> TokenPair:
+    def issue(self, work: Work, opened: LoginResult, *, client_id: str | None = None) -> TokenPair:
         """Start a refresh family for a session just opened in ``work``; sign its first pair.
 
         The strategy hook of ``Logins``: the link joins the login's
@@ -130,7 +143,7 @@ class TokenService:
         session nor a family behind.
         """
         link = self._add_link(work, opened.user.id, opened.session)
-        return self._pair(opened.user, opened.session, link)
+        return self._pair(opened.user, opened.session, link, client_id=client_id)
 
     def login(
         self,
@@ -140,18 +153,21 @@ class TokenService:
         remember: bool = True,
         ip: str | None = None,
         user_agent: str | None = None,
+        client_id: str | None = None,
     ) -> TokenPair:
         """Check the password, open a session and start a refresh family for it.
 
         ``remember`` picks the session lifetime that bounds the family: the
         "remember me" lifetime (default 30 days, so refresh tokens get their
         full 7 days) or the ordinary one (12 hours absolute, 30 minutes idle).
-        Raises what ``Logins.password`` raises (MfaRequired with its ticket
-        when a second factor must follow).
+        ``client_id`` names the OAuth 2.0 client that asked, in the access
+        token. Raises what ``Logins.password`` raises (MfaRequired with its
+        ticket when a second factor must follow).
         """
         credentials = password_credentials(login, password)
+        strategy = _ForClient(self, client_id)
         return self.logins.login_with(
-            self, "password", credentials, remember=remember, ip=ip, user_agent=user_agent
+            strategy, "password", credentials, remember=remember, ip=ip, user_agent=user_agent
         )
 
     def complete_mfa_login(
@@ -189,10 +205,11 @@ class TokenService:
             link = self._add_link(work, context.user.id, context.session)
         return self._pair(context.user, context.session, link), context
 
-    def refresh(self, refresh_token: object) -> TokenPair:
+    def refresh(self, refresh_token: object, *, client_id: str | None = None) -> TokenPair:
         """Trade a refresh token for a new pair; the presented token is used up.
 
-        Raises InvalidToken (unknown, revoked, or its session gone),
+        ``client_id`` names the OAuth 2.0 client that asked, in the new access
+        token. Raises InvalidToken (unknown, revoked, or its session gone),
         TokenExpired, SessionExpired or SessionRevoked; and TokenReused when
         the token had already been used, after revoking its family and its
         session and committing the record of it.
@@ -209,7 +226,7 @@ class TokenService:
                 )
         if isinstance(claimed, RefreshReuse):  # answered only once the revocation is committed
             raise TokenReused(_REUSED)
-        return self._pair(context.user, context.session, link)
+        return self._pair(context.user, context.session, link, client_id=client_id)
 
     def _live_session(self, work: Work, session_id: str) -> SessionContext:
         """The link's session, alive; a session that is gone makes the token itself invalid."""
@@ -261,13 +278,21 @@ class TokenService:
         )
         return _NewLink(token, expires_at)
 
-    def _pair(self, user: AuthUser, session: SessionRecord, link: _NewLink) -> TokenPair:
+    def _pair(
+        self,
+        user: AuthUser,
+        session: SessionRecord,
+        link: _NewLink,
+        *,
+        client_id: str | None = None,
+    ) -> TokenPair:
         issued = self.access_tokens.issue(
             user_id=user.id,
             username=user.username,
             roles=user.roles,
             session_id=session.id,
             amr=("pwd", "otp", "mfa") if session.mfa else ("pwd",),
+            client_id=client_id,
         )
         return TokenPair(
             access_token=issued.token,
