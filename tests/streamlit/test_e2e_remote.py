@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from api_server import ApiServer
 from e2e_helpers import (
     WATCH_PASSWORD_INPUT,
     DemoServer,
@@ -26,6 +25,7 @@ from e2e_helpers import (
 from playwright.sync_api import expect
 from sqlalchemy import create_engine, inspect
 
+from api_server import ApiServer
 from authgate.streamlit import texts
 
 pytestmark = pytest.mark.browser

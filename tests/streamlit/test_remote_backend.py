@@ -12,9 +12,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from api_server import ApiServer
 from e2e_helpers import free_port
 
+from api_server import ApiServer
 from authgate import errors as e
 from authgate.streamlit.backend import AuthBackend
 from authgate.streamlit.remote_backend import RemoteBackend

@@ -10,8 +10,8 @@ from pathlib import Path
 import httpx
 import pyotp
 import pytest
-from api_server import ApiServer
 
+from api_server import ApiServer
 from authgate import errors as e
 from authgate.streamlit.admin_records import AuditQuery
 from authgate.streamlit.remote_backend import RemoteBackend
