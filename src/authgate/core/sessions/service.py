@@ -104,30 +104,15 @@ class SessionService:
         Raises NotAuthenticated for an unknown token, SessionExpired past the
         idle or absolute limit, SessionRevoked when the account was disabled.
         """
-        if not isinstance(token, str) or not token or len(token) > _MAX_TOKEN:
-            raise NotAuthenticated()
         with self.uow.read() as repos:
-            view = repos.sessions.find(token_hash=digest(token))
+            view = _lookup(repos, token=token)
         return self._accept(view, touch=touch)
 
     def validate_id(self, session_id: str, *, touch: bool = True) -> SessionContext:
         """Like ``validate`` for a server-side caller that kept the session id."""
-        if not is_session_id(session_id):
-            raise NotAuthenticated()
         with self.uow.read() as repos:
-            view = repos.sessions.find(session_id=session_id)
+            view = _lookup(repos, session_id=session_id)
         return self._accept(view, touch=touch)
-
-    def _accept(self, view: SessionView | None, *, touch: bool) -> SessionContext:
-        if view is None:
-            raise NotAuthenticated()
-        now = self.clock.now()
-        self.policy.check(view, now)
-        session = view.session
-        if touch and self.policy.due_for_touch(session, now):
-            with self.uow.write() as work:
-                session = self._slide(work, view)
-        return SessionContext(user=view.user, session=session)
 
     def live_in(
         self,
@@ -141,19 +126,28 @@ class SessionService:
 
         Raises NotAuthenticated, SessionExpired or SessionRevoked as ``validate``.
         """
-        view: SessionView | None = None
-        if token is not None:
-            if isinstance(token, str) and token and len(token) <= _MAX_TOKEN:
-                view = work.sessions.find(token_hash=digest(token))
-        elif is_session_id(session_id):
-            view = work.sessions.find(session_id=session_id)
+        view = _lookup(work, token=token, session_id=session_id)
+        return self._accept(view, touch=touch, work=work)
+
+    def _accept(
+        self, view: SessionView | None, *, touch: bool, work: Work | Repositories | None = None
+    ) -> SessionContext:
+        """Apply the policy to what the store found; slide the idle timeout when due.
+
+        The slide joins the caller's transaction when there is one, else it
+        is a write of its own (a page view's read stays a read otherwise).
+        """
         if view is None:
             raise NotAuthenticated()
         now = self.clock.now()
         self.policy.check(view, now)
         session = view.session
         if touch and self.policy.due_for_touch(session, now):
-            session = self._slide(work, view)
+            if work is not None:
+                session = self._slide(work, view)
+            else:
+                with self.uow.write() as own:
+                    session = self._slide(own, view)
         return SessionContext(user=view.user, session=session)
 
     def _slide(self, work: Work | Repositories, view: SessionView) -> SessionRecord:
@@ -174,7 +168,7 @@ class SessionService:
     ) -> bool:
         """End one session (by token or id); False if it was already gone."""
         with self.uow.write() as work:
-            view = self._find(work, token=token, session_id=session_id)
+            view = _lookup(work, token=token or None, session_id=session_id)
             if view is None or work.sessions.delete(view.session.id) is None:
                 return False
             work.emit(
@@ -197,7 +191,7 @@ class SessionService:
     ) -> bool:
         """End one session; with ``user_id``, only if it belongs to that user."""
         with self.uow.write() as work:
-            view = self._find(work, session_id=session_id)
+            view = _lookup(work, session_id=session_id)
             if view is None or (user_id is not None and view.user.id != user_id):
                 return False
             return self.end_in(
@@ -261,18 +255,6 @@ class SessionService:
             work.mark_stale()
         return ended
 
-    @staticmethod
-    def _find(
-        work: Work, *, token: str | None = None, session_id: str | None = None
-    ) -> SessionView | None:
-        if token:
-            if not isinstance(token, str) or len(token) > _MAX_TOKEN:
-                return None
-            return work.sessions.find(token_hash=digest(token))
-        if not is_session_id(session_id):
-            return None
-        return work.sessions.find(session_id=session_id)
-
     # -- listing ------------------------------------------------------------------
 
     def list_for(self, user_id: int) -> list[SessionRecord]:
@@ -300,7 +282,7 @@ class SessionService:
         short-lived ticket to the browser, which posts it to authgate's route.
         """
         with self.uow.write() as work:
-            view = self._find(work, session_id=session_id)
+            view = _lookup(work, session_id=session_id)
             if view is None:
                 raise NotAuthenticated()
             return issue_token(
@@ -346,3 +328,16 @@ class SessionService:
             if deleted < batch_size:
                 break
         return total
+
+
+def _lookup(
+    repos: Work | Repositories, *, token: str | None = None, session_id: str | None = None
+) -> SessionView | None:
+    """The session a token (when given) or an id names; None for anything malformed."""
+    if token is not None:
+        if not isinstance(token, str) or not token or len(token) > _MAX_TOKEN:
+            return None
+        return repos.sessions.find(token_hash=digest(token))
+    if not is_session_id(session_id):
+        return None
+    return repos.sessions.find(session_id=session_id)
