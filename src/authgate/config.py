@@ -142,6 +142,7 @@ class AuthgateSettings(BaseSettings):
 
     # JWT API
     api_prefix: str = "/api/auth"
+    max_request_body: int = Field(default=64 * 1024, ge=1024)
     api_url: str | None = None
     jwt_algorithm: Literal["EdDSA", "RS256"] = "EdDSA"
     jwt_private_key: SecretStr | None = None
