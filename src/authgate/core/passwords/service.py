@@ -150,7 +150,7 @@ class PasswordService:
             return True, None
 
     def dummy_verify(self, password: str) -> None:
-        """Spend the time of one real verify, for a login with an unknown username.
+        """Spend the time of a real ``verify``, for a login with an unknown username.
 
         Without it, "no such user" answers faster than "wrong password" and a
         stopwatch enumerates accounts. The result is thrown away. It tries
