@@ -180,3 +180,16 @@ def test_a_negative_limit_fails_in_the_middleware_constructor() -> None:
 def test_the_limit_reads_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AUTHGATE_MAX_REQUEST_BODY", "131072")
     assert AuthgateSettings().max_request_body == 131072
+
+
+def test_the_schema_documents_the_413_on_every_operation_with_a_body(client: TestClient) -> None:
+    paths = client.get(f"{PREFIX}/openapi.json").json()["paths"]
+    operations = [op for path in paths.values() for op in path.values() if isinstance(op, dict)]
+    with_body = [op for op in operations if "requestBody" in op]
+    assert with_body
+    for operation in with_body:
+        documented = operation["responses"]["413"]
+        assert documented["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/ErrorResponse"
+        }
+    assert all("413" not in op["responses"] for op in operations if "requestBody" not in op)

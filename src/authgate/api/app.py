@@ -15,7 +15,7 @@ from fastapi import Depends, FastAPI, Request
 from authgate.api._password_pool import PasswordWorkPool
 from authgate.api.errors import install_error_handlers
 from authgate.api.mfa_guard import build_mfa_enrollment_guard
-from authgate.api.request_body import BodySizeLimit, DuplicateJsonKeys
+from authgate.api.request_body import BodySizeLimit, DuplicateJsonKeys, document_body_limit
 from authgate.api.routers import (
     build_account_router,
     build_auth_router,
@@ -81,6 +81,7 @@ def create_api(auth: Authgate, *, settings: AuthgateSettings | None = None) -> F
     # check buffers, and both answer before any route reads a body.
     app.add_middleware(DuplicateJsonKeys)
     app.add_middleware(BodySizeLimit, max_body=settings.max_request_body)
+    document_body_limit(app, max_body=settings.max_request_body)
     app.include_router(
         build_auth_router(get_auth, token_url=token_url, password_pool=pool), prefix=prefix
     )

@@ -22,13 +22,14 @@ import json
 from email.message import Message as MimeHeader
 from typing import Any
 
+from fastapi import FastAPI
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from authgate.api.errors import FieldError, error_response
 
-__all__ = ["BodySizeLimit", "BodyTooLarge", "DuplicateJsonKeys"]
+__all__ = ["BodySizeLimit", "BodyTooLarge", "DuplicateJsonKeys", "document_body_limit"]
 
 _CLOSE = {"Connection": "close"}
 _KEY_ECHO_LIMIT = 64
@@ -118,6 +119,35 @@ class DuplicateJsonKeys:
             await response(scope, receive, send)
             return
         await self.app(scope, _replay(body, receive), send)
+
+
+def document_body_limit(app: FastAPI, *, max_body: int) -> None:
+    """Add the 413 answer to every operation that takes a body, so the schema says what is enforced.
+
+    The limit applies to every route alike, so it is stated once here rather
+    than in each route's ``responses``; clients and the schema fuzzing then
+    expect the 413 a large body gets.
+    """
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        schema = build()  # FastAPI builds it once and caches it; adding is idempotent
+        for path in schema.get("paths", {}).values():
+            for operation in path.values():
+                if isinstance(operation, dict) and "requestBody" in operation:
+                    operation.setdefault("responses", {}).setdefault(
+                        "413", _too_large_doc(max_body)
+                    )
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _too_large_doc(limit: int) -> dict[str, Any]:
+    return {
+        "description": _too_large_message(limit),
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}},
+    }
 
 
 class _Duplicate(Exception):
