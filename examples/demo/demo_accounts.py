@@ -3,7 +3,8 @@
 Only with ``AUTHGATE_DEMO_MODE=true``, and only when the database has no
 users at all: outside demo mode, or once anyone exists, nothing is seeded.
 The passwords are public (they are in this file and the docs), so a demo
-database must never become a real one.
+database must never become a real one: the settings refuse demo mode
+together with production mode, and that refusal reaches the caller.
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ def seed_demo_accounts() -> bool:
     """Create the demo accounts if demo mode is on and the database is empty.
 
     Not in remote-backend mode: the accounts live on the API server's database.
+    Raises ConfigurationError for settings authgate refuses (demo mode with
+    ``AUTHGATE_MODE=production``), before the database is touched, so the
+    caller stops rather than serving a half-configured demo.
     """
     if demo_settings().api_url:
         return False

@@ -57,7 +57,13 @@ _MIN_SECRET_LENGTH = 32
 
 
 def _weak_secret(value: str) -> bool:
-    return value.strip().lower() in _PLACEHOLDER_SECRETS or len(value) < _MIN_SECRET_LENGTH
+    """A placeholder, too short, or one character repeated (``"x" * 40`` is long, not random)."""
+    stripped = value.strip()
+    return (
+        stripped.lower() in _PLACEHOLDER_SECRETS
+        or len(value) < _MIN_SECRET_LENGTH
+        or len(set(stripped)) <= 1
+    )
 
 
 class OAuthClientSettings(BaseModel):
@@ -136,6 +142,7 @@ class AuthgateSettings(BaseSettings):
 
     # JWT API
     api_prefix: str = "/api/auth"
+    max_request_body: int = Field(default=64 * 1024, ge=1024)
     api_url: str | None = None
     jwt_algorithm: Literal["EdDSA", "RS256"] = "EdDSA"
     jwt_private_key: SecretStr | None = None
@@ -162,7 +169,7 @@ class AuthgateSettings(BaseSettings):
     mail_dir: Path | None = None
     public_url: str = "http://localhost:8501"
 
-    # Demo
+    # Demo (refused in production: its accounts' passwords are public)
     demo_mode: bool = False
 
     @field_validator("database_url")
@@ -208,8 +215,18 @@ class AuthgateSettings(BaseSettings):
         if len(set(client_ids)) != len(client_ids):
             raise ValueError("oauth_clients lists a client_id twice")
         if self.mode == "production":
+            self._refuse_demo_mode()
             self._require_production_secret()
         return self
+
+    def _refuse_demo_mode(self) -> None:
+        """Demo mode seeds accounts whose passwords are published: never in production."""
+        if self.demo_mode:
+            raise ConfigurationError(
+                "AUTHGATE_DEMO_MODE=true cannot be used with AUTHGATE_MODE=production: "
+                "demo mode creates accounts whose passwords are public. "
+                "Unset AUTHGATE_DEMO_MODE, or use AUTHGATE_MODE=development for a demo."
+            )
 
     def _require_production_secret(self) -> None:
         value = self.secret_key.get_secret_value() if self.secret_key else ""

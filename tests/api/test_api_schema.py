@@ -7,7 +7,9 @@ access token so the authenticated paths are explored too, not only their 401.
 
 ``positive_data_acceptance`` is left out on purpose: the username syntax and
 the password policy (length, blocklist, strength) are core rules that JSON
-Schema cannot express, so a schema-valid body may rightly get a 422.
+Schema cannot express, so a schema-valid body may rightly get a 422. A body
+over the size limit is rejected with 413 (documented on every operation that
+takes a body), which counts as rejecting invalid data.
 """
 
 from __future__ import annotations
@@ -21,12 +23,16 @@ import schemathesis
 from api_support import PASSWORD, make_settings
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
+from schemathesis.config import SchemathesisConfig
 
 from authgate.api import create_api
 from authgate.core.tokens.service import TokenService
 from authgate.root import Authgate
 
 CASES_PER_OPERATION = 50
+# Schemathesis's default list, plus 413 for a body over the size limit.
+REJECTION_STATUSES = ["400", "401", "403", "404", "405", "406", "409", "413", "415", "422", "428"]
+REJECTION_STATUSES += ["429", "5xx"]
 
 
 def _build() -> tuple[TokenService, Any]:
@@ -39,7 +45,12 @@ def _build() -> tuple[TokenService, Any]:
     service = Authgate.from_settings(make_settings(tmp, lockout_threshold=1000))
     service.accounts.register("alice", PASSWORD)
     app = create_api(service)
-    return service.tokens, schemathesis.openapi.from_asgi("/api/auth/openapi.json", app)
+    config = SchemathesisConfig.from_dict(
+        {"checks": {"negative_data_rejection": {"expected-statuses": REJECTION_STATUSES}}}
+    )
+    return service.tokens, schemathesis.openapi.from_asgi(
+        "/api/auth/openapi.json", app, config=config
+    )
 
 
 fuzz_tokens, schema = _build()

@@ -109,13 +109,13 @@ def test_bad_oauth_clients_fail_at_construction(clients: list[dict[str, object]]
 
 
 def test_production_refuses_short_client_secrets() -> None:
-    secret = "x" * 40
+    secret = "x" * 20 + "y" * 20
     with pytest.raises(ConfigurationError, match="orders"):
         AuthgateSettings(
             mode="production",
             secret_key=secret,
             oauth_clients=[{"client_id": "orders", "client_secret": "short"}],  # type: ignore[list-item]
         )
-    long_enough = [{"client_id": "orders", "client_secret": "y" * 40}]
+    long_enough = [{"client_id": "orders", "client_secret": "y" * 20 + "z" * 20}]
     settings = AuthgateSettings(mode="production", secret_key=secret, oauth_clients=long_enough)  # type: ignore[arg-type]
     assert settings.oauth_clients[0].client_id == "orders"

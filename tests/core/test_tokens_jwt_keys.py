@@ -21,7 +21,7 @@ from authgate.core.tokens.jwt_keys import (
 )
 from authgate.errors import ConfigurationError
 
-PRODUCTION_SECRET = "s" * 48
+PRODUCTION_SECRET = "s" * 24 + "t" * 24
 
 
 def make_settings(tmp_path: Path, **overrides: Any) -> AuthgateSettings:

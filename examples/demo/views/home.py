@@ -1,4 +1,9 @@
-"""Home: public. Greets visitors and, in demo mode, tells them how to log in."""
+"""Home: public. Greets visitors and, in demo mode, tells them how to log in.
+
+The greeting is written with ``st.text``, not ``st.write``: a display name is
+chosen by its user, and as Markdown ``[Reset your password](https://evil.example)``
+would become a link on a trusted page.
+"""
 
 import streamlit as st
 from demo_accounts import DEMO_ACCOUNTS
@@ -15,4 +20,4 @@ if user is None:
         logins = ", ".join(f"`{a.username}` / `{a.password}`" for a in DEMO_ACCOUNTS)
         st.info(f"Demo mode: log in as {logins}.")
 else:
-    st.write(f"Welcome back, {user.label}. Your roles: {', '.join(sorted(user.roles))}.")
+    st.text(f"Welcome back, {user.label}. Your roles: {', '.join(sorted(user.roles))}.")

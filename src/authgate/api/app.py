@@ -15,6 +15,7 @@ from fastapi import Depends, FastAPI, Request
 from authgate.api._password_pool import PasswordWorkPool
 from authgate.api.errors import install_error_handlers
 from authgate.api.mfa_guard import build_mfa_enrollment_guard
+from authgate.api.request_body import BodySizeLimit, DuplicateJsonKeys, document_body_limit
 from authgate.api.routers import (
     build_account_router,
     build_auth_router,
@@ -50,8 +51,9 @@ async def get_auth(request: Request) -> Authgate:
 def create_api(auth: Authgate, *, settings: AuthgateSettings | None = None) -> FastAPI:
     """Build the API around ``auth``; raises ConfigurationError without signing keys.
 
-    ``settings`` defaults to the root's own; only ``api_prefix`` is read here
-    (the token settings belong to ``auth.tokens``). The token service is built
+    ``settings`` defaults to the root's own; only ``api_prefix`` and
+    ``max_request_body`` are read here (the token settings belong to
+    ``auth.tokens``). The token service is built
     now rather than on the first request, so a production deployment without
     signing keys fails at start-up, not at its first login.
     """
@@ -75,6 +77,11 @@ def create_api(auth: Authgate, *, settings: AuthgateSettings | None = None) -> F
     )
     setattr(app.state, _STATE_KEY, auth)
     install_error_handlers(app)
+    # The last added runs first: the size limit bounds what the duplicate-key
+    # check buffers, and both answer before any route reads a body.
+    app.add_middleware(DuplicateJsonKeys)
+    app.add_middleware(BodySizeLimit, max_body=settings.max_request_body)
+    document_body_limit(app, max_body=settings.max_request_body)
     app.include_router(
         build_auth_router(get_auth, token_url=token_url, password_pool=pool), prefix=prefix
     )

@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -31,6 +32,7 @@ __all__ = [
     "ErrorDetail",
     "ErrorResponse",
     "FieldError",
+    "error_response",
     "error_responses",
     "install_error_handlers",
     "retry_headers",
@@ -119,6 +121,25 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         status: {"model": ErrorResponse, "description": _describe(status)}
         for status in sorted({*statuses, 422})
     }
+
+
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    *,
+    errors: list[FieldError] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    """An error answer in the one shape, for middleware that answers before any route runs.
+
+    Middleware sits outside the exception handlers, so it cannot raise its way
+    to them; this keeps its answers in the shape clients already parse.
+    """
+    response = _respond(status, _body(code, message, errors))
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
 
 
 def install_error_handlers(app: FastAPI) -> None:

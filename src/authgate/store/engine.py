@@ -4,10 +4,16 @@ SQLite gets WAL, foreign keys and a busy timeout so that several threads and
 processes (reruns, the API, the CLI) share one file without "database is
 locked". PostgreSQL and MySQL/MariaDB get a pre-pinged pool so a restarted
 server costs one failed checkout, not a traceback per request.
+
+A new SQLite file is created readable by its owner only (0600) before SQLite
+opens it: it holds password hashes, session hashes and encrypted MFA secrets.
+SQLite gives the ``-wal`` and ``-shm`` files it creates the database file's
+mode, so they are 0600 too.
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -17,6 +23,7 @@ from sqlalchemy.pool import StaticPool
 __all__ = ["create_store_engine", "normalize_database_url"]
 
 _SQLITE_BUSY_TIMEOUT_MS = 10_000
+_OWNER_ONLY = 0o600
 
 
 def normalize_database_url(url: str | URL) -> URL:
@@ -63,6 +70,8 @@ def _sqlite_engine(url: URL, *, echo: bool, **kwargs: Any) -> Engine:
     if memory:
         # One shared connection: every thread must see the same in-memory database.
         options["poolclass"] = StaticPool
+    elif url.database and not _is_uri_database(url):
+        _create_private_file(url.database)
     options.update(kwargs)
     engine = create_engine(url, echo=echo, **options)
 
@@ -90,3 +99,27 @@ def _sqlite_engine(url: URL, *, echo: bool, **kwargs: Any) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def _create_private_file(path: str) -> None:
+    """Create ``path`` empty with mode 0600 unless it exists.
+
+    Done with ``os.open`` and an explicit mode rather than by changing the
+    umask, which is per process and would race with other threads creating
+    files; a umask can only take bits away from 0600. ``O_EXCL`` makes two
+    processes starting at once agree on one creator. An existing file keeps
+    its mode: an operator may have chosen it. An empty file is a valid empty
+    SQLite database. Any other failure (a missing directory, no permission)
+    is left to SQLite, whose own error names the database.
+    """
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _OWNER_ONLY)
+    except OSError:
+        return
+    os.close(descriptor)
+
+
+def _is_uri_database(url: URL) -> bool:
+    """A ``file:`` URI database (``?uri=true``): SQLite parses the name, so leave it to SQLite."""
+    uri = str(url.query.get("uri", "")).lower() in {"true", "1"}
+    return uri or (url.database or "").startswith("file:")

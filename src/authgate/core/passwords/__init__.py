@@ -14,7 +14,7 @@ from authgate.core.passwords.hashers import (
     LegacySha256Hasher,
     build_hashers,
 )
-from authgate.core.passwords.service import PasswordService
+from authgate.core.passwords.service import PasswordService, normalize_password
 from authgate.core.passwords.strength import estimate_strength
 from authgate.core.passwords.validators import (
     CommonPasswordValidator,
@@ -43,4 +43,5 @@ __all__ = [
     "build_hashers",
     "estimate_strength",
     "load_blocklist",
+    "normalize_password",
 ]

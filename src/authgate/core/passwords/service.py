@@ -4,17 +4,31 @@ The service answers one question for the login path: does this password match
 this stored hash, and if so, should the stored hash be replaced? The caller
 (``PasswordLogin``) saves the replacement quietly; it is an upgrade of the
 storage format, not a password change.
+
+Passwords are hashed in Unicode NFKC form (NIST SP 800-63B 5.1.1.2): "é" typed
+as one code point or as "e" plus a combining accent, on whichever keyboard,
+is the same password. Hashes made before that rule, from the raw form, still
+verify and are replaced by the normalized form at the next successful login.
 """
 
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from collections.abc import Sequence
 
 from authgate.core.passwords.hashers import Hasher, build_hashers
 from authgate.errors import InvalidInput
 
-__all__ = ["PasswordService"]
+__all__ = ["PasswordService", "normalize_password"]
+
+
+def normalize_password(password: str) -> str:
+    """The form a password is hashed and measured in: NFKC, nothing else.
+
+    No case folding or trimming: those would shrink the space of passwords.
+    """
+    return unicodedata.normalize("NFKC", password)
 
 
 class PasswordService:
@@ -84,12 +98,15 @@ class PasswordService:
     def hash(self, password: str) -> str:
         """Hash ``password`` with the preferred hasher.
 
-        Does not apply the password policy; run ``PasswordPolicy.validate``
-        first. Raises ``InvalidInput`` for a non-str password or one the
-        hasher cannot represent (over 72 bytes for bcrypt).
+        The NFKC form is hashed, so registration, a password change and a
+        reset (which all come here) store the same hash for the same typed
+        password. Does not apply the password policy; run
+        ``PasswordPolicy.validate`` first. Raises ``InvalidInput`` for a
+        non-str password or one the hasher cannot represent (over 72 bytes
+        for bcrypt).
         """
         _require_str(password)
-        return self._preferred.hash(password)
+        return self._preferred.hash(normalize_password(password))
 
     def verify(self, password: str, encoded: str) -> tuple[bool, str | None]:
         """Check ``password`` against ``encoded``: ``(ok, new_hash or None)``.
@@ -105,6 +122,13 @@ class PasswordService:
         preferred verify, so an account with an unusable hash cannot be told
         apart by timing (the flaw behind Django's CVE-2024-39329).
 
+        The NFKC form is tried first, then, if it differs, the raw form, which
+        is how hashes made before normalization were computed; a match on the
+        raw form always yields a ``new_hash`` of the NFKC form. A wrong
+        password whose forms differ therefore costs two verifies, and
+        ``dummy_verify`` spends the same two, so the count still says nothing
+        about whether the account exists.
+
         Raises ``InvalidInput`` only if ``password`` is not a str.
         """
         _require_str(password)
@@ -112,27 +136,29 @@ class PasswordService:
         if hasher is None:
             self.dummy_verify(password)
             return False, None
-        try:
-            ok = hasher.verify(password, encoded)
-        except (ValueError, TypeError):
-            ok = False  # a third-party hasher broke the "never raise" rule
-        if not ok:
+        matched = next(
+            (form for form in _forms(password) if _safe_verify(hasher, form, encoded)), None
+        )
+        if matched is None:
             return False, None
-        if hasher is self._preferred and not hasher.needs_rehash(encoded):
+        normalized = matched == normalize_password(password)
+        if normalized and hasher is self._preferred and not hasher.needs_rehash(encoded):
             return True, None
         try:
-            return True, self._preferred.hash(password)
+            return True, self.hash(password)
         except InvalidInput:
             return True, None
 
     def dummy_verify(self, password: str) -> None:
-        """Spend the time of one real verify, for a login with an unknown username.
+        """Spend the time of a real ``verify``, for a login with an unknown username.
 
         Without it, "no such user" answers faster than "wrong password" and a
-        stopwatch enumerates accounts. The result is thrown away.
+        stopwatch enumerates accounts. The result is thrown away. It tries
+        as many forms of the password as ``verify`` would.
         """
         _require_str(password)
-        self._preferred.verify(password, self._dummy_hash)
+        for form in _forms(password):
+            self._preferred.verify(form, self._dummy_hash)
 
     def scheme_of(self, encoded: str) -> str:
         """The algorithm name of a stored hash, for audit details (never the hash itself).
@@ -153,6 +179,19 @@ class PasswordService:
             except (ValueError, TypeError):
                 continue
         return None
+
+
+def _forms(password: str) -> tuple[str, ...]:
+    """The forms ``verify`` tries: NFKC, then the raw form if it differs (older hashes)."""
+    normalized = normalize_password(password)
+    return (normalized,) if normalized == password else (normalized, password)
+
+
+def _safe_verify(hasher: Hasher, password: str, encoded: str) -> bool:
+    try:
+        return hasher.verify(password, encoded)
+    except (ValueError, TypeError):
+        return False  # a third-party hasher broke the "never raise" rule
 
 
 def _require_str(password: object) -> None:

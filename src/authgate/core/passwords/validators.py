@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 from authgate.core.passwords.blocklist import load_blocklist
+from authgate.core.passwords.service import normalize_password
 from authgate.errors import InvalidInput, PolicyViolation, WeakPassword
 
 __all__ = [
@@ -42,8 +43,8 @@ class PasswordValidator(Protocol):
 
 
 def _length(password: str) -> int:
-    """Length in code points after NFKC, as NIST asks: ``"e\\u0301"`` is one character."""
-    return len(unicodedata.normalize("NFKC", password))
+    """Length in code points of the form that is hashed: ``"e\\u0301"`` is one character."""
+    return len(normalize_password(password))
 
 
 def _fold(text: str) -> str:
