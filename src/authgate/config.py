@@ -7,6 +7,7 @@ Bad values fail here, at construction, rather than at the first login.
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 from datetime import timedelta
@@ -22,9 +23,10 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from authgate.errors import ConfigurationError
+from authgate.proxies import parse_networks
 
 __all__ = ["AuthgateSettings", "OAuthClientSettings"]
 
@@ -49,6 +51,19 @@ def _parse_duration(value: object) -> object:
 
 
 Duration = Annotated[timedelta, BeforeValidator(_parse_duration)]
+
+
+def _split_list(value: object) -> object:
+    """A list from the environment: JSON (``["10.0.0.0/8"]``) or comma-separated."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            return json.loads(text)
+        return [item.strip() for item in text.split(",") if item.strip()]
+    return value
+
+
+StringList = Annotated[tuple[str, ...], NoDecode, BeforeValidator(_split_list)]
 
 _PLACEHOLDER_SECRETS = frozenset(
     {"", "secret", "changeme", "change-me", "replace-this-secret", "replace-me", "dev", "test"}
@@ -107,6 +122,8 @@ class AuthgateSettings(BaseSettings):
     data_dir: Path = Path(".authgate")
     secret_key: SecretStr | None = None
     redis_url: str | None = None
+    trusted_proxies: StringList = ()
+    """Peers whose ``X-Forwarded-For``/``-Host``/``-Proto`` are believed (addresses or networks)."""
 
     # Accounts
     allow_registration: bool = True
@@ -189,6 +206,12 @@ class AuthgateSettings(BaseSettings):
         if not value.startswith(("http://", "https://")) or "?" in value or "#" in value:
             raise ValueError("public_url must be an http(s) base URL without query or fragment")
         return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_networks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        parse_networks(value)  # raises ValueError naming the bad entry
+        return tuple(item.strip() for item in value if item.strip())
 
     @field_validator("password_hashers")
     @classmethod

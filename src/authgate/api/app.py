@@ -30,7 +30,9 @@ from authgate.api.routers.mfa import build_mfa_router
 from authgate.api.routers.oauth import build_oauth_router
 from authgate.api.routers.oauth_metadata import build_oauth_metadata_router
 from authgate.api.routers.recovery import build_recovery_router
+from authgate.api.security import PROXIES_STATE_KEY
 from authgate.config import AuthgateSettings
+from authgate.proxies import TrustedProxies
 from authgate.root import Authgate
 
 __all__ = ["create_api", "get_auth"]
@@ -76,6 +78,7 @@ def create_api(auth: Authgate, *, settings: AuthgateSettings | None = None) -> F
         swagger_ui_oauth2_redirect_url=f"{prefix}/docs/oauth2-redirect",
     )
     setattr(app.state, _STATE_KEY, auth)
+    setattr(app.state, PROXIES_STATE_KEY, TrustedProxies.of(settings.trusted_proxies))
     install_error_handlers(app)
     # The last added runs first: the size limit bounds what the duplicate-key
     # check buffers, and both answer before any route reads a body.

@@ -23,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from authgate.api.errors import error_responses
 from authgate.core.tokens.service import TokenContext, TokenService
 from authgate.errors import NotAuthenticated
+from authgate.proxies import TrustedProxies
 from authgate.root import Authgate
 
 __all__ = [
@@ -78,8 +79,22 @@ async def context_of(tokens: TokenService, token: str) -> TokenContext:
     return await run_in_threadpool(tokens.check_session, claims)
 
 
+PROXIES_STATE_KEY = "authgate_trusted_proxies"
+
+
+def trusted_proxies(request: Request) -> TrustedProxies:
+    """The app's ``AUTHGATE_TRUSTED_PROXIES`` (none believed when the app did not set them)."""
+    proxies: TrustedProxies | None = getattr(request.app.state, PROXIES_STATE_KEY, None)
+    return proxies if proxies is not None else _NO_PROXIES
+
+
+_NO_PROXIES = TrustedProxies()
+
+
 def client_ip(request: Request) -> str | None:
-    return request.client.host if request.client else None
+    """The client's address: the peer, or what a trusted proxy forwarded (``X-Forwarded-For``)."""
+    peer = request.client.host if request.client else None
+    return trusted_proxies(request).client_ip(peer, request.headers.get("x-forwarded-for"))
 
 
 def user_agent(request: Request) -> str | None:
