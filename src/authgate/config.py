@@ -150,6 +150,16 @@ class AuthgateSettings(BaseSettings):
     cookie_secure: Literal["auto", "always", "never"] = "auto"
     cookie_ticket_ttl: Duration = timedelta(seconds=30)
 
+    # Anonymous visitors (created only when a page keeps something for one)
+    visitor_lifetime: Duration = timedelta(days=7)
+    visitor_cookie_name: str = "authgate_visitor"
+    visitor_rate_limit: int = Field(default=20, ge=1)
+    """New anonymous visitors one client address may start per ``visitor_rate_window``."""
+    visitor_rate_window: Duration = timedelta(hours=1)
+
+    # Language of the built-in pages: "en", "de" or "es"; unset follows the browser
+    language: str | None = None
+
     # Throttling
     lockout_threshold: int = Field(default=5, ge=1)
     lockout_base_delay: Duration = timedelta(seconds=30)
@@ -232,6 +242,10 @@ class AuthgateSettings(BaseSettings):
             raise ValueError("session_idle_timeout must be positive")
         if self.session_absolute_lifetime <= timedelta(0):
             raise ValueError("session_absolute_lifetime must be positive")
+        if self.visitor_lifetime <= timedelta(0) or self.visitor_rate_window <= timedelta(0):
+            raise ValueError("visitor_lifetime and visitor_rate_window must be positive")
+        if self.visitor_cookie_name == self.cookie_name:
+            raise ValueError("visitor_cookie_name must differ from cookie_name")
         if not self.api_prefix.startswith("/") or self.api_prefix.endswith("/"):
             raise ValueError("api_prefix must start with '/' and not end with '/'")
         client_ids = [client.client_id for client in self.oauth_clients]

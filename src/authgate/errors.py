@@ -39,6 +39,7 @@ __all__ = [
     "StoreUnavailable",
     "TokenExpired",
     "TokenReused",
+    "TooManyVisitors",
     "UserNotFound",
     "UsernameTaken",
     "WeakPassword",
@@ -241,3 +242,10 @@ def _human_seconds(seconds: int) -> str:
         return f"{seconds} second{'s' if seconds != 1 else ''}"
     minutes = (seconds + 59) // 60
     return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+class TooManyVisitors(AuthgateError):
+    """This client started too many anonymous visitor sessions lately."""
+
+    code = "too_many_visitors"
+    default_message = "Too many new visits from your network. Please try again later."

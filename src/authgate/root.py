@@ -47,6 +47,7 @@ from authgate.core.tokens.introspection import TokenIntrospection
 from authgate.core.tokens.jwt_keys import load_key_set
 from authgate.core.tokens.service import TokenService
 from authgate.core.unit_of_work import EventHook, UnitOfWork
+from authgate.core.visitors.service import VisitorService
 from authgate.store.sql_store import SqlStore
 from authgate.store.throttle_sql import DatabaseThrottle
 
@@ -63,7 +64,9 @@ class Authgate:
     (is a token active, revoking one: RFC 7662 and 7009), ``clients`` (the
     OAuth 2.0 clients), ``mfa``, ``recovery`` (forgot password and username),
     ``verification`` (email links), ``audit`` (reading and exporting the log),
-    ``lockout``, ``uow`` (the unit of work every service shares) and ``store``.
+    ``lockout``, ``visitors`` (anonymous visitors and their hand-off at login;
+    set ``visitors.handoff`` to move an application's data), ``uow`` (the unit
+    of work every service shares) and ``store``.
     """
 
     def __init__(
@@ -159,7 +162,14 @@ class Authgate:
             site_name=s.mfa_issuer,
         )
         self.audit = AuditLog(uow=self.uow, clock=self.clock)
+        self.visitors = VisitorService(
+            uow=self.uow,
+            clock=self.clock,
+            lifetime=s.visitor_lifetime,
+            throttle=self._visitor_throttle(),
+        )
         self.logins = Logins(
+            visitors=self.visitors,
             uow=self.uow,
             sessions=self.sessions,
             lockout=self.lockout,
@@ -202,10 +212,22 @@ class Authgate:
             max_delay=s.lockout_max_delay,
             window=s.failure_window,
         )
-        if s.redis_url:
+        return self._counter(policy)
+
+    def _visitor_throttle(self) -> Throttle:
+        """Counts new anonymous visitors per client: ``visitor_rate_limit`` per window."""
+        s = self.settings
+        window = s.visitor_rate_window
+        policy = ThrottlePolicy(
+            threshold=s.visitor_rate_limit, base_delay=window, max_delay=window, window=window
+        )
+        return self._counter(policy)
+
+    def _counter(self, policy: ThrottlePolicy) -> Throttle:
+        if self.settings.redis_url:
             from authgate.store.throttle_redis import RedisThrottle
 
-            return RedisThrottle.from_url(s.redis_url, policy)
+            return RedisThrottle.from_url(self.settings.redis_url, policy)
         return DatabaseThrottle(self.store, policy)
 
     @cached_property

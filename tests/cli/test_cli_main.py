@@ -537,19 +537,28 @@ def test_sessions_cleanup_deletes_only_expired(
     create_user("alice")
     past = Authgate.from_settings(
         AuthgateSettings(database_url=db_url),
-        clock=FrozenClock(datetime.now(UTC) - timedelta(days=2)),
+        clock=FrozenClock(datetime.now(UTC) - timedelta(days=8)),
     )
     try:
         for _ in range(3):
             past.logins.password("alice", password)
+        old_visitors = [past.visitors.start(ip=f"192.0.2.{n}") for n in range(3)]
     finally:
         past.close()
     live = cli_auth.logins.password("alice", password).token
+    visitor = cli_auth.visitors.start()
 
     result = invoke("sessions", "cleanup", "--batch-size", "2")
-    assert result.exit_code == 0 and result.stdout.strip() == "deleted 3 expired session(s)"
+    assert result.exit_code == 0
+    assert result.stdout.strip() == (
+        "deleted 3 expired session(s) and 3 expired anonymous visitor(s)"
+    )
     cli_auth.sessions.validate(live)
-    assert invoke("sessions", "cleanup").stdout.strip() == "deleted 0 expired session(s)"
+    assert cli_auth.visitors.resolve(visitor.token) == visitor.visitor
+    assert all(cli_auth.visitors.resolve(v.token) is None for v in old_visitors)
+    assert invoke("sessions", "cleanup").stdout.strip() == (
+        "deleted 0 expired session(s) and 0 expired anonymous visitor(s)"
+    )
     _usage_error(invoke("sessions", "cleanup", "--batch-size", "0"))
 
 

@@ -65,6 +65,10 @@ def sessions_cleanup(
     database_url: DatabaseUrl = None,
     batch_size: Annotated[int, typer.Option(min=1, max=100_000)] = 1000,
 ) -> None:
-    """Delete expired sessions and one-time tokens in batches."""
+    """Delete expired sessions, anonymous visitors and one-time tokens in batches."""
     with one_line_errors(), open_auth(database_url) as auth:
-        typer.echo(f"deleted {auth.sessions.cleanup(batch_size=batch_size)} expired session(s)")
+        sessions = auth.sessions.cleanup(batch_size=batch_size)
+        visitors = auth.visitors.cleanup(batch_size=batch_size)
+        typer.echo(
+            f"deleted {sessions} expired session(s) and {visitors} expired anonymous visitor(s)"
+        )

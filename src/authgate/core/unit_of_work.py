@@ -31,6 +31,7 @@ from authgate.core.ports.sessions import SessionRepository
 from authgate.core.ports.store import Repositories, Store
 from authgate.core.ports.tokens import OneTimeTokenRepository, RefreshTokenRepository
 from authgate.core.ports.users import UserRepository
+from authgate.core.ports.visitors import VisitorRepository
 
 __all__ = ["EventHook", "StateVersion", "UnitOfWork", "Work"]
 
@@ -68,6 +69,7 @@ class Work:
         "sessions",
         "stale",
         "users",
+        "visitors",
     )
 
     def __init__(self, repositories: Repositories, clock: Clock) -> None:
@@ -77,6 +79,7 @@ class Work:
         self.refresh_tokens: RefreshTokenRepository = repositories.refresh_tokens
         self.mfa: MfaRepository = repositories.mfa
         self.audit: AuditRepository = repositories.audit
+        self.visitors: VisitorRepository = repositories.visitors
         self.events: list[AuthEvent] = []
         self.stale = False
         self._clock = clock

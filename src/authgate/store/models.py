@@ -39,6 +39,7 @@ __all__ = [
     "Session",
     "User",
     "UserRole",
+    "Visitor",
     "utc",
 ]
 
@@ -149,6 +150,23 @@ class Session(Base):
     mfa: Mapped[bool] = mapped_column(Boolean, default=False)
     ip: Mapped[str | None] = mapped_column(String(64))
     user_agent: Mapped[str | None] = mapped_column(String(512))
+
+
+class Visitor(Base):
+    """An anonymous visitor (a browser not logged in that the app keeps data for).
+
+    Like a session, the browser holds the token and we hold its hash; the
+    ``id`` is what applications store their visitor-owned rows under.
+    """
+
+    __tablename__ = "authgate_visitors"
+    __table_args__ = (Index("ix_authgate_visitors_expires_at", "expires_at"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    ip: Mapped[str | None] = mapped_column(String(64))
 
 
 class OneTimeToken(Base):

@@ -18,6 +18,7 @@ from authgate.core.ports.tokens import (
     RefreshTokenRepository,
 )
 from authgate.core.ports.users import NewUser, UserCredentials, UserRepository
+from authgate.core.ports.visitors import NewVisitor, VisitorRecord, VisitorRepository
 
 __all__ = [
     "AuditEntry",
@@ -30,6 +31,7 @@ __all__ = [
     "NewRefreshLink",
     "NewSession",
     "NewUser",
+    "NewVisitor",
     "OneTimeTokenRecord",
     "OneTimeTokenRepository",
     "RefreshLink",
@@ -41,4 +43,6 @@ __all__ = [
     "Throttle",
     "UserCredentials",
     "UserRepository",
+    "VisitorRecord",
+    "VisitorRepository",
 ]

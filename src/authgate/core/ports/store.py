@@ -17,6 +17,7 @@ from authgate.core.ports.mfa import MfaRepository
 from authgate.core.ports.sessions import SessionRepository
 from authgate.core.ports.tokens import OneTimeTokenRepository, RefreshTokenRepository
 from authgate.core.ports.users import UserRepository
+from authgate.core.ports.visitors import VisitorRepository
 
 __all__ = ["DuplicateRecord", "Repositories", "Store"]
 
@@ -45,6 +46,9 @@ class Repositories(Protocol):
 
     @property
     def audit(self) -> AuditRepository: ...
+
+    @property
+    def visitors(self) -> VisitorRepository: ...
 
 
 class Store(Protocol):

@@ -31,6 +31,7 @@ class TokenPurpose(StrEnum):
     EMAIL_VERIFICATION = "email_verification"
     PASSWORD_RESET = "password_reset"  # noqa: S105 - a purpose tag, not a secret
     MFA_TICKET = "mfa_ticket"
+    VISITOR_TICKET = "visitor_ticket"
 
 
 def issue_token(

@@ -16,6 +16,7 @@ from authgate.core.ports import (
     RefreshTokenRepository,
     SessionRepository,
     UserRepository,
+    VisitorRepository,
 )
 from authgate.store.repositories.audit import SqlAuditRepository
 from authgate.store.repositories.mfa import SqlMfaRepository
@@ -25,6 +26,7 @@ from authgate.store.repositories.tokens import (
     SqlRefreshTokenRepository,
 )
 from authgate.store.repositories.users import SqlUserRepository
+from authgate.store.repositories.visitors import SqlVisitorRepository
 
 __all__ = [
     "SqlAuditRepository",
@@ -34,6 +36,7 @@ __all__ = [
     "SqlRepositories",
     "SqlSessionRepository",
     "SqlUserRepository",
+    "SqlVisitorRepository",
 ]
 
 
@@ -53,6 +56,7 @@ class SqlRepositories:
         "refresh_tokens",
         "sessions",
         "users",
+        "visitors",
     )
 
     def __init__(self, db: DbSession, *, dialect: str) -> None:
@@ -64,3 +68,4 @@ class SqlRepositories:
         self.refresh_tokens: RefreshTokenRepository = SqlRefreshTokenRepository(db)
         self.mfa: MfaRepository = SqlMfaRepository(db)
         self.audit: AuditRepository = SqlAuditRepository(db)
+        self.visitors: VisitorRepository = SqlVisitorRepository(db)
