@@ -74,10 +74,10 @@ def test_new_tab_is_logged_in_and_another_browser_is_not(
     other = browser.new_context()
     try:
         stranger = other.new_page()
-        stranger.goto(f"{demo_server.url}/chat")
+        stranger.goto(f"{demo_server.url}/dashboard")
         stranger.get_by_text(texts.LOGIN_REQUIRED).wait_for()
         settled(stranger)
-        assert stranger.get_by_role("heading", name="Chat", exact=True).count() == 0
+        assert stranger.get_by_role("heading", name="Dashboard", exact=True).count() == 0
         assert session_cookie(other) is None
     finally:
         other.close()

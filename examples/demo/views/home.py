@@ -14,7 +14,10 @@ from authgate.streamlit import current_user
 user = current_user()
 st.title("authgate demo")
 if user is None:
-    st.write("A multi-page Streamlit app behind authgate. Log in to see Chat and Dashboard.")
+    st.write(
+        "A multi-page Streamlit app behind authgate. Anyone may chat; "
+        "log in to see the Dashboard (register to keep your chat)."
+    )
     settings = demo_settings()
     if settings.demo_mode and not settings.api_url:
         logins = ", ".join(f"`{a.username}` / `{a.password}`" for a in DEMO_ACCOUNTS)

@@ -38,6 +38,7 @@ from authgate.streamlit.ui.register import render_register
 from authgate.streamlit.ui.reset import render_reset
 from authgate.streamlit.ui.sidebar import render_user_sidebar
 from authgate.streamlit.ui.verify_email import render_verify_email
+from authgate.streamlit.visitors import use_visitor_settings
 
 __all__ = ["Gate"]
 
@@ -211,6 +212,7 @@ class Gate:
     ) -> None:
         backend = self.backend
         settings = self.settings
+        use_visitor_settings(settings)
         user = resolve_user(
             backend,
             cookie_name=settings.cookie_name,

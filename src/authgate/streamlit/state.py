@@ -21,6 +21,9 @@ __all__ = [
     "MFA_TICKET",
     "NEXT_PAGE",
     "PENDING_SYNC",
+    "PENDING_VISITOR_SYNC",
+    "VISITOR",
+    "VISITOR_READ",
     "Flash",
     "TabAuth",
 ]
@@ -42,6 +45,15 @@ NEXT_PAGE: Final = "authgate.next"
 
 PENDING_SYNC: Final = "authgate.pending_sync"
 """A ``PendingSync`` the browser still has to perform (set or clear the cookie)."""
+
+PENDING_VISITOR_SYNC: Final = "authgate.pending_visitor_sync"
+"""A ``PendingSync`` that sets the anonymous visitor's cookie."""
+
+VISITOR: Final = "authgate.visitor"
+"""The ``TabVisitor`` of an anonymous tab that keeps data, or absent."""
+
+VISITOR_READ: Final = "authgate.visitor_read"
+"""Set once the visitor cookie of this tab's websocket was looked up."""
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from authgate.streamlit import texts
 from authgate.streamlit.backend import AuthBackend, RequestMeta
 from authgate.streamlit.cookie_sync import queue_cookie_clear, queue_cookie_ticket
 from authgate.streamlit.state import AUTH, COOKIE_READ, FLASH, Flash, TabAuth
+from authgate.streamlit.visitors import forget_visitor
 
 __all__ = [
     "current_auth",
@@ -113,10 +114,15 @@ def resolve_user(
 
 
 def sign_in(backend: AuthBackend, context: SessionContext) -> None:
-    """Make ``context`` this tab's session and queue the cookie for the browser."""
+    """Make ``context`` this tab's session and queue the cookie for the browser.
+
+    The tab's anonymous visitor, if any, was handed to the user by the login
+    itself (the form passed its token); the browser drops its cookie too.
+    """
     st.session_state[COOKIE_READ] = True
     _remember(backend, context, backend.state_version)
-    queue_cookie_ticket(backend.issue_cookie_ticket(context.session.id))
+    ended = forget_visitor()
+    queue_cookie_ticket(backend.issue_cookie_ticket(context.session.id), end_visitor=ended)
 
 
 def sign_out(backend: AuthBackend) -> None:

@@ -6,6 +6,14 @@ new user's id to the application's hook, once. See ``service`` for the rules.
 """
 
 from authgate.core.visitors.events import VisitorHandedOff
+from authgate.core.visitors.owners import user_owner, visitor_owner
 from authgate.core.visitors.service import Handoff, VisitorPass, VisitorService
 
-__all__ = ["Handoff", "VisitorHandedOff", "VisitorPass", "VisitorService"]
+__all__ = [
+    "Handoff",
+    "VisitorHandedOff",
+    "VisitorPass",
+    "VisitorService",
+    "user_owner",
+    "visitor_owner",
+]

@@ -25,6 +25,7 @@ from authgate.streamlit.ui.widgets import (
     password_input,
     submitted_code,
 )
+from authgate.streamlit.visitors import tab_visitor_token
 
 __all__ = ["land_after_login", "render_code_step", "render_login_form"]
 
@@ -74,7 +75,9 @@ def render_code_step(run: GateRun, ticket: str, *, current_url: str | None = Non
 
     def verify() -> SessionContext:
         try:
-            return run.backend.complete_mfa_login(ticket, typed, **meta)
+            return run.backend.complete_mfa_login(
+                ticket, typed, visitor=tab_visitor_token(), **meta
+            )
         except InvalidToken:  # expired or spent: back to the password step
             st.session_state.pop(MFA_TICKET, None)
             raise
@@ -120,7 +123,9 @@ def render_login_form(run: GateRun, *, current_url: str | None = None) -> None:
 
     def log_in() -> SessionContext | _NeedsCode:
         try:
-            return run.backend.login(login, password, remember=remember, **meta)
+            return run.backend.login(
+                login, password, remember=remember, visitor=tab_visitor_token(), **meta
+            )
         except MfaRequired as error:
             if error.ticket is None:
                 raise

@@ -17,6 +17,7 @@ from authgate.streamlit.tab_session import request_meta, sign_in
 from authgate.streamlit.ui.feedback import attempt
 from authgate.streamlit.ui.login import land_after_login
 from authgate.streamlit.ui.widgets import password_input
+from authgate.streamlit.visitors import tab_visitor_token
 
 __all__ = ["render_register", "render_strength_hint"]
 
@@ -82,7 +83,7 @@ def render_register(run: GateRun) -> None:
         return
 
     def log_in() -> SessionContext:
-        return run.backend.login(user.username, password, **meta)
+        return run.backend.login(user.username, password, visitor=tab_visitor_token(), **meta)
 
     ok, context = attempt(log_in)
     if ok and context is not None and attempt(lambda: sign_in(run.backend, context))[0]:
