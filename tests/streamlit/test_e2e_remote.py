@@ -134,4 +134,4 @@ def test_chat_works_with_the_demos_own_database(
         tables = set(inspect(engine).get_table_names())
     finally:
         engine.dispose()
-    assert tables == {"demo_chat_messages"}  # the demo's data only: no authgate tables
+    assert tables == {"demo_chat"}  # the demo's data only: no authgate tables
