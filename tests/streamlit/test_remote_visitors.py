@@ -1,4 +1,4 @@
-"""Visitors in remote mode: ``RemoteBackend`` against a real API server, the hook on the API side."""
+"""Visitors in remote mode: ``RemoteBackend`` against a real API server, the hook API-side."""
 
 from __future__ import annotations
 
