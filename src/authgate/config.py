@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -216,6 +217,17 @@ class AuthgateSettings(BaseSettings):
         if not value.startswith(("http://", "https://")) or "?" in value or "#" in value:
             raise ValueError("public_url must be an http(s) base URL without query or fragment")
         return value
+
+    @field_validator("language")
+    @classmethod
+    def _language_tag(cls, value: str | None) -> str | None:
+        """A language tag ("de", "es-MX"); one authgate does not speak falls back to English."""
+        if value is None or not value.strip():
+            return None
+        tag = value.strip()
+        if not re.fullmatch(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*", tag):
+            raise ValueError(f"language must be a language tag such as 'de' or 'es', not {tag!r}")
+        return tag
 
     @field_validator("trusted_proxies")
     @classmethod

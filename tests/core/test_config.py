@@ -119,3 +119,24 @@ def test_production_refuses_short_client_secrets() -> None:
     long_enough = [{"client_id": "orders", "client_secret": "y" * 20 + "z" * 20}]
     settings = AuthgateSettings(mode="production", secret_key=secret, oauth_clients=long_enough)  # type: ignore[arg-type]
     assert settings.oauth_clients[0].client_id == "orders"
+
+
+@pytest.mark.parametrize("value", ["de", "es-MX", "pt_BR", "  en  "])
+def test_language_accepts_language_tags(value: str) -> None:
+    assert AuthgateSettings(language=value).language == value.strip()
+
+
+@pytest.mark.parametrize("value", ["deutsch!", "d", "../etc", "de-"])
+def test_language_refuses_what_is_not_a_tag(value: str) -> None:
+    with pytest.raises(ValidationError, match="language tag"):
+        AuthgateSettings(language=value)
+
+
+def test_visitor_settings_have_safe_defaults_and_are_checked() -> None:
+    settings = AuthgateSettings()
+    assert settings.visitor_lifetime == timedelta(days=7) and settings.visitor_rate_limit == 20
+    assert AuthgateSettings(visitor_lifetime="2d").visitor_lifetime == timedelta(days=2)
+    with pytest.raises(ValidationError):
+        AuthgateSettings(visitor_lifetime="0s")
+    with pytest.raises(ValidationError):
+        AuthgateSettings(visitor_cookie_name="authgate_session")

@@ -25,6 +25,7 @@ from authgate.streamlit.backend import AuthBackend
 from authgate.streamlit.cookie_sync import render_pending_sync
 from authgate.streamlit.factory import default_settings, get_backend
 from authgate.streamlit.guards import current_user
+from authgate.streamlit.i18n import choose_language, use_language
 from authgate.streamlit.navigation import GateRun, build_navigation, current_run, running
 from authgate.streamlit.pages import GatePage
 from authgate.streamlit.state import FLASH, NEXT_PAGE, Flash
@@ -104,21 +105,34 @@ class Gate:
         """The logged-in user of this tab (as resolved for this run), or None."""
         return current_user()
 
+    def _speak(self) -> None:
+        """Speak ``AUTHGATE_LANGUAGE``, else the browser's language, in this run's texts.
+
+        Called by ``run`` and by the page builders, which an app's script
+        calls before ``run`` (their titles are read at once).
+        """
+        use_language(choose_language(self.settings.language, st.context.locale))
+
     # -- built-in pages the application places in its list ----------------
 
     def account_page(
-        self, *, title: str = texts.ACCOUNT_TITLE, icon: str | None = ":material/person:"
+        self, *, title: str | None = None, icon: str | None = ":material/person:"
     ) -> GatePage:
+        """The built-in Account page; ``title`` defaults to the run's language's."""
+        self._speak()
+        title = title or texts.ACCOUNT_TITLE
         return GatePage(_with_run(render_account), title=title, icon=icon, url_path="account")
 
     def admin_page(
         self,
         *,
         roles: Sequence[str] = ("admin",),
-        title: str = texts.ADMIN_TITLE,
+        title: str | None = None,
         icon: str | None = ":material/admin_panel_settings:",
     ) -> GatePage:
         allowed = tuple(roles)
+        self._speak()
+        title = title or texts.ADMIN_TITLE
 
         def render(run: GateRun) -> None:
             render_admin(run, allowed)
@@ -213,6 +227,7 @@ class Gate:
         backend = self.backend
         settings = self.settings
         use_visitor_settings(settings)
+        self._speak()
         user = resolve_user(
             backend,
             cookie_name=settings.cookie_name,

@@ -2,15 +2,24 @@
 """Every string the gate shows to a person, in one place.
 
 Labels here are part of authgate's contract: applications, tests and
-translations refer to them. A translation replaces this module's values (for
-example by assigning them at start-up); nothing else in the gate holds text.
-The module is a plain table of values: names are not ``Final``, so such an
-assignment also type-checks.
-Error messages from the core (wrong credentials, locked, disabled) are shown as
-the core words them and are not repeated here.
+translations refer to them. The values written here are the English catalog;
+``authgate.streamlit.locales`` holds the other languages and
+``authgate.streamlit.i18n`` picks one per run, so ``texts.LOGIN_TITLE`` reads
+in the tab's language (English where a translation is missing). An
+application may still replace a value by assigning it at start-up
+(``texts.LOGIN_TITLE = "Sign in"``): an assigned value wins in every language.
+Names are not ``Final``, so such an assignment also type-checks.
+Error messages from the core are translated by their code
+(``i18n.error_text``) and are not repeated here.
+
+Add a text as ``NAME = "English"`` anywhere above the closing block, and
+its translations to each module of ``locales`` (the completeness test lists
+what is missing).
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 # -- page titles -------------------------------------------------------------
 LOGIN_TITLE = "Log in"
@@ -246,3 +255,22 @@ VERIFY_NO_TOKEN = (
     "Open the link from the verification email to verify your address. "
     "A link works once and for 24 hours; ask for a new one from your account."
 )
+
+
+# -- languages: keep this block last ----------------------------------------------------
+# Every NAME above moves into ENGLISH; reading ``texts.NAME`` then goes through
+# ``__getattr__``, which answers in the language of the current run.
+ENGLISH: dict[str, str | tuple[str, ...]] = {
+    _name: _value
+    for _name, _value in globals().items()
+    if _name.isupper() and isinstance(_value, str | tuple)
+}
+for _name in ENGLISH:
+    del globals()[_name]
+
+if not TYPE_CHECKING:  # mypy keeps checking names against the constants above
+
+    def __getattr__(name: str) -> str | tuple[str, ...]:
+        from authgate.streamlit.i18n import lookup
+
+        return lookup(name, ENGLISH)

@@ -2,7 +2,8 @@
 
 Every action a built-in page performs goes through ``attempt``: the core's
 typed errors carry messages written to be shown (and that never reveal
-whether an account exists), so they are shown as they are; anything else is
+whether an account exists), so they are shown, in the page's language
+(``i18n.error_text``); anything else is
 logged with its traceback for the operator and shown as one calm sentence.
 """
 
@@ -16,6 +17,7 @@ import streamlit as st
 
 from authgate.errors import AuthgateError, StoreUnavailable
 from authgate.streamlit import texts
+from authgate.streamlit.i18n import error_text
 from authgate.streamlit.state import FLASH, PENDING_SYNC, Flash
 
 __all__ = ["attempt", "listed", "show_flash", "show_unavailable"]
@@ -30,7 +32,7 @@ def attempt(action: Callable[[], T]) -> tuple[bool, T | None]:
     try:
         return True, action()
     except AuthgateError as error:
-        st.error(error.message)
+        st.error(error_text(error))
     except Exception:
         logger.exception("authgate: unexpected error in a built-in page")
         st.error(texts.UNEXPECTED)

@@ -14,6 +14,7 @@ from authgate.core.records import AuthUser
 from authgate.errors import AuthgateError
 from authgate.streamlit import texts
 from authgate.streamlit.backend import AuthBackend
+from authgate.streamlit.i18n import error_text
 from authgate.streamlit.state import FLASH, Flash
 from authgate.streamlit.tab_session import sign_out
 
@@ -33,7 +34,7 @@ def _log_out(backend: AuthBackend) -> None:
     try:
         sign_out(backend)
     except AuthgateError as error:
-        st.session_state[FLASH] = Flash("error", error.message)
+        st.session_state[FLASH] = Flash("error", error_text(error))
     except Exception:
         logger.exception("authgate: logout failed")
         st.session_state[FLASH] = Flash("error", texts.UNEXPECTED)
