@@ -37,6 +37,7 @@ __all__ = [
     "current_visitor",
     "ensure_visitor",
     "forget_visitor",
+    "read_visitor_cookie",
     "tab_visitor_token",
     "use_visitor_settings",
 ]
@@ -76,6 +77,12 @@ def _client_meta(settings: AuthgateSettings | None) -> RequestMeta:
     return {"ip": peer, "user_agent": agent[:512] if agent else None}
 
 
+def read_visitor_cookie(name: str) -> str | None:
+    """The visitor cookie of this tab's websocket handshake (a module function so tests swap it)."""
+    value = st.context.cookies.get(name)
+    return value if isinstance(value, str) and value else None
+
+
 def _tab_visitor() -> TabVisitor | None:
     """This tab's visitor; on first need, the one its visitor cookie names (one store read)."""
     visitor: TabVisitor | None = st.session_state.get(VISITOR)
@@ -83,8 +90,8 @@ def _tab_visitor() -> TabVisitor | None:
         return visitor
     st.session_state[VISITOR_READ] = True
     settings = _settings.get()
-    token = st.context.cookies.get(settings.visitor_cookie_name if settings else "authgate_visitor")
-    if not isinstance(token, str) or not token:
+    token = read_visitor_cookie(settings.visitor_cookie_name if settings else "authgate_visitor")
+    if token is None:
         return None
     found = _backend().resolve_visitor(token)
     if found is None:
