@@ -172,18 +172,18 @@ def test_role_gated_page_is_never_rendered_by_url(
 
 def test_login_returns_to_the_first_asked_page(demo_server: Any, context: Any) -> None:
     page = context.new_page()
-    page.goto(f"{demo_server.url}/chat")
+    page.goto(f"{demo_server.url}/dashboard")
     page.get_by_text(texts.LOGIN_REQUIRED).wait_for()
     page.get_by_role("link", name=texts.LOGIN_TITLE).first.click()
-    # The stand-in at /chat has the same form: fill only once the Login page is drawn.
+    # The stand-in at /dashboard has the same form: fill only once the Login page is drawn.
     page.wait_for_function("location.pathname === '/login'")
     settled(page)
     page.get_by_role("textbox", name="Username", exact=True).fill(ALICE[0])
     page.get_by_role("textbox", name="Password", exact=True).fill(ALICE[1])
     page.get_by_role("button", name=texts.LOG_IN, exact=True).click()
-    heading(page, "Chat").wait_for()
+    heading(page, "Dashboard").wait_for()
     # Playwright's page.url can trail a history.pushState; ask the page itself.
-    page.wait_for_function("location.pathname === '/chat'")
+    page.wait_for_function("location.pathname === '/dashboard'")
 
 
 def test_wrong_password_is_a_message(demo_server: Any, context: Any) -> None:
@@ -218,7 +218,8 @@ def test_register_logs_the_new_user_in(demo_server: Any, context: Any) -> None:
 
 def test_chat_history_belongs_to_its_user(demo_server: Any, browser: Any, context: Any) -> None:
     page = context.new_page()
-    log_in(page, demo_server.url, *ALICE, path="chat")
+    log_in(page, demo_server.url, *ALICE)
+    page.goto(f"{demo_server.url}/chat")  # public: log in first, then chat as alice
     page.get_by_placeholder("Say something").fill("a note only alice may read")
     page.get_by_placeholder("Say something").press("Enter")
     page.get_by_text("You said: a note only alice may read").wait_for()
@@ -228,7 +229,8 @@ def test_chat_history_belongs_to_its_user(demo_server: Any, browser: Any, contex
     admin_context = browser.new_context()
     try:
         admin = admin_context.new_page()
-        log_in(admin, demo_server.url, *ADMIN, path="chat")
+        log_in(admin, demo_server.url, *ADMIN)
+        admin.goto(f"{demo_server.url}/chat")
         heading(admin, "Chat").wait_for()
         settled(admin)
         assert admin.get_by_text("a note only alice may read").count() == 0

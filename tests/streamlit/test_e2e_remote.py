@@ -89,7 +89,7 @@ def test_logout_ends_the_session_on_the_api(
     wait_for_cookie(context, present=False)
     user = api.service.accounts.find_user(name)
     assert user is not None and api.service.sessions.list_for(user.id) == []
-    page.goto(f"{remote_demo.url}/chat")
+    page.goto(f"{remote_demo.url}/dashboard")
     page.get_by_text(texts.LOGIN_REQUIRED).wait_for()
     expect(logged_in(page)).to_have_count(0)
 
@@ -124,7 +124,8 @@ def test_chat_works_with_the_demos_own_database(
 ) -> None:
     name = new_user(api)
     page = context.new_page()
-    log_in(page, remote_demo.url, name, PASSWORD, path="chat")
+    log_in(page, remote_demo.url, name, PASSWORD)
+    page.goto(f"{remote_demo.url}/chat")  # public: log in first, then chat as the user
     heading(page, "Chat").wait_for()
     page.get_by_placeholder("Say something").fill("a note kept in remote mode")
     page.get_by_placeholder("Say something").press("Enter")
