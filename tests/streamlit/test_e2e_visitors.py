@@ -7,11 +7,10 @@ the new account; another browser's anonymous chat never shows up in it.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
-from e2e_helpers import heading, logged_in, settled, wait_for_cookie
+from e2e_helpers import heading, logged_in, session_cookie, settled, wait_for_cookie
 
 from authgate.streamlit import texts
 
@@ -22,7 +21,7 @@ PASSPHRASE = "a-long-and-fresh-passphrase"
 
 
 def visitor_cookie(context: Any) -> dict[str, Any] | None:
-    return next((c for c in context.cookies() if c["name"] == VISITOR_COOKIE), None)
+    return session_cookie(context, VISITOR_COOKIE)
 
 
 def say(page: Any, text: str) -> None:
@@ -58,7 +57,7 @@ def test_a_visitors_chat_follows_it_into_its_new_account(
     assert visitor_cookie(context) is None  # a page view starts no visitor
 
     say(page, "a visitor's first words")
-    cookie = _wait_for(lambda: visitor_cookie(context))
+    cookie = wait_for_cookie(context, name=VISITOR_COOKIE)
     assert cookie["httpOnly"] is True and cookie["sameSite"] == "Lax"
 
     other = browser.new_context()
@@ -79,7 +78,7 @@ def test_a_visitors_chat_follows_it_into_its_new_account(
         settled(page)
         assert page.get_by_text("a stranger's secret").count() == 0
         assert page.get_by_text("Register or log in to keep").count() == 0
-        assert _wait_for(lambda: visitor_cookie(context) is None)
+        wait_for_cookie(context, present=False, name=VISITOR_COOKIE)
 
         stranger.reload()
         stranger.get_by_text("You said: a stranger's secret").wait_for()
@@ -87,13 +86,3 @@ def test_a_visitors_chat_follows_it_into_its_new_account(
         assert stranger.get_by_text("a visitor's first words").count() == 0
     finally:
         other.close()
-
-
-def _wait_for(probe: Any, timeout: float = 15) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = probe()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError("condition never met")
