@@ -59,6 +59,16 @@ def test_the_policy_codes_listed_are_those_the_validators_raise() -> None:
     assert raised == set(i18n.VIOLATION_CODES)
 
 
+def test_no_text_is_defined_below_the_languages_block() -> None:
+    """A text written after texts.py's closing block would bypass every translation."""
+    stray = sorted(
+        name
+        for name, value in vars(texts).items()
+        if name.isupper() and isinstance(value, str | tuple)
+    )
+    assert not stray, f"move {', '.join(stray)} above the languages block of texts.py"
+
+
 def test_the_english_catalog_holds_every_text_and_nothing_else() -> None:
     assert "LOGIN_TITLE" in texts.ENGLISH and "TYPE_CHECKING" not in texts.ENGLISH
     assert all(isinstance(v, str | tuple) for v in texts.ENGLISH.values())
