@@ -40,6 +40,7 @@ Text = str | tuple[str, ...]
 
 CATALOGS: dict[str, ModuleType] = {"de": de, "es": es}
 LANGUAGES: tuple[str, ...] = ("en", *CATALOGS)
+_TEXTS: dict[str, Mapping[str, Text]] = {code: module.TEXTS for code, module in CATALOGS.items()}
 
 VIOLATION_CODES = frozenset(
     {
@@ -88,7 +89,7 @@ def lookup(name: str, english: Mapping[str, Text]) -> Text:
     """The text ``name`` in the current language, or in English when not translated."""
     language = _language.get()
     if language != "en":
-        value: Text | None = getattr(CATALOGS[language], "TEXTS", {}).get(name)
+        value = _TEXTS[language].get(name)
         if value is not None:
             return value
     try:

@@ -269,8 +269,7 @@ for _name in ENGLISH:
     del globals()[_name]
 
 if not TYPE_CHECKING:  # mypy keeps checking names against the constants above
+    from authgate.streamlit.i18n import lookup as _lookup
 
     def __getattr__(name: str) -> str | tuple[str, ...]:
-        from authgate.streamlit.i18n import lookup
-
-        return lookup(name, ENGLISH)
+        return _lookup(name, ENGLISH)
