@@ -43,7 +43,7 @@ def wait_for_cookie(
         if (cookie is not None) == present:
             return cookie
         time.sleep(0.05)
-    raise AssertionError(f"session cookie {'never set' if present else 'never cleared'}")
+    raise AssertionError(f"cookie {name} {'never set' if present else 'never cleared'}")
 
 
 def fill_login(page: Any, username: str, password: str, *, remember: bool = False) -> None:
