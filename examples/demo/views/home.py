@@ -20,4 +20,4 @@ if user is None:
         logins = ", ".join(f"`{a.username}` / `{a.password}`" for a in DEMO_ACCOUNTS)
         st.info(f"Demo mode: log in as {logins}.")
 else:
-    st.text(f"Welcome back, {user.label}. Your roles: {', '.join(sorted(user.roles))}.")
+    st.text(f"Welcome, {user.label}. Your roles: {', '.join(sorted(user.roles))}.")
