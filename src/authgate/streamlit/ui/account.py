@@ -55,7 +55,6 @@ def describe_device(user_agent: str | None) -> str:
 
 
 _PASSWORD_FORM = "authgate_account_password_form"  # noqa: S105 - a form key
-_PASSWORD_FIELDS = ("authgate_account_current", "authgate_account_new", "authgate_account_confirm")
 _PASSWORD_CHANGED = "authgate.password_changed"  # noqa: S105 - a state key
 
 
@@ -86,12 +85,12 @@ def _profile(run: GateRun, user: AuthUser) -> None:
 
 
 def _password(run: GateRun, user: AuthUser, session_id: str) -> None:
-    """A form (Enter or the button sends it); the fields empty themselves after a change."""
+    """A form (Enter or the button sends it) that empties its password fields when sent."""
     st.subheader(texts.CHANGE_PASSWORD_HEADER)
     changed = st.session_state.pop(_PASSWORD_CHANGED, None)
     if isinstance(changed, str):
         st.success(changed)
-    with st.form(_PASSWORD_FORM, clear_on_submit=False, enter_to_submit=True):
+    with st.form(_PASSWORD_FORM, clear_on_submit=True, enter_to_submit=True):
         current = password_input(texts.CURRENT_PASSWORD, "authgate_account_current")
         new = password_input(texts.NEW_PASSWORD, "authgate_account_new", new=True)
         confirm = password_input(texts.CONFIRM_NEW_PASSWORD, "authgate_account_confirm", new=True)
@@ -107,8 +106,6 @@ def _password(run: GateRun, user: AuthUser, session_id: str) -> None:
     if not ok:
         render_strength_hint(run, new, username=user.username, email=user.email or "")
         return
-    for key in _PASSWORD_FIELDS:
-        del st.session_state[key]
     st.session_state[_PASSWORD_CHANGED] = password_changed_message(ended or 0)
     st.rerun()
 

@@ -19,7 +19,7 @@ from authgate.streamlit.admin_records import AdminSession, AdminUser
 from authgate.streamlit.navigation import GateRun
 from authgate.streamlit.ui.account import describe_device
 from authgate.streamlit.ui.feedback import attempt, listed
-from authgate.streamlit.ui.widgets import password_input
+from authgate.streamlit.ui.widgets import fresh_key, password_input, renew_keys
 
 __all__ = [
     "NOTICE",
@@ -169,16 +169,18 @@ def _create_form(run: GateRun, admin: AuthUser) -> None:
         st.expander(texts.ADMIN_CREATE_HEADER, expanded=_CREATE_OPEN in st.session_state),
         st.form(_CREATE_FORM, clear_on_submit=False, enter_to_submit=True),
     ):
-        username = st.text_input(texts.ADMIN_CREATE_USERNAME, key="authgate_admin_new_username")
-        email = st.text_input(texts.ADMIN_CREATE_EMAIL, key="authgate_admin_new_email")
+        username = st.text_input(
+            texts.ADMIN_CREATE_USERNAME, key=fresh_key("authgate_admin_new_username")
+        )
+        email = st.text_input(texts.ADMIN_CREATE_EMAIL, key=fresh_key("authgate_admin_new_email"))
         display = st.text_input(
-            texts.ADMIN_CREATE_DISPLAY_NAME, key="authgate_admin_new_display_name"
+            texts.ADMIN_CREATE_DISPLAY_NAME, key=fresh_key("authgate_admin_new_display_name")
         )
         roles = st.text_input(
-            texts.ADMIN_CREATE_ROLES, value="user", key="authgate_admin_new_roles"
+            texts.ADMIN_CREATE_ROLES, value="user", key=fresh_key("authgate_admin_new_roles")
         )
         password = password_input(
-            texts.ADMIN_CREATE_PASSWORD, "authgate_admin_new_password", new=True
+            texts.ADMIN_CREATE_PASSWORD, fresh_key("authgate_admin_new_password"), new=True
         )
         submitted = st.form_submit_button(texts.ADMIN_CREATE_SUBMIT)
     if not submitted:
@@ -197,8 +199,7 @@ def _create_form(run: GateRun, admin: AuthUser) -> None:
     if not ok or user is None:
         st.session_state[_CREATE_OPEN] = True  # the error shows under a form still open
         return
-    for key in _CREATE_FIELDS:
-        st.session_state.pop(key, None)
+    renew_keys(_CREATE_FIELDS)
     st.session_state.pop(_CREATE_OPEN, None)
     st.session_state[NOTICE] = texts.ADMIN_CREATED.format(username=user.username)
     st.rerun()
