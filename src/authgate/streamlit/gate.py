@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from authgate.config import AuthgateSettings
 from authgate.core.records import AuthUser
+from authgate.core.recovery.mailing import request_public_url
 from authgate.errors import ConfigurationError, StoreUnavailable
 from authgate.streamlit import texts
 from authgate.streamlit.backend import AuthBackend
@@ -28,7 +29,7 @@ from authgate.streamlit.guards import current_user
 from authgate.streamlit.navigation import GateRun, build_navigation, current_run, running
 from authgate.streamlit.pages import GatePage
 from authgate.streamlit.state import FLASH, NEXT_PAGE, Flash
-from authgate.streamlit.tab_session import resolve_user
+from authgate.streamlit.tab_session import app_url, resolve_user
 from authgate.streamlit.ui.account import render_account
 from authgate.streamlit.ui.admin import render_admin
 from authgate.streamlit.ui.feedback import show_flash, show_unavailable
@@ -240,7 +241,8 @@ class Gate:
                 st.warning(texts.MFA_ENROLMENT_REQUIRED)
             elif changing:
                 st.warning(texts.MUST_CHANGE_PASSWORD)
-            current.run()
+            with request_public_url(app_url(current.url_path)):
+                current.run()
 
     @staticmethod
     def _must_enrol(backend: AuthBackend, user: AuthUser) -> bool:

@@ -28,6 +28,7 @@ from authgate.streamlit.cookie_sync import queue_cookie_clear, queue_cookie_tick
 from authgate.streamlit.state import AUTH, COOKIE_READ, FLASH, Flash, TabAuth
 
 __all__ = [
+    "app_url",
     "current_auth",
     "read_session_cookie",
     "request_meta",
@@ -47,6 +48,22 @@ def request_meta() -> RequestMeta:
     """The client's IP and user agent, as recorded on sessions and audit rows."""
     agent = st.context.headers.get("User-Agent")
     return {"ip": st.context.ip_address, "user_agent": agent[:512] if agent else None}
+
+
+def app_url(page_path: str) -> str | None:
+    """The app's base address as this tab's browser sees it (``st.context.url`` minus the page).
+
+    What links in mail point at when ``AUTHGATE_PUBLIC_URL`` is unset, so a
+    demo on port 8502 mails links to port 8502.
+    """
+    url = st.context.url
+    if not url:
+        return None
+    url = url.rstrip("/")
+    suffix = "/" + page_path.strip("/")
+    if page_path.strip("/") and url.endswith(suffix):
+        url = url.removesuffix(suffix)
+    return url
 
 
 def current_auth() -> TabAuth | None:
