@@ -190,6 +190,8 @@ class AuthgateSettings(BaseSettings):
 
     # Demo (refused in production: its accounts' passwords are public)
     demo_mode: bool = False
+    debug_panel: bool = False
+    """A sidebar panel with the session's times and the gate's cache (refused in production)."""
 
     @field_validator("database_url")
     @classmethod
@@ -243,6 +245,7 @@ class AuthgateSettings(BaseSettings):
             raise ValueError("oauth_clients lists a client_id twice")
         if self.mode == "production":
             self._refuse_demo_mode()
+            self._refuse_debug_panel()
             self._require_production_secret()
             if self.public_url is None:
                 logger.warning(
@@ -253,6 +256,15 @@ class AuthgateSettings(BaseSettings):
         elif self.demo_mode and self.mail_dir is None and self.smtp_host is None:
             self.mail_dir = self.data_dir / "mail"  # the demo's "Forgot password?" works
         return self
+
+    def _refuse_debug_panel(self) -> None:
+        """The panel shows session details meant for a developer's eyes: never in production."""
+        if self.debug_panel:
+            raise ConfigurationError(
+                "AUTHGATE_DEBUG_PANEL=true cannot be used with AUTHGATE_MODE=production: "
+                "the panel shows session details meant for development. "
+                "Unset AUTHGATE_DEBUG_PANEL in production."
+            )
 
     def _refuse_demo_mode(self) -> None:
         """Demo mode seeds accounts whose passwords are published: never in production."""

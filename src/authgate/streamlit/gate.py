@@ -29,9 +29,10 @@ from authgate.streamlit.guards import current_user
 from authgate.streamlit.navigation import GateRun, build_navigation, current_run, running
 from authgate.streamlit.pages import GatePage
 from authgate.streamlit.state import FLASH, NEXT_PAGE, Flash
-from authgate.streamlit.tab_session import app_url, resolve_user
+from authgate.streamlit.tab_session import app_url, current_auth, resolve_user
 from authgate.streamlit.ui.account import render_account
 from authgate.streamlit.ui.admin import render_admin
+from authgate.streamlit.ui.debug_panel import render_debug_panel
 from authgate.streamlit.ui.feedback import show_flash, show_unavailable
 from authgate.streamlit.ui.forgot import render_forgot
 from authgate.streamlit.ui.login import land_after_login, render_login_form
@@ -233,6 +234,8 @@ class Gate:
         current = st.navigation(run.pages, position=position, expanded=expanded)
         if user is not None:
             render_user_sidebar(backend, user)
+            if settings.debug_panel:
+                render_debug_panel(backend, current_auth())
         render_pending_sync()
         with running(run):
             self._redirect_to_login_if_needed(run, current.url_path)

@@ -263,3 +263,31 @@ VERIFY_NO_TOKEN = (
     "Open the link from the verification email to verify your address. "
     "A link works once and for 24 hours; ask for a new one from your account."
 )
+
+# Session debug panel (AUTHGATE_DEBUG_PANEL=true, development only)
+DEBUG_TITLE = "Session debug"
+DEBUG_NOTE = "Development only (AUTHGATE_DEBUG_PANEL). Times as of this run."
+DEBUG_WHO = "Who"
+DEBUG_SESSION_ID = "Session id"
+DEBUG_CREATED = "Created"
+DEBUG_LAST_SEEN = "Last seen"
+DEBUG_IDLE_EXPIRY = "Idle expiry"
+DEBUG_ABSOLUTE_EXPIRY = "Absolute expiry"
+DEBUG_ROLES = "Roles"
+DEBUG_MFA = "MFA"
+DEBUG_MFA_ON = "on for the account"
+DEBUG_MFA_OFF = "off for the account"
+DEBUG_MFA_SESSION = "this session passed a second factor"
+DEBUG_CACHE_AGE = "Gate cache validated"
+DEBUG_REVALIDATED = "Why it last revalidated"
+DEBUG_REASONS = {
+    "cookie": "first run of this tab: the session cookie",
+    "login": "a login in this tab",
+    "state_changed": "a logout, disable or password change in this process",
+    "interval": "the revalidation interval passed",
+    "expiry": "the session's expiry time was reached",
+}
+DEBUG_ACCESS_EXPIRY = "Access token expiry"
+DEBUG_LAST_REFRESH = "Last token refresh"
+DEBUG_IN = "in {span}"
+DEBUG_AGO = "{span} ago"
