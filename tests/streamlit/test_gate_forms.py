@@ -217,6 +217,9 @@ def test_audit_names_the_actor_and_writes_detail_as_text(gate_service: Authgate)
     detail = str(row[texts.COLUMN_DETAIL])
     assert not detail.startswith("{") and "roles" in detail
     assert readable_detail({"reason": "locked", "extra": None}) == "extra: -; reason: locked"
+    assert readable_detail({"new_roles": ["admin", "user"], "by_admin": False}) == (
+        "by admin: no; new roles: admin, user"
+    )
     assert audit_table([event])[0][texts.COLUMN_ACTOR] == f"#{admin.id}"
 
 

@@ -59,8 +59,12 @@ def readable_detail(detail: Mapping[str, object]) -> str:
     parts = []
     for key in sorted(detail):
         value = detail[key]
-        if isinstance(value, dict | list | tuple):
+        if isinstance(value, list | tuple) and all(isinstance(v, str | int) for v in value):
+            shown = ", ".join(str(v) for v in value) or "-"
+        elif isinstance(value, dict | list | tuple):
             shown = json.dumps(value, sort_keys=True, default=str, separators=(", ", ": "))
+        elif isinstance(value, bool):
+            shown = "yes" if value else "no"
         elif value is None:
             shown = "-"
         else:
