@@ -92,6 +92,15 @@ def test_registering_says_welcome_not_welcome_back(app_test: Any, gate_service: 
     assert gate_service.accounts.find_user("newcomer") is not None
 
 
+def test_the_welcome_shows_a_display_name_as_text(app_test: Any) -> None:
+    at = _goto(app_test(), "register").run()
+    at.text_input(key="authgate_register_display_name").input("[Reset](https://evil.example)")
+    _register(at, "newcomer", "a-long-and-fresh-passphrase", "a-long-and-fresh-passphrase")
+    assert not at.exception
+    (welcome,) = [s.value for s in at.success if "Welcome" in s.value]
+    assert "\\[Reset\\]\\(https://evil" in welcome
+
+
 def test_password_change_clears_the_fields_and_counts_only_real_sessions(
     app_test: Any, set_cookie: Any, gate_service: Authgate
 ) -> None:

@@ -22,6 +22,7 @@ from authgate.streamlit import texts
 from authgate.streamlit._remote_cache import TokenTiming
 from authgate.streamlit.backend import AuthBackend
 from authgate.streamlit.state import TabAuth
+from authgate.streamlit.ui.sidebar import escape_markdown
 
 __all__ = ["DebugRow", "TokenTimingSource", "countdown", "debug_rows", "render_debug_panel"]
 
@@ -110,4 +111,4 @@ def render_debug_panel(backend: AuthBackend, auth: TabAuth | None) -> None:
     with st.sidebar.expander(texts.DEBUG_TITLE, expanded=True):
         st.caption(texts.DEBUG_NOTE)
         for row in rows:
-            st.markdown(f"**{row.label}:** {row.value}")
+            st.markdown(f"**{row.label}:** {escape_markdown(row.value)}")

@@ -20,6 +20,7 @@ from authgate.streamlit.state import FLASH, Flash
 from authgate.streamlit.tab_session import request_meta, sign_in
 from authgate.streamlit.ui.feedback import attempt
 from authgate.streamlit.ui.login import land_after_login
+from authgate.streamlit.ui.sidebar import escape_markdown
 from authgate.streamlit.ui.widgets import password_input
 
 __all__ = ["render_register", "render_strength_hint"]
@@ -94,5 +95,6 @@ def render_register(run: GateRun) -> None:
 
     ok, context = attempt(log_in)
     if ok and context is not None and attempt(lambda: sign_in(run.backend, context))[0]:
-        st.session_state[FLASH] = Flash("success", texts.WELCOME.format(label=user.label))
+        welcome = texts.WELCOME.format(label=escape_markdown(user.label))  # shown as Markdown
+        st.session_state[FLASH] = Flash("success", welcome)
         land_after_login(run)
