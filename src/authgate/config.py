@@ -195,10 +195,14 @@ class AuthgateSettings(BaseSettings):
     smtp_security: Literal["starttls", "ssl", "none"] = "starttls"
     mail_from: str = "authgate <no-reply@localhost>"
     mail_dir: Path | None = None
-    public_url: str = "http://localhost:8501"
+    """Write mail as ``.eml`` files here (development); demo mode defaults to ``data_dir/mail``."""
+    public_url: str | None = None
+    """The app's address in links sent by mail; unset: taken from the browser's request."""
 
     # Demo (refused in production: its accounts' passwords are public)
     demo_mode: bool = False
+    debug_panel: bool = False
+    """A sidebar panel with the session's times and the gate's cache (refused in production)."""
 
     @field_validator("database_url")
     @classmethod
@@ -212,7 +216,9 @@ class AuthgateSettings(BaseSettings):
 
     @field_validator("public_url")
     @classmethod
-    def _public_url_is_http(cls, value: str) -> str:
+    def _public_url_is_http(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
         value = value.strip().rstrip("/")
         if not value.startswith(("http://", "https://")) or "?" in value or "#" in value:
             raise ValueError("public_url must be an http(s) base URL without query or fragment")
@@ -265,8 +271,26 @@ class AuthgateSettings(BaseSettings):
             raise ValueError("oauth_clients lists a client_id twice")
         if self.mode == "production":
             self._refuse_demo_mode()
+            self._refuse_debug_panel()
             self._require_production_secret()
+            if self.public_url is None:
+                logger.warning(
+                    "AUTHGATE_PUBLIC_URL is unset in production: links in password-reset and "
+                    "verification mail are built from the address the browser reports, which "
+                    "a client can forge. Set AUTHGATE_PUBLIC_URL to the app's public address."
+                )
+        elif self.demo_mode and self.mail_dir is None and self.smtp_host is None:
+            self.mail_dir = self.data_dir / "mail"  # the demo's "Forgot password?" works
         return self
+
+    def _refuse_debug_panel(self) -> None:
+        """The panel shows session details meant for a developer's eyes: never in production."""
+        if self.debug_panel:
+            raise ConfigurationError(
+                "AUTHGATE_DEBUG_PANEL=true cannot be used with AUTHGATE_MODE=production: "
+                "the panel shows session details meant for development. "
+                "Unset AUTHGATE_DEBUG_PANEL in production."
+            )
 
     def _refuse_demo_mode(self) -> None:
         """Demo mode seeds accounts whose passwords are published: never in production."""

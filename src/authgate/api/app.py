@@ -13,6 +13,7 @@ from __future__ import annotations
 from fastapi import Depends, FastAPI, Request
 
 from authgate.api._password_pool import PasswordWorkPool
+from authgate.api.docs import install_offline_docs
 from authgate.api.errors import install_error_handlers
 from authgate.api.mfa_guard import build_mfa_enrollment_guard
 from authgate.api.request_body import BodySizeLimit, DuplicateJsonKeys, document_body_limit
@@ -74,10 +75,11 @@ def create_api(auth: Authgate, *, settings: AuthgateSettings | None = None) -> F
         summary="Authentication API: JWT access tokens with rotating refresh tokens.",
         version=_version(),
         openapi_url=f"{prefix}/openapi.json",
-        docs_url=f"{prefix}/docs",
+        docs_url=None,  # install_offline_docs serves it without a CDN
         redoc_url=None,
-        swagger_ui_oauth2_redirect_url=f"{prefix}/docs/oauth2-redirect",
+        swagger_ui_oauth2_redirect_url=None,
     )
+    install_offline_docs(app, prefix=prefix)
     setattr(app.state, _STATE_KEY, auth)
     setattr(app.state, PROXIES_STATE_KEY, TrustedProxies.of(settings.trusted_proxies))
     install_error_handlers(app)

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from authgate.config import AuthgateSettings
 from authgate.core.records import AuthUser
+from authgate.core.recovery.mailing import request_public_url
 from authgate.errors import ConfigurationError, StoreUnavailable
 from authgate.streamlit import texts
 from authgate.streamlit.backend import AuthBackend
@@ -29,9 +30,10 @@ from authgate.streamlit.i18n import choose_language, use_language
 from authgate.streamlit.navigation import GateRun, build_navigation, current_run, running
 from authgate.streamlit.pages import GatePage
 from authgate.streamlit.state import FLASH, NEXT_PAGE, Flash
-from authgate.streamlit.tab_session import resolve_user
+from authgate.streamlit.tab_session import app_url, current_auth, resolve_user
 from authgate.streamlit.ui.account import render_account
 from authgate.streamlit.ui.admin import render_admin
+from authgate.streamlit.ui.debug_panel import render_debug_panel
 from authgate.streamlit.ui.feedback import show_flash, show_unavailable
 from authgate.streamlit.ui.forgot import render_forgot
 from authgate.streamlit.ui.login import land_after_login, render_login_form
@@ -249,6 +251,8 @@ class Gate:
         current = st.navigation(run.pages, position=position, expanded=expanded)
         if user is not None:
             render_user_sidebar(backend, user)
+            if settings.debug_panel:
+                render_debug_panel(backend, current_auth())
         render_pending_sync()
         with running(run):
             self._redirect_to_login_if_needed(run, current.url_path)
@@ -257,7 +261,8 @@ class Gate:
                 st.warning(texts.MFA_ENROLMENT_REQUIRED)
             elif changing:
                 st.warning(texts.MUST_CHANGE_PASSWORD)
-            current.run()
+            with request_public_url(app_url(current.url_path)):
+                current.run()
 
     @staticmethod
     def _must_enrol(backend: AuthBackend, user: AuthUser) -> bool:

@@ -44,6 +44,7 @@ from authgate.core.recovery.password_reset import PasswordResetInfo
 from authgate.core.visitors import VisitorPass
 from authgate.errors import InvalidInput, InvalidToken, NotAuthenticated
 from authgate.streamlit._remote_admin import RemoteAdmin
+from authgate.streamlit._remote_cache import TokenTiming
 from authgate.streamlit._remote_client import DEFAULT_PREFIX, RemoteApiClient, api_base_url
 from authgate.streamlit._remote_mfa import RemoteMfa
 from authgate.streamlit._remote_recovery import RemoteRecovery
@@ -143,6 +144,11 @@ class RemoteBackend:
     def _bump(self) -> None:
         with self._version_lock:
             self._version += 1
+
+    def token_timing(self, session_id: str) -> TokenTiming | None:
+        """The access token's expiry and the last refresh of a session, for the debug panel."""
+        entry = self.api.cache.get(session_id)
+        return None if entry is None else entry.tokens.timing(self.api.cache.now())
 
     def _session_of(self, user_id: int | None) -> str:
         """The session to act through: this tab's, else the user's most recent one here."""

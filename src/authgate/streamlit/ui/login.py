@@ -12,11 +12,12 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from authgate.core.mfa.verifier import parse_code
 from authgate.core.records import SessionContext
-from authgate.errors import InvalidToken, MfaRequired
+from authgate.errors import AuthgateError, InvalidToken, MfaRequired
 from authgate.streamlit import texts
 from authgate.streamlit.navigation import GateRun
-from authgate.streamlit.state import MFA_TICKET, NEXT_PAGE
+from authgate.streamlit.state import FLASH, MFA_TICKET, NEXT_PAGE, Flash
 from authgate.streamlit.tab_session import request_meta, sign_in
 from authgate.streamlit.ui.feedback import attempt
 from authgate.streamlit.ui.widgets import (
@@ -27,7 +28,7 @@ from authgate.streamlit.ui.widgets import (
 )
 from authgate.streamlit.visitors import tab_visitor_token
 
-__all__ = ["land_after_login", "render_code_step", "render_login_form"]
+__all__ = ["is_recovery_code", "land_after_login", "render_code_step", "render_login_form"]
 
 _FORM = "authgate_login_form"
 _USERNAME = "authgate_login_username"
@@ -86,7 +87,25 @@ def render_code_step(run: GateRun, ticket: str, *, current_url: str | None = Non
     if not ok or context is None:
         return
     st.session_state.pop(MFA_TICKET, None)
+    if is_recovery_code(typed):
+        _tell_codes_left(run, context)
     _finish(run, context, current_url)
+
+
+def is_recovery_code(code: str) -> bool:
+    """Whether a code the login accepted was a recovery code (rather than a TOTP)."""
+    try:
+        return parse_code(code)[0] == "recovery_code"
+    except AuthgateError:
+        return False
+
+
+def _tell_codes_left(run: GateRun, context: SessionContext) -> None:
+    """After a recovery-code login, the landing page says how many codes are left."""
+    ok, status = attempt(lambda: run.backend.mfa_status(context.user.id))
+    if ok and status is not None:
+        left = texts.MFA_RECOVERY_CODE_USED.format(left=status.recovery_codes_left)
+        st.session_state[FLASH] = Flash("warning", left)
 
 
 def render_login_form(run: GateRun, *, current_url: str | None = None) -> None:
