@@ -13,6 +13,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     BaseModel,
@@ -186,6 +187,14 @@ class AuthgateSettings(BaseSettings):
     mail_dir: Path | None = None
     public_url: str = "http://localhost:8501"
 
+    # Passkeys (WebAuthn); empty means: derived from public_url
+    passkey_rp_id: str | None = None
+    """The relying party id (a domain, never an IP address); default: the host of public_url."""
+    passkey_rp_name: str | None = None
+    """The name browsers show in their passkey prompt; default: mfa_issuer."""
+    passkey_origins: StringList = ()
+    """Origins whose passkey answers are accepted; default: the origin of public_url."""
+
     # Demo (refused in production: its accounts' passwords are public)
     demo_mode: bool = False
 
@@ -266,6 +275,17 @@ class AuthgateSettings(BaseSettings):
                     f"The secret of OAuth client {client.client_id!r} must be a random value "
                     f"of at least {_MIN_SECRET_LENGTH} characters in production mode."
                 )
+
+    def passkey_relying_party(self) -> tuple[str, str, tuple[str, ...]]:
+        """The passkey relying party as (id, name, allowed origins), defaults filled in.
+
+        WebAuthn ties a passkey to its RP id for good, so the default is the
+        host people type: the host of ``public_url``.
+        """
+        parsed = urlsplit(self.public_url)
+        rp_id = (self.passkey_rp_id or parsed.hostname or "localhost").strip().lower()
+        origins = self.passkey_origins or (f"{parsed.scheme}://{parsed.netloc}",)
+        return rp_id, self.passkey_rp_name or self.mfa_issuer, tuple(origins)
 
     @property
     def is_production(self) -> bool:

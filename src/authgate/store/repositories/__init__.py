@@ -13,12 +13,14 @@ from authgate.core.ports import (
     AuditRepository,
     MfaRepository,
     OneTimeTokenRepository,
+    PasskeyRepository,
     RefreshTokenRepository,
     SessionRepository,
     UserRepository,
 )
 from authgate.store.repositories.audit import SqlAuditRepository
 from authgate.store.repositories.mfa import SqlMfaRepository
+from authgate.store.repositories.passkeys import SqlPasskeyRepository
 from authgate.store.repositories.sessions import SqlSessionRepository
 from authgate.store.repositories.tokens import (
     SqlOneTimeTokenRepository,
@@ -30,6 +32,7 @@ __all__ = [
     "SqlAuditRepository",
     "SqlMfaRepository",
     "SqlOneTimeTokenRepository",
+    "SqlPasskeyRepository",
     "SqlRefreshTokenRepository",
     "SqlRepositories",
     "SqlSessionRepository",
@@ -50,6 +53,7 @@ class SqlRepositories:
         "db",
         "mfa",
         "one_time_tokens",
+        "passkeys",
         "refresh_tokens",
         "sessions",
         "users",
@@ -64,3 +68,4 @@ class SqlRepositories:
         self.refresh_tokens: RefreshTokenRepository = SqlRefreshTokenRepository(db)
         self.mfa: MfaRepository = SqlMfaRepository(db)
         self.audit: AuditRepository = SqlAuditRepository(db)
+        self.passkeys: PasskeyRepository = SqlPasskeyRepository(db)
