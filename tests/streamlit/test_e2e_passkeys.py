@@ -1,0 +1,190 @@
+"""Passkeys in headless Chromium with its virtual authenticator (DevTools ``WebAuthn`` domain).
+
+The demo is served at ``http://localhost:PORT``: WebAuthn needs a domain as
+RP id (an IP address is refused), and ``localhost`` is a secure context over
+plain http. Each page gets a CTAP2 virtual authenticator with resident keys
+and user verification, so ``navigator.credentials`` works without a person.
+The screenshots taken on the way illustrate docs/passkeys.md.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from e2e_helpers import DemoServer, fill_login, logged_in, settled, wait_for_cookie
+from playwright.sync_api import expect
+
+from authgate.streamlit import passkey_texts as t
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "docs" / "images" / "passkeys"
+PASSWORD = "passkey-demo-2026"
+_numbers = itertools.count(1)
+
+
+class LocalhostDemo(DemoServer):
+    """The demo, reached as ``localhost`` (it still listens on 127.0.0.1)."""
+
+    @property
+    def url(self) -> str:
+        return f"http://localhost:{self.port}"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalhostDemo]:
+    demo = LocalhostDemo(tmp_path_factory.mktemp("demo-passkeys"))
+    demo.env["AUTHGATE_PUBLIC_URL"] = demo.url
+    demo.start()
+    yield demo
+    demo.stop()
+
+
+def _authenticator(page: Any, *, verified: bool = True) -> tuple[Any, str]:
+    """A CTAP2 platform authenticator with resident keys and user verification for ``page``."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable", {"enableUI": False})
+    added = cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": verified,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )
+    return cdp, str(added["authenticatorId"])
+
+
+def _credentials(cdp: Any, authenticator_id: str) -> list[dict[str, Any]]:
+    answer = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator_id})
+    return list(answer["credentials"])
+
+
+def _new_user(server: LocalhostDemo) -> str:
+    name = f"pk{next(_numbers)}"
+    service = server.service()
+    try:
+        service.accounts.register(name, PASSWORD)
+    finally:
+        service.close()
+    return name
+
+
+def _shot(page: Any, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    settled(page)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def _password_login(page: Any, server: LocalhostDemo, name: str) -> None:
+    page.goto(f"{server.url}/login")
+    fill_login(page, name, PASSWORD)
+    logged_in(page).wait_for()
+    wait_for_cookie(page.context)
+
+
+def _add_passkey(page: Any, server: LocalhostDemo, label: str) -> None:
+    page.goto(f"{server.url}/account")
+    page.get_by_role("heading", name=t.PASSKEYS_HEADER).wait_for()
+    page.get_by_role("textbox", name=t.PASSKEY_NAME).fill(label)
+    page.get_by_role("button", name=t.PASSKEY_ADD).click()
+    page.get_by_text(t.PASSKEY_ADDED.format(name=label)).wait_for()
+
+
+def _log_out(page: Any) -> None:
+    settled(page)
+    logged_in(page).click()
+    wait_for_cookie(page.context, present=False)
+
+
+def _passkey_button(page: Any) -> Any:
+    return page.get_by_role("button", name=t.PASSKEY_LOG_IN)
+
+
+def test_add_a_passkey_then_log_in_with_it_and_no_password(
+    server: LocalhostDemo, context: Any
+) -> None:
+    name = _new_user(server)
+    page = context.new_page()
+    cdp, authenticator = _authenticator(page)
+    _password_login(page, server, name)
+    _add_passkey(page, server, "Work laptop")
+    (credential,) = _credentials(cdp, authenticator)
+    assert credential["isResidentCredential"] is True and credential["rpId"] == "localhost"
+    expect(page.get_by_text("Work laptop", exact=True)).to_have_count(1)
+    _shot(page, "account-passkeys")
+
+    _log_out(page)
+    page.goto(f"{server.url}/login")
+    _passkey_button(page).wait_for()
+    _shot(page, "login")
+    _passkey_button(page).click()
+    logged_in(page).wait_for()
+    wait_for_cookie(page.context)
+    _shot(page, "logged-in")
+    assert _credentials(cdp, authenticator)[0]["signCount"] >= 1
+    # The cookie carries the login: a reload stays logged in.
+    page.reload()
+    logged_in(page).wait_for()
+
+
+def test_another_browser_without_the_passkey_cannot_log_in(
+    server: LocalhostDemo, browser: Any
+) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(20_000)
+    try:
+        page = context.new_page()
+        _authenticator(page)
+        page.goto(f"{server.url}/login")
+        _passkey_button(page).click()
+        page.get_by_text(t.PASSKEY_CANCELLED).wait_for()
+        _shot(page, "cancelled")
+        expect(logged_in(page)).to_have_count(0)
+    finally:
+        context.close()
+
+
+def test_a_removed_passkey_no_longer_logs_in(server: LocalhostDemo, context: Any) -> None:
+    name = _new_user(server)
+    page = context.new_page()
+    cdp, authenticator = _authenticator(page)
+    _password_login(page, server, name)
+    _add_passkey(page, server, "Old phone")
+    page.get_by_role("button", name=t.PASSKEY_REMOVE).click()
+    page.get_by_text(t.PASSKEY_REMOVED.format(name="Old phone")).wait_for()
+    page.get_by_text(t.PASSKEY_NONE).wait_for()
+    _log_out(page)
+    # The authenticator still holds the key; the server no longer knows it.
+    assert len(_credentials(cdp, authenticator)) == 1
+    page.goto(f"{server.url}/login")
+    _passkey_button(page).click()
+    page.get_by_text("The passkey was not accepted").wait_for()
+    expect(logged_in(page)).to_have_count(0)
+
+
+def test_without_user_verification_the_browser_refuses(server: LocalhostDemo, browser: Any) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(20_000)
+    try:
+        name = _new_user(server)
+        page = context.new_page()
+        _authenticator(page, verified=False)
+        _password_login(page, server, name)
+        page.goto(f"{server.url}/account")
+        page.get_by_role("textbox", name=t.PASSKEY_NAME).fill("No PIN")
+        page.get_by_role("button", name=t.PASSKEY_ADD).click()
+        page.get_by_text(t.PASSKEY_CANCELLED).wait_for()
+        page.get_by_text(t.PASSKEY_NONE).wait_for()
+    finally:
+        context.close()
