@@ -257,3 +257,24 @@ def test_reauthenticate_with_a_passkey(
     assert granted.status_code == 200, granted.text
     headers = {**bearer(token), "X-Reauth-Token": granted.json()["reauth_token"]}
     assert client.delete(f"{P}/{passkey_id}", headers=headers).status_code == 204
+
+
+def test_an_admin_lists_and_removes_a_users_passkey(
+    client: TestClient, enrolled: str, service: Any, alice: int
+) -> None:
+    root = service.accounts.register("root", PASSWORD)
+    service.accounts.set_roles(root.id, ["user", "admin"])
+    admin = login(client, "root")["access_token"]
+    url = f"{PREFIX}/admin/users/{alice}/passkeys"
+    assert_error(client.get(url, headers=bearer(enrolled)), 403, "permission_denied")
+    listed = client.get(url, headers=bearer(admin))
+    assert listed.status_code == 200, listed.text
+    (passkey,) = listed.json()
+    assert passkey["name"] == "Laptop"
+    assert client.delete(f"{url}/{passkey['id']}", headers=bearer(admin)).status_code == 204
+    assert_error(
+        client.delete(f"{url}/{passkey['id']}", headers=bearer(admin)), 404, "user_not_found"
+    )
+    assert client.get(P, headers=bearer(enrolled)).json() == []
+    assert client.delete(f"{url}/{2**70}", headers=bearer(admin)).status_code == 422
+    assert client.delete(f"{P}/{2**70}", headers=bearer(enrolled)).status_code == 422

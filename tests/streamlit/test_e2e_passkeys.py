@@ -10,6 +10,7 @@ The screenshots taken on the way illustrate docs/passkeys.md.
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -161,7 +162,7 @@ def test_a_removed_passkey_no_longer_logs_in(server: LocalhostDemo, context: Any
     cdp, authenticator = _authenticator(page)
     _password_login(page, server, name)
     _add_passkey(page, server, "Old phone")
-    page.get_by_role("button", name=t.PASSKEY_REMOVE).click()
+    page.get_by_role("button", name=t.PASSKEY_REMOVE, exact=True).click()
     page.get_by_text(t.PASSKEY_REMOVED.format(name="Old phone")).wait_for()
     page.get_by_text(t.PASSKEY_NONE).wait_for()
     _log_out(page)
@@ -188,3 +189,76 @@ def test_without_user_verification_the_browser_refuses(server: LocalhostDemo, br
         page.get_by_text(t.PASSKEY_NONE).wait_for()
     finally:
         context.close()
+
+
+def test_a_passkey_replaces_the_code_step_of_an_mfa_account(
+    server: LocalhostDemo, context: Any
+) -> None:
+    import pyotp
+
+    from authgate.streamlit import texts
+
+    name = _new_user(server)
+    service = server.service()
+    try:
+        user = service.accounts.find_user(name)
+        assert user is not None
+        secret = service.mfa.begin_enrollment(user.id).secret
+        service.mfa.confirm_enrollment(user.id, pyotp.TOTP(secret).now())
+    finally:
+        service.close()
+    page = context.new_page()
+    _authenticator(page)
+    code_box = page.get_by_role("textbox", name=texts.MFA_CODE, exact=True)
+    page.goto(f"{server.url}/login")
+    fill_login(page, name, PASSWORD)
+    code_box.fill(pyotp.TOTP(secret).at(time.time() + 30))
+    page.get_by_role("button", name=texts.MFA_VERIFY, exact=True).click()
+    logged_in(page).wait_for()
+    wait_for_cookie(page.context)
+    _add_passkey(page, server, "Security key")
+    _log_out(page)
+    # The password, then the passkey instead of a code.
+    page.goto(f"{server.url}/login")
+    fill_login(page, name, PASSWORD)
+    code_box.wait_for()
+    _shot(page, "second-step")
+    page.get_by_role("button", name=t.PASSKEY_SECOND_STEP).click()
+    logged_in(page).wait_for()
+    _log_out(page)
+    # A passkey alone is two factors: no code step at all.
+    page.goto(f"{server.url}/login")
+    _passkey_button(page).click()
+    logged_in(page).wait_for()
+
+
+def test_an_admin_sees_the_count_and_removes_a_lost_passkey(
+    server: LocalhostDemo, context: Any, browser: Any
+) -> None:
+    from authgate.streamlit import texts
+
+    name = _new_user(server)
+    page = context.new_page()
+    _authenticator(page)
+    _password_login(page, server, name)
+    _add_passkey(page, server, "Lost phone")
+
+    admin_context = browser.new_context(viewport={"width": 1280, "height": 1400})
+    admin_context.set_default_timeout(20_000)
+    try:
+        admin = admin_context.new_page()
+        admin.goto(f"{server.url}/admin")
+        fill_login(admin, "admin", "gatekeeper-2026")
+        admin.get_by_text(texts.ADMIN_USERS_HEADER, exact=True).wait_for()
+        admin.get_by_role("textbox", name=texts.ADMIN_SEARCH).fill(name)
+        admin.get_by_role("textbox", name=texts.ADMIN_SEARCH).press("Enter")
+        admin.get_by_text("Lost phone · Added").wait_for()
+        _shot(admin, "admin")
+        admin.get_by_role("button", name=t.PASSKEY_REMOVE, exact=True).click()
+        admin.get_by_text(
+            t.ADMIN_PASSKEY_REMOVED.format(name="Lost phone", username=name)
+        ).wait_for()
+    finally:
+        admin_context.close()
+    page.goto(f"{server.url}/account")
+    page.get_by_text(t.PASSKEY_NONE).wait_for()

@@ -21,6 +21,7 @@ from authgate.api.schemas import RecordOut
 from authgate.core.passkeys.challenges import PasskeyOptions
 from authgate.core.passkeys.recent_login import Reauthentication
 from authgate.core.passkeys.service import MAX_PASSKEY_NAME
+from authgate.core.ports.passkeys import PasskeyRecord
 
 __all__ = [
     "PasskeyLoginOptionsRequest",
@@ -101,3 +102,7 @@ class PasskeyOut(RecordOut):
     backup_eligible: bool
     backed_up: bool
     transports: list[str]
+
+    @classmethod
+    def of(cls, record: PasskeyRecord) -> PasskeyOut:
+        return cls.from_record(record, transports=list(record.transports))

@@ -18,6 +18,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Request, Response, status
 
 from authgate.api.errors import error_responses
+from authgate.api.routers.admin_passkeys import PasskeyId
 from authgate.api.schemas import TokenResponse
 from authgate.api.schemas_passkeys import (
     PasskeyLoginOptionsRequest,
@@ -37,10 +38,6 @@ from authgate.core.tokens.service import TokenContext
 from authgate.root import Authgate
 
 __all__ = ["build_passkeys_router"]
-
-
-def _passkey_out(record: object) -> PasskeyOut:
-    return PasskeyOut.from_record(record, transports=list(getattr(record, "transports", ())))
 
 
 def build_passkeys_router(get_auth: GetAuth, *, token_url: str) -> APIRouter:
@@ -82,12 +79,12 @@ def build_passkeys_router(get_auth: GetAuth, *, token_url: str) -> APIRouter:
             ip=client_ip(request),
             user_agent=user_agent(request),
         )
-        return _passkey_out(added)
+        return PasskeyOut.of(added)
 
     @router.get("/passkeys", response_model=list[PasskeyOut], responses=error_responses(401, 503))
     def list_passkeys(caller: Caller, auth: Auth) -> list[PasskeyOut]:
         """The caller's passkeys, oldest first."""
-        return [_passkey_out(p) for p in auth.passkeys.list(caller.user.id)]
+        return [PasskeyOut.of(p) for p in auth.passkeys.list(caller.user.id)]
 
     @router.delete(
         "/passkeys/{passkey_id}",
@@ -95,7 +92,7 @@ def build_passkeys_router(get_auth: GetAuth, *, token_url: str) -> APIRouter:
         responses=error_responses(401, 403, 404, 503),
     )
     def remove_passkey(
-        passkey_id: int,
+        passkey_id: PasskeyId,
         request: Request,
         caller: Caller,
         auth: Auth,

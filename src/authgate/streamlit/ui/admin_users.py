@@ -19,6 +19,7 @@ from authgate.streamlit.admin_records import AdminSession, AdminUser
 from authgate.streamlit.navigation import GateRun
 from authgate.streamlit.ui.account import describe_device
 from authgate.streamlit.ui.feedback import attempt, listed
+from authgate.streamlit.ui.passkeys_admin import render_user_passkeys, with_passkey_counts
 from authgate.streamlit.ui.widgets import password_input
 
 __all__ = ["NOTICE", "admin_users_table", "render_sessions_tab", "render_users_tab", "when"]
@@ -160,7 +161,7 @@ def render_users_tab(run: GateRun, admin: AuthUser) -> None:
     )
     if not rows:
         return
-    st.dataframe(admin_users_table(rows), hide_index=True)
+    st.dataframe(with_passkey_counts(run, rows, admin_users_table(rows)), hide_index=True)
     by_id = {r.user.id: r.user for r in rows}
     picked = st.selectbox(
         texts.ADMIN_PICK_USER,
@@ -171,6 +172,7 @@ def render_users_tab(run: GateRun, admin: AuthUser) -> None:
     if picked is not None:
         known = {role for r in rows for role in r.user.roles}
         _actions(run, admin, by_id[picked], known)
+        render_user_passkeys(run, admin, by_id[picked], notice_key=NOTICE)
 
 
 def sessions_table(rows: list[AdminSession]) -> list[dict[str, object]]:
