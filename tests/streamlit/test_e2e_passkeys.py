@@ -262,3 +262,106 @@ def test_an_admin_sees_the_count_and_removes_a_lost_passkey(
         admin_context.close()
     page.goto(f"{server.url}/account")
     page.get_by_text(t.PASSKEY_NONE).wait_for()
+
+
+def _service(server: LocalhostDemo, **overrides: Any) -> Any:
+    """A root on the demo's database with the demo's passkey settings (or ``overrides``)."""
+    from authgate.config import AuthgateSettings
+    from authgate.root import Authgate
+
+    settings = AuthgateSettings(
+        database_url=f"sqlite:///{server.database}",
+        data_dir=server.workdir / "data",
+        public_url=server.url,
+        argon2_memory_cost=8192,
+        argon2_time_cost=1,
+        **overrides,
+    )
+    return Authgate.from_settings(settings)
+
+
+def _browser_assertion(page: Any, options: str) -> dict[str, Any]:
+    """Have the page's virtual authenticator answer ``options`` (WebAuthn JSON)."""
+    answer: dict[str, Any] = page.evaluate(
+        """async (options) => {
+            const publicKey = PublicKeyCredential.parseRequestOptionsFromJSON(JSON.parse(options));
+            return (await navigator.credentials.get({ publicKey })).toJSON();
+        }""",
+        options,
+    )
+    return answer
+
+
+def test_replayed_expired_and_foreign_origin_answers_are_refused(
+    server: LocalhostDemo, context: Any
+) -> None:
+    from sqlalchemy import update
+
+    from authgate.core.login.passkey import passkey_credentials
+    from authgate.errors import PasskeyRejected, TokenExpired, TokenReused
+    from authgate.store.models import OneTimeToken
+
+    name = _new_user(server)
+    page = context.new_page()
+    _authenticator(page)
+    _password_login(page, server, name)
+    _add_passkey(page, server, "Laptop")
+    service = _service(server)
+    foreign = _service(server, passkey_origins=["https://elsewhere.example"])
+    try:
+        issued = service.passkeys.login_options()
+        answer = _browser_assertion(page, issued.options)
+        credentials = passkey_credentials(issued.challenge_id, answer)
+        assert service.logins.login("passkey", credentials).user.username == name
+        with pytest.raises(TokenReused):
+            service.logins.login("passkey", credentials)
+
+        stale = service.passkeys.login_options()
+        stale_answer = _browser_assertion(page, stale.options)
+        with service.store.write() as repos:  # two minutes pass, in the database
+            repos.db.execute(
+                update(OneTimeToken)
+                .where(OneTimeToken.purpose == "passkey_login")
+                .values(expires_at=stale.expires_at.replace(year=2000))
+            )
+        with pytest.raises(TokenExpired):
+            service.logins.login("passkey", passkey_credentials(stale.challenge_id, stale_answer))
+
+        other = foreign.passkeys.login_options()
+        signed_here = _browser_assertion(page, other.options)
+        with pytest.raises(PasskeyRejected):
+            foreign.logins.login("passkey", passkey_credentials(other.challenge_id, signed_here))
+    finally:
+        service.close()
+        foreign.close()
+
+
+def test_an_old_login_confirms_with_a_passkey_before_removing_one(
+    server: LocalhostDemo, context: Any
+) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from authgate.store.models import Session
+
+    name = _new_user(server)
+    page = context.new_page()
+    _authenticator(page)
+    _password_login(page, server, name)
+    _add_passkey(page, server, "Desktop")
+    service = _service(server)
+    try:
+        with service.store.write() as repos:  # the login is eleven minutes old
+            old = service.clock.now() - timedelta(minutes=11)
+            repos.db.execute(update(Session).values(created_at=old))
+    finally:
+        service.close()
+    page.reload()
+    page.get_by_role("button", name=t.PASSKEY_REMOVE, exact=True).click()
+    page.get_by_text(t.REAUTH_INTRO).wait_for()
+    _shot(page, "confirm")
+    page.get_by_role("button", name=t.REAUTH_WITH_PASSKEY).click()
+    page.get_by_text(t.REAUTH_DONE).wait_for()
+    page.get_by_role("button", name=t.PASSKEY_REMOVE, exact=True).click()
+    page.get_by_text(t.PASSKEY_REMOVED.format(name="Desktop")).wait_for()
