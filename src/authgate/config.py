@@ -283,8 +283,11 @@ class AuthgateSettings(BaseSettings):
         host people type: the host of ``public_url``.
         """
         parsed = urlsplit(self.public_url)
-        rp_id = (self.passkey_rp_id or parsed.hostname or "localhost").strip().lower()
-        origins = self.passkey_origins or (f"{parsed.scheme}://{parsed.netloc}",)
+        host = parsed.hostname or "localhost"  # urlsplit lowercases it, as browsers do
+        rp_id = (self.passkey_rp_id or host).strip().lower()
+        default_port = {"http": 80, "https": 443}.get(parsed.scheme)
+        port = f":{parsed.port}" if parsed.port and parsed.port != default_port else ""
+        origins = self.passkey_origins or (f"{parsed.scheme}://{host}{port}",)
         return rp_id, self.passkey_rp_name or self.mfa_issuer, tuple(origins)
 
     @property

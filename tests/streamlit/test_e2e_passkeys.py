@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,17 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalhostDemo]:
     demo.stop()
 
 
+@contextmanager
+def _other_browser(browser: Any, height: int = 800) -> Iterator[Any]:
+    """A second, separate browser profile (no cookies, no passkeys of the first)."""
+    other = browser.new_context(viewport={"width": 1280, "height": height})
+    other.set_default_timeout(20_000)
+    try:
+        yield other
+    finally:
+        other.close()
+
+
 def _authenticator(page: Any, *, verified: bool = True) -> tuple[Any, str]:
     """A CTAP2 platform authenticator with resident keys and user verification for ``page``."""
     cdp = page.context.new_cdp_session(page)
@@ -73,7 +85,7 @@ def _credentials(cdp: Any, authenticator_id: str) -> list[dict[str, Any]]:
 
 def _new_user(server: LocalhostDemo) -> str:
     name = f"pk{next(_numbers)}"
-    service = server.service()
+    service = _service(server)
     try:
         service.accounts.register(name, PASSWORD)
     finally:
@@ -142,9 +154,7 @@ def test_add_a_passkey_then_log_in_with_it_and_no_password(
 def test_another_browser_without_the_passkey_cannot_log_in(
     server: LocalhostDemo, browser: Any
 ) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    context.set_default_timeout(20_000)
-    try:
+    with _other_browser(browser) as context:
         page = context.new_page()
         _authenticator(page)
         page.goto(f"{server.url}/login")
@@ -152,8 +162,6 @@ def test_another_browser_without_the_passkey_cannot_log_in(
         page.get_by_text(t.PASSKEY_CANCELLED).wait_for()
         _shot(page, "cancelled")
         expect(logged_in(page)).to_have_count(0)
-    finally:
-        context.close()
 
 
 def test_a_removed_passkey_no_longer_logs_in(server: LocalhostDemo, context: Any) -> None:
@@ -175,9 +183,7 @@ def test_a_removed_passkey_no_longer_logs_in(server: LocalhostDemo, context: Any
 
 
 def test_without_user_verification_the_browser_refuses(server: LocalhostDemo, browser: Any) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    context.set_default_timeout(20_000)
-    try:
+    with _other_browser(browser) as context:
         name = _new_user(server)
         page = context.new_page()
         _authenticator(page, verified=False)
@@ -187,8 +193,6 @@ def test_without_user_verification_the_browser_refuses(server: LocalhostDemo, br
         page.get_by_role("button", name=t.PASSKEY_ADD).click()
         page.get_by_text(t.PASSKEY_CANCELLED).wait_for()
         page.get_by_text(t.PASSKEY_NONE).wait_for()
-    finally:
-        context.close()
 
 
 def test_a_passkey_replaces_the_code_step_of_an_mfa_account(
@@ -199,7 +203,7 @@ def test_a_passkey_replaces_the_code_step_of_an_mfa_account(
     from authgate.streamlit import texts
 
     name = _new_user(server)
-    service = server.service()
+    service = _service(server)
     try:
         user = service.accounts.find_user(name)
         assert user is not None
@@ -243,9 +247,7 @@ def test_an_admin_sees_the_count_and_removes_a_lost_passkey(
     _password_login(page, server, name)
     _add_passkey(page, server, "Lost phone")
 
-    admin_context = browser.new_context(viewport={"width": 1280, "height": 1400})
-    admin_context.set_default_timeout(20_000)
-    try:
+    with _other_browser(browser, height=1400) as admin_context:
         admin = admin_context.new_page()
         admin.goto(f"{server.url}/admin")
         fill_login(admin, "admin", "gatekeeper-2026")
@@ -258,8 +260,6 @@ def test_an_admin_sees_the_count_and_removes_a_lost_passkey(
         admin.get_by_text(
             t.ADMIN_PASSKEY_REMOVED.format(name="Lost phone", username=name)
         ).wait_for()
-    finally:
-        admin_context.close()
     page.goto(f"{server.url}/account")
     page.get_by_text(t.PASSKEY_NONE).wait_for()
 
