@@ -18,9 +18,12 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Final, Literal
 
 import streamlit as st
+
+from authgate.core.passkeys.challenges import PasskeyOptions
 
 __all__ = ["Ceremony", "CeremonyResult", "run_ceremony", "start_ceremony"]
 
@@ -64,8 +67,27 @@ class Ceremony:
     mode: Literal["create", "get"]
     challenge_id: str = field(repr=False)
     options: str = field(repr=False)
+    expires_at: datetime | None = None
     nonce: str = field(default_factory=lambda: secrets.token_hex(12))
     detail: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(
+        cls,
+        purpose: str,
+        mode: Literal["create", "get"],
+        issued: PasskeyOptions,
+        detail: dict[str, Any] | None = None,
+    ) -> Ceremony:
+        """The ceremony for options the server just issued (valid as long as their challenge)."""
+        return cls(
+            purpose,
+            mode,
+            issued.challenge_id,
+            issued.options,
+            issued.expires_at,
+            detail=detail or {},
+        )
 
 
 @dataclass(frozen=True)
@@ -86,6 +108,10 @@ def run_ceremony(purposes: tuple[str, ...], *, key: str) -> CeremonyResult | Non
     """Mount the component for a pending ceremony of ``purposes``; its result once answered."""
     pending = st.session_state.get(_PENDING)
     if not isinstance(pending, Ceremony) or pending.purpose not in purposes:
+        return None
+    if pending.expires_at is not None and datetime.now(UTC) >= pending.expires_at:
+        # Never unanswered, now useless: a reload must not pop up a prompt nobody asked for.
+        del st.session_state[_PENDING]
         return None
     data = {"nonce": pending.nonce, "mode": pending.mode, "options": json.loads(pending.options)}
     result: Any = _component(key=key, data=data, on_done_change=_noop)

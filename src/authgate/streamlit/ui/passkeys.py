@@ -101,9 +101,7 @@ def _login_button(
         ok, issued = attempt(lambda: auth.passkeys.login_options(mfa_ticket=ticket))
         if ok and issued is not None:
             detail = {"ticket": ticket} if ticket else {}
-            start_ceremony(
-                Ceremony("login", "get", issued.challenge_id, issued.options, detail=detail)
-            )
+            start_ceremony(Ceremony.of("login", "get", issued, detail))
     result = run_ceremony(("login",), key=f"{key}_ceremony")
     if result is not None and not _browser_failed(result):
         _finish_login(run, auth, result, current_url)
@@ -175,7 +173,7 @@ def _reauth(auth: Authgate, user: AuthUser, session_id: str) -> None:
     if right.button(t.REAUTH_WITH_PASSKEY, key="authgate_passkey_reauth_passkey"):
         ok, issued = attempt(lambda: auth.passkeys.recent.passkey_options(user.id, session_id))
         if ok and issued is not None:
-            start_ceremony(Ceremony("reauth", "get", issued.challenge_id, issued.options))
+            start_ceremony(Ceremony.of("reauth", "get", issued))
     result = run_ceremony(("reauth",), key="authgate_passkey_reauth_ceremony")
     if result is None or _browser_failed(result):
         return
@@ -225,11 +223,7 @@ def _add(auth: Authgate, user: AuthUser, session_id: str) -> None:
             )
             if ok and issued is not None:
                 detail = {"name": name.strip()}
-                start_ceremony(
-                    Ceremony(
-                        "register", "create", issued.challenge_id, issued.options, detail=detail
-                    )
-                )
+                start_ceremony(Ceremony.of("register", "create", issued, detail))
     result = run_ceremony(("register",), key="authgate_passkey_register_ceremony")
     if result is None or _browser_failed(result):
         return
