@@ -79,6 +79,8 @@ def test_a_passkey_skips_the_totp_step_and_can_be_the_second_step(
     # ...which a passkey can be, once one is registered (from a TOTP-complete session).
     from mfa_support import code_at
 
+    with pytest.raises(PasskeyRejected, match="no passkey yet"):
+        service.passkeys.login_options(mfa_ticket=ticket)
     session = service.logins.second_factor(ticket, code_at(_secret(service, user_id), clock))
     add_passkey(service, session, device)
     with pytest.raises(MfaRequired) as again:

@@ -166,7 +166,8 @@ class PasskeyService:
         Without ``mfa_ticket``: usernameless, the browser offers any of the
         user's discoverable passkeys. With the ticket a correct password
         earned: the second step, limited to that user's passkeys. Raises
-        InvalidToken, TokenExpired, TokenReused for a bad ticket.
+        InvalidToken, TokenExpired, TokenReused for a bad ticket, PasskeyRejected
+        when that user has no passkey.
         """
         now = self.clock.now()
         with self.uow.write() as work:
@@ -177,6 +178,8 @@ class PasskeyService:
                 )
                 user_id = ticket.user_id
             allow = work.passkeys.list_for_user(user_id) if user_id is not None else []
+            if user_id is not None and not allow:  # the ticket's holder knows the password
+                raise PasskeyRejected("This account has no passkey yet: enter the code instead.")
             issued = issue_challenge(
                 work.one_time_tokens, TokenPurpose.PASSKEY_LOGIN, now=now, user_id=user_id
             )
