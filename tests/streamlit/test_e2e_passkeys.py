@@ -114,6 +114,16 @@ def _add_passkey(page: Any, server: LocalhostDemo, label: str) -> None:
     page.get_by_text(t.PASSKEY_ADDED.format(name=label)).wait_for()
 
 
+def _user_with_passkey(server: LocalhostDemo, context: Any, label: str) -> tuple[str, Any]:
+    """A new user, logged in with a password in a page with an authenticator, with a passkey."""
+    name = _new_user(server)
+    page = context.new_page()
+    _authenticator(page)
+    _password_login(page, server, name)
+    _add_passkey(page, server, label)
+    return name, page
+
+
 def _log_out(page: Any) -> None:
     settled(page)
     logged_in(page).click()
@@ -241,11 +251,7 @@ def test_an_admin_sees_the_count_and_removes_a_lost_passkey(
 ) -> None:
     from authgate.streamlit import texts
 
-    name = _new_user(server)
-    page = context.new_page()
-    _authenticator(page)
-    _password_login(page, server, name)
-    _add_passkey(page, server, "Lost phone")
+    name, page = _user_with_passkey(server, context, "Lost phone")
 
     with _other_browser(browser, height=1400) as admin_context:
         admin = admin_context.new_page()
@@ -301,11 +307,7 @@ def test_replayed_expired_and_foreign_origin_answers_are_refused(
     from authgate.errors import PasskeyRejected, TokenExpired, TokenReused
     from authgate.store.models import OneTimeToken
 
-    name = _new_user(server)
-    page = context.new_page()
-    _authenticator(page)
-    _password_login(page, server, name)
-    _add_passkey(page, server, "Laptop")
+    name, page = _user_with_passkey(server, context, "Laptop")
     service = _service(server)
     foreign = _service(server, passkey_origins=["https://elsewhere.example"])
     try:
@@ -345,11 +347,7 @@ def test_an_old_login_confirms_with_a_passkey_before_removing_one(
 
     from authgate.store.models import Session
 
-    name = _new_user(server)
-    page = context.new_page()
-    _authenticator(page)
-    _password_login(page, server, name)
-    _add_passkey(page, server, "Desktop")
+    _, page = _user_with_passkey(server, context, "Desktop")
     service = _service(server)
     try:
         with service.store.write() as repos:  # the login is eleven minutes old
