@@ -4,12 +4,14 @@ The demo is served at ``http://localhost:PORT``: WebAuthn needs a domain as
 RP id (an IP address is refused), and ``localhost`` is a secure context over
 plain http. Each page gets a CTAP2 virtual authenticator with resident keys
 and user verification, so ``navigator.credentials`` works without a person.
-The screenshots taken on the way illustrate docs/passkeys.md.
+The screenshots taken on the way illustrate docs/passkeys.md (refresh them
+with ``AUTHGATE_DOCS_SCREENSHOTS=1``).
 """
 
 from __future__ import annotations
 
 import itertools
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,7 +27,12 @@ from authgate.streamlit import passkey_texts as t
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "docs" / "images" / "passkeys"
+# Screenshots go to test-artifacts/; AUTHGATE_DOCS_SCREENSHOTS=1 refreshes docs/passkeys.md's.
+SHOTS = (
+    ROOT / "docs" / "images" / "passkeys"
+    if os.environ.get("AUTHGATE_DOCS_SCREENSHOTS") == "1"
+    else ROOT / "test-artifacts" / "passkeys"
+)
 PASSWORD = "passkey-demo-2026"
 _numbers = itertools.count(1)
 
