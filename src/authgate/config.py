@@ -14,6 +14,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     BaseModel,
@@ -199,6 +200,14 @@ class AuthgateSettings(BaseSettings):
     public_url: str | None = None
     """The app's address in links sent by mail; unset: taken from the browser's request."""
 
+    # Passkeys (WebAuthn); empty means: derived from public_url
+    passkey_rp_id: str | None = None
+    """The relying party id (a domain, never an IP address); default: the host of public_url."""
+    passkey_rp_name: str | None = None
+    """The name browsers show in their passkey prompt; default: mfa_issuer."""
+    passkey_origins: StringList = ()
+    """Origins whose passkey answers are accepted; default: the origin of public_url."""
+
     # Demo (refused in production: its accounts' passwords are public)
     demo_mode: bool = False
     debug_panel: bool = False
@@ -316,6 +325,23 @@ class AuthgateSettings(BaseSettings):
                     f"The secret of OAuth client {client.client_id!r} must be a random value "
                     f"of at least {_MIN_SECRET_LENGTH} characters in production mode."
                 )
+
+    def passkey_relying_party(self) -> tuple[str, str, tuple[str, ...]]:
+        """The passkey relying party as (id, name, allowed origins), defaults filled in.
+
+        WebAuthn ties a passkey to its RP id for good, so the default is the
+        host people type: the host of ``public_url``. Without ``public_url``
+        (links then follow the browser's address) passkeys assume Streamlit's
+        default ``http://localhost:8501``: set ``public_url`` or
+        ``passkey_rp_id``/``passkey_origins`` to use them anywhere else.
+        """
+        parsed = urlsplit(self.public_url or "http://localhost:8501")
+        host = parsed.hostname or "localhost"  # urlsplit lowercases it, as browsers do
+        rp_id = (self.passkey_rp_id or host).strip().lower()
+        default_port = {"http": 80, "https": 443}.get(parsed.scheme)
+        port = f":{parsed.port}" if parsed.port and parsed.port != default_port else ""
+        origins = self.passkey_origins or (f"{parsed.scheme}://{host}{port}",)
+        return rp_id, self.passkey_rp_name or self.mfa_issuer, tuple(origins)
 
     @property
     def is_production(self) -> bool:

@@ -30,9 +30,11 @@ __all__ = [
     "MfaInvalidCode",
     "MfaRequired",
     "NotAuthenticated",
+    "PasskeyRejected",
     "PasswordChangeRequired",
     "PermissionDenied",
     "PolicyViolation",
+    "ReauthenticationRequired",
     "RegistrationClosed",
     "SessionExpired",
     "SessionRevoked",
@@ -129,6 +131,20 @@ class MfaRequired(AuthgateError):
     def __init__(self, message: str | None = None, *, ticket: str | None = None) -> None:
         self.ticket = ticket
         super().__init__(message)
+
+
+class PasskeyRejected(AuthgateError):
+    """A passkey answer did not verify (wrong challenge, origin, signature, malformed data)."""
+
+    code = "passkey_rejected"
+    default_message = "The passkey was not accepted. Please try again."
+
+
+class ReauthenticationRequired(AuthgateError):
+    """The action needs a recent login: confirm the password or use a passkey first."""
+
+    code = "reauthentication_required"
+    default_message = "Please confirm it is you: enter your password or use a passkey."
 
 
 class MfaInvalidCode(AuthgateError):

@@ -140,3 +140,26 @@ def test_visitor_settings_have_safe_defaults_and_are_checked() -> None:
         AuthgateSettings(visitor_lifetime="0s")
     with pytest.raises(ValidationError):
         AuthgateSettings(visitor_cookie_name="authgate_session")
+
+
+def test_passkey_relying_party_defaults_to_the_public_url() -> None:
+    settings = AuthgateSettings(public_url="https://App.Example.com:8443/base")
+    assert settings.passkey_relying_party() == (
+        "app.example.com",
+        "authgate",
+        ("https://app.example.com:8443",),
+    )
+    assert AuthgateSettings(public_url="https://example.com:443").passkey_relying_party()[2] == (
+        "https://example.com",
+    )
+    chosen = AuthgateSettings(
+        public_url="https://app.example.com",
+        passkey_rp_id="example.com",
+        passkey_rp_name="Example",
+        passkey_origins="https://app.example.com,https://admin.example.com",  # type: ignore[arg-type]
+    )
+    assert chosen.passkey_relying_party() == (
+        "example.com",
+        "Example",
+        ("https://app.example.com", "https://admin.example.com"),
+    )

@@ -67,7 +67,7 @@ def test_upgrade_keeps_existing_users_and_downgrade_drops_only_the_new_tables(
     assert not NEW_TABLES & tables and "authgate_users" in tables
     with engine.connect() as connection:
         assert connection.execute(text("SELECT COUNT(*) FROM authgate_users")).scalar_one() == 1
-    upgrade(engine)  # and back up again
+    upgrade(engine, "0002")  # and back up again
     assert set(inspect(engine).get_table_names()) >= NEW_TABLES
     downgrade(engine, "base")
     assert current_revision(engine) is None

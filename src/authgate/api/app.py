@@ -26,10 +26,12 @@ from authgate.api.routers import (
 )
 from authgate.api.routers.admin import build_admin_router
 from authgate.api.routers.admin_activity import build_admin_activity_router
+from authgate.api.routers.admin_passkeys import build_admin_passkeys_router
 from authgate.api.routers.gate import build_gate_router
 from authgate.api.routers.mfa import build_mfa_router
 from authgate.api.routers.oauth import build_oauth_router
 from authgate.api.routers.oauth_metadata import build_oauth_metadata_router
+from authgate.api.routers.passkeys import build_passkeys_router
 from authgate.api.routers.recovery import build_recovery_router
 from authgate.api.routers.visitors import build_visitors_router
 from authgate.api.security import PROXIES_STATE_KEY
@@ -111,6 +113,8 @@ def create_api(auth: Authgate, *, settings: AuthgateSettings | None = None) -> F
         build_gate_router(get_auth, token_url=token_url, password_pool=pool), prefix=prefix
     )
     app.include_router(build_visitors_router(get_auth), prefix=prefix)
+    for build_passkeys in (build_passkeys_router, build_admin_passkeys_router):
+        app.include_router(build_passkeys(get_auth, token_url=token_url), prefix=prefix)
     app.include_router(build_health_router(get_auth), prefix=prefix)
     app.include_router(build_jwks_router(get_auth))
     app.include_router(build_oauth_metadata_router(get_auth, prefix=prefix))

@@ -53,6 +53,8 @@ STATUS_BY_ERROR: dict[type[e.AuthgateError], int] = {
     e.InvalidCredentials: 401,
     e.MfaRequired: 401,
     e.MfaInvalidCode: 401,
+    e.PasskeyRejected: 400,
+    e.ReauthenticationRequired: 403,
     e.InvalidClient: 401,
     e.NotAuthenticated: 401,
     e.SessionExpired: 401,

@@ -27,6 +27,7 @@ from authgate.core.clock import Clock
 from authgate.core.events import AuthEvent
 from authgate.core.ports.audit import AuditRepository
 from authgate.core.ports.mfa import MfaRepository
+from authgate.core.ports.passkeys import PasskeyRepository
 from authgate.core.ports.sessions import SessionRepository
 from authgate.core.ports.store import Repositories, Store
 from authgate.core.ports.tokens import OneTimeTokenRepository, RefreshTokenRepository
@@ -65,6 +66,7 @@ class Work:
         "events",
         "mfa",
         "one_time_tokens",
+        "passkeys",
         "refresh_tokens",
         "sessions",
         "stale",
@@ -80,6 +82,7 @@ class Work:
         self.mfa: MfaRepository = repositories.mfa
         self.audit: AuditRepository = repositories.audit
         self.visitors: VisitorRepository = repositories.visitors
+        self.passkeys: PasskeyRepository = repositories.passkeys
         self.events: list[AuthEvent] = []
         self.stale = False
         self._clock = clock

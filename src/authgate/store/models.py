@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     TypeDecorator,
@@ -33,6 +34,7 @@ __all__ = [
     "LoginThrottle",
     "MfaSecret",
     "OneTimeToken",
+    "Passkey",
     "RecoveryCode",
     "RefreshToken",
     "Role",
@@ -274,6 +276,32 @@ class RecoveryCode(Base):
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
+
+
+class Passkey(Base):
+    """A WebAuthn credential: its id, public key (never a private key), counter and flags.
+
+    Credential ids may be up to 1023 bytes, too long for a portable unique
+    index, so uniqueness and lookups go through ``credential_key``, their SHA-256.
+    """
+
+    __tablename__ = "authgate_passkeys"
+    __table_args__ = (Index("ix_authgate_passkeys_user_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("authgate_users.id", ondelete="CASCADE"))
+    credential_key: Mapped[str] = mapped_column(String(64), unique=True)
+    credential_id: Mapped[str] = mapped_column(String(1400))
+    user_handle: Mapped[str] = mapped_column(String(100))
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    sign_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    name: Mapped[str] = mapped_column(String(64))
+    transports: Mapped[list[str]] = mapped_column(JSON, default=list)
+    aaguid: Mapped[str] = mapped_column(String(36))
+    backup_eligible: Mapped[bool] = mapped_column(Boolean, default=False)
+    backed_up: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+    last_used_at: Mapped[datetime | None]
 
 
 # ``User.mfa_enabled``: loaded in the same SELECT as the user (a correlated

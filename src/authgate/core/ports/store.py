@@ -14,6 +14,7 @@ from typing import Protocol
 
 from authgate.core.ports.audit import AuditRepository
 from authgate.core.ports.mfa import MfaRepository
+from authgate.core.ports.passkeys import PasskeyRepository
 from authgate.core.ports.sessions import SessionRepository
 from authgate.core.ports.tokens import OneTimeTokenRepository, RefreshTokenRepository
 from authgate.core.ports.users import UserRepository
@@ -49,6 +50,9 @@ class Repositories(Protocol):
 
     @property
     def visitors(self) -> VisitorRepository: ...
+
+    @property
+    def passkeys(self) -> PasskeyRepository: ...
 
 
 class Store(Protocol):

@@ -13,6 +13,7 @@ from authgate.core.ports import (
     AuditRepository,
     MfaRepository,
     OneTimeTokenRepository,
+    PasskeyRepository,
     RefreshTokenRepository,
     SessionRepository,
     UserRepository,
@@ -20,6 +21,7 @@ from authgate.core.ports import (
 )
 from authgate.store.repositories.audit import SqlAuditRepository
 from authgate.store.repositories.mfa import SqlMfaRepository
+from authgate.store.repositories.passkeys import SqlPasskeyRepository
 from authgate.store.repositories.sessions import SqlSessionRepository
 from authgate.store.repositories.tokens import (
     SqlOneTimeTokenRepository,
@@ -32,6 +34,7 @@ __all__ = [
     "SqlAuditRepository",
     "SqlMfaRepository",
     "SqlOneTimeTokenRepository",
+    "SqlPasskeyRepository",
     "SqlRefreshTokenRepository",
     "SqlRepositories",
     "SqlSessionRepository",
@@ -53,6 +56,7 @@ class SqlRepositories:
         "db",
         "mfa",
         "one_time_tokens",
+        "passkeys",
         "refresh_tokens",
         "sessions",
         "users",
@@ -69,3 +73,4 @@ class SqlRepositories:
         self.mfa: MfaRepository = SqlMfaRepository(db)
         self.audit: AuditRepository = SqlAuditRepository(db)
         self.visitors: VisitorRepository = SqlVisitorRepository(db)
+        self.passkeys: PasskeyRepository = SqlPasskeyRepository(db)

@@ -14,11 +14,12 @@ from typing import Any, TypeVar, cast
 import streamlit as st
 
 from authgate.core.records import AuthUser
-from authgate.streamlit import texts
+from authgate.streamlit import passkey_texts, texts
 from authgate.streamlit.admin_records import AdminSession, AdminUser
 from authgate.streamlit.navigation import GateRun
 from authgate.streamlit.ui.account import describe_device
 from authgate.streamlit.ui.feedback import attempt, listed
+from authgate.streamlit.ui.passkeys_admin import render_user_passkeys, with_passkey_counts
 from authgate.streamlit.ui.widgets import fresh_key, password_input, renew_keys
 
 __all__ = [
@@ -79,6 +80,7 @@ def users_main_columns() -> list[str]:
         texts.COLUMN_ROLES,
         texts.COLUMN_ACTIVE,
         texts.COLUMN_MFA,
+        passkey_texts.ADMIN_PASSKEYS,
         texts.COLUMN_LAST_LOGIN,
     ]
 
@@ -218,7 +220,7 @@ def render_users_tab(run: GateRun, admin: AuthUser) -> None:
         return
     every = st.toggle(texts.ADMIN_ALL_COLUMNS, key="authgate_admin_all_columns")
     st.dataframe(
-        admin_users_table(rows),
+        with_passkey_counts(run, rows, admin_users_table(rows)),
         hide_index=True,
         width="stretch",
         column_order=None if every else users_main_columns(),
@@ -234,6 +236,7 @@ def render_users_tab(run: GateRun, admin: AuthUser) -> None:
     if picked is not None:
         known = {role for r in rows for role in r.user.roles}
         _actions(run, admin, by_id[picked], known)
+        render_user_passkeys(run, admin, by_id[picked], notice_key=NOTICE)
 
 
 def sessions_table(rows: list[AdminSession]) -> list[dict[str, object]]:

@@ -20,6 +20,7 @@ from authgate.streamlit.navigation import GateRun
 from authgate.streamlit.state import FLASH, MFA_TICKET, NEXT_PAGE, Flash
 from authgate.streamlit.tab_session import request_meta, sign_in
 from authgate.streamlit.ui.feedback import attempt
+from authgate.streamlit.ui.passkeys import render_passkey_login, render_passkey_second_step
 from authgate.streamlit.ui.widgets import (
     cancel_button,
     code_input,
@@ -69,6 +70,7 @@ def render_code_step(run: GateRun, ticket: str, *, current_url: str | None = Non
         code = code_input(_MFA_CODE, help=texts.MFA_CODE_HELP, max_chars=64)
         submitted = st.form_submit_button(texts.MFA_VERIFY, type="primary")
     cancel_button(texts.MFA_CANCEL, "authgate_mfa_cancel", forget=MFA_TICKET)
+    render_passkey_second_step(run, ticket, current_url=current_url)
     typed = submitted_code(submitted, code)
     if typed is None:
         return
@@ -133,6 +135,7 @@ def render_login_form(run: GateRun, *, current_url: str | None = None) -> None:
         links[0].page_link(register, label=texts.REGISTER_LINK)
     if forgot is not None:
         links[1].page_link(forgot, label=texts.FORGOT_LINK)
+    render_passkey_login(run, current_url=current_url)
     if not submitted:
         return
     if not login.strip() or not password:
