@@ -26,6 +26,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from authgate.errors import ConfigurationError
+from authgate.oidc_settings import OidcProviderSettings, check_provider_url
 from authgate.proxies import parse_networks
 
 __all__ = ["AuthgateSettings", "OAuthClientSettings"]
@@ -186,6 +187,13 @@ class AuthgateSettings(BaseSettings):
     mail_dir: Path | None = None
     public_url: str = "http://localhost:8501"
 
+    # Identity providers (OpenID Connect): docs/oidc.md
+    oidc_providers: tuple[OidcProviderSettings, ...] = ()
+    oidc_api_redirect_uris: StringList = ()
+    """Client URIs the API's provider flow may return to (exact match)."""
+    password_login: bool = True
+    """False hides the password form: a provider-only app."""
+
     # Demo (refused in production: its accounts' passwords are public)
     demo_mode: bool = False
 
@@ -237,10 +245,18 @@ class AuthgateSettings(BaseSettings):
         client_ids = [client.client_id for client in self.oauth_clients]
         if len(set(client_ids)) != len(client_ids):
             raise ValueError("oauth_clients lists a client_id twice")
+        self._check_oidc_providers()
         if self.mode == "production":
             self._refuse_demo_mode()
             self._require_production_secret()
         return self
+
+    def _check_oidc_providers(self) -> None:
+        names = [provider.name for provider in self.oidc_providers]
+        if len(set(names)) != len(names):
+            raise ValueError("oidc_providers lists a provider name twice")
+        for provider in self.oidc_providers:
+            check_provider_url(provider.server_metadata_url, development=not self.is_production)
 
     def _refuse_demo_mode(self) -> None:
         """Demo mode seeds accounts whose passwords are published: never in production."""

@@ -33,6 +33,9 @@ from authgate.core.login.second_factor import SecondFactorLogin
 from authgate.core.mfa.secretbox import SecretBox
 from authgate.core.mfa.service import MfaService
 from authgate.core.mfa.verifier import SecondFactorVerifier
+from authgate.core.oidc.flow import OidcFlow
+from authgate.core.oidc.links import IdentityLinks
+from authgate.core.oidc.login import OidcLogin
 from authgate.core.passwords.hashers import build_hashers
 from authgate.core.passwords.service import PasswordService
 from authgate.core.passwords.validators import PasswordPolicy
@@ -63,7 +66,9 @@ class Authgate:
     (is a token active, revoking one: RFC 7662 and 7009), ``clients`` (the
     OAuth 2.0 clients), ``mfa``, ``recovery`` (forgot password and username),
     ``verification`` (email links), ``audit`` (reading and exporting the log),
-    ``lockout``, ``uow`` (the unit of work every service shares) and ``store``.
+    ``lockout``, ``oidc`` (sign-in with identity providers) and ``identities`` (the
+    provider identities linked to accounts), ``uow`` (the unit of work every
+    service shares) and ``store``.
     """
 
     def __init__(
@@ -114,18 +119,19 @@ class Authgate:
         self.verification = EmailVerification(
             uow=self.uow, mailer=self.mailer, public_url=s.public_url, site_name=s.mfa_issuer
         )
+        rules = AccountRules(
+            allow_registration=s.allow_registration,
+            default_roles=tuple(s.default_roles),
+            username_min_length=s.username_min_length,
+            username_max_length=s.username_max_length,
+        )
         self.accounts = AccountService(
             uow=self.uow,
             registration=Registration(
                 uow=self.uow,
                 passwords=self.passwords,
                 policy=self.policy,
-                rules=AccountRules(
-                    allow_registration=s.allow_registration,
-                    default_roles=tuple(s.default_roles),
-                    username_min_length=s.username_min_length,
-                    username_max_length=s.username_max_length,
-                ),
+                rules=rules,
                 clock=self.clock,
                 verification=self.verification,
             ),
@@ -168,6 +174,19 @@ class Authgate:
         )
         self.logins.add(PasswordLogin(uow=self.uow, lockout=self.lockout, passwords=self.passwords))
         self.logins.add(SecondFactorLogin(uow=self.uow, verifier=verifier, clock=self.clock))
+        self.oidc = OidcFlow.from_settings(
+            s.oidc_providers,
+            uow=self.uow,
+            clock=self.clock,
+            public_url=s.public_url,
+            development=not s.is_production,
+        )
+        self.identities = IdentityLinks(uow=self.uow, clock=self.clock)
+        self.logins.add(
+            OidcLogin(
+                uow=self.uow, flow=self.oidc, lockout=self.lockout, rules=rules, clock=self.clock
+            )
+        )
         self.clients = ClientRegistry(
             ConfidentialClient(c.client_id, c.client_secret.get_secret_value(), c.may_introspect)
             for c in s.oauth_clients

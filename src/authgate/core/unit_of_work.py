@@ -26,6 +26,7 @@ from authgate.core.audit.recorder import record_event
 from authgate.core.clock import Clock
 from authgate.core.events import AuthEvent
 from authgate.core.ports.audit import AuditRepository
+from authgate.core.ports.identities import IdentityRepository
 from authgate.core.ports.mfa import MfaRepository
 from authgate.core.ports.sessions import SessionRepository
 from authgate.core.ports.store import Repositories, Store
@@ -62,6 +63,7 @@ class Work:
         "_clock",
         "audit",
         "events",
+        "identities",
         "mfa",
         "one_time_tokens",
         "refresh_tokens",
@@ -77,6 +79,7 @@ class Work:
         self.refresh_tokens: RefreshTokenRepository = repositories.refresh_tokens
         self.mfa: MfaRepository = repositories.mfa
         self.audit: AuditRepository = repositories.audit
+        self.identities: IdentityRepository = repositories.identities
         self.events: list[AuthEvent] = []
         self.stale = False
         self._clock = clock

@@ -13,6 +13,7 @@ from contextlib import AbstractContextManager
 from typing import Protocol
 
 from authgate.core.ports.audit import AuditRepository
+from authgate.core.ports.identities import IdentityRepository
 from authgate.core.ports.mfa import MfaRepository
 from authgate.core.ports.sessions import SessionRepository
 from authgate.core.ports.tokens import OneTimeTokenRepository, RefreshTokenRepository
@@ -45,6 +46,9 @@ class Repositories(Protocol):
 
     @property
     def audit(self) -> AuditRepository: ...
+
+    @property
+    def identities(self) -> IdentityRepository: ...
 
 
 class Store(Protocol):

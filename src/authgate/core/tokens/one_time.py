@@ -31,6 +31,9 @@ class TokenPurpose(StrEnum):
     EMAIL_VERIFICATION = "email_verification"
     PASSWORD_RESET = "password_reset"  # noqa: S105 - a purpose tag, not a secret
     MFA_TICKET = "mfa_ticket"
+    OIDC_STATE = "oidc_state"
+    OIDC_LINK = "oidc_link"
+    OIDC_API_CODE = "oidc_api_code"
 
 
 def issue_token(

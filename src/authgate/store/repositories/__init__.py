@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from authgate.core.ports import (
     AuditRepository,
+    IdentityRepository,
     MfaRepository,
     OneTimeTokenRepository,
     RefreshTokenRepository,
@@ -18,6 +19,7 @@ from authgate.core.ports import (
     UserRepository,
 )
 from authgate.store.repositories.audit import SqlAuditRepository
+from authgate.store.repositories.identities import SqlIdentityRepository
 from authgate.store.repositories.mfa import SqlMfaRepository
 from authgate.store.repositories.sessions import SqlSessionRepository
 from authgate.store.repositories.tokens import (
@@ -28,6 +30,7 @@ from authgate.store.repositories.users import SqlUserRepository
 
 __all__ = [
     "SqlAuditRepository",
+    "SqlIdentityRepository",
     "SqlMfaRepository",
     "SqlOneTimeTokenRepository",
     "SqlRefreshTokenRepository",
@@ -48,6 +51,7 @@ class SqlRepositories:
     __slots__ = (
         "audit",
         "db",
+        "identities",
         "mfa",
         "one_time_tokens",
         "refresh_tokens",
@@ -64,3 +68,4 @@ class SqlRepositories:
         self.refresh_tokens: RefreshTokenRepository = SqlRefreshTokenRepository(db)
         self.mfa: MfaRepository = SqlMfaRepository(db)
         self.audit: AuditRepository = SqlAuditRepository(db)
+        self.identities: IdentityRepository = SqlIdentityRepository(db)
