@@ -25,6 +25,7 @@ import pytest
 from api_server import free_port
 
 PROVIDER_DIR = Path(__file__).with_name("oidc_provider")
+CORE_REDIRECT = "http://127.0.0.1:9/_authgate/oidc/corp/callback"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 CLIENT_ID = "authgate-demo"
 
@@ -220,3 +221,32 @@ def sign_in_at_provider(
             assert answer.status_code in {302, 303}, answer.text
             url = urljoin(url, answer.headers["location"])
     raise AssertionError("the provider never sent the browser back")
+
+
+def build_oidc_service(tmp_path: Path, provider: TestProvider, **extra: Any) -> Any:
+    """An ``Authgate`` on a SQLite file, the real clock (the provider's tokens are real) and
+    ``provider`` as ``corp``."""
+    from authgate.config import AuthgateSettings
+    from authgate.core.clock import SystemClock
+    from authgate.root import Authgate
+
+    settings_extra = {k: extra.pop(k) for k in list(extra) if k.startswith("_")}
+    settings = AuthgateSettings(
+        database_url=f"sqlite:///{tmp_path / 'oidc.db'}",
+        data_dir=tmp_path / "data",
+        argon2_memory_cost=8192,
+        argon2_time_cost=1,
+        oidc_providers=[provider.provider_settings(**extra)],  # type: ignore[list-item]
+        **{k[1:]: v for k, v in settings_extra.items()},
+    )
+    return Authgate.from_settings(settings, clock=SystemClock())
+
+
+def provider_login(auth: Any, login: str, password: str, **begin: Any) -> Any:
+    """The whole flow through the provider, then the ``oidc`` login method: a LoginResult."""
+    from authgate.core.oidc.login import oidc_credentials
+
+    started = auth.oidc.begin("corp", redirect_uri=CORE_REDIRECT, **begin)
+    back = sign_in_at_provider(started.url, login, password, redirect_uri=CORE_REDIRECT)
+    assertion = auth.oidc.finish("corp", back, binding=started.binding)
+    return auth.logins.login("oidc", oidc_credentials(assertion))

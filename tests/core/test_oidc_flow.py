@@ -8,33 +8,16 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from oidc_support import TestProvider, sign_in_at_provider
 
 from authgate.config import AuthgateSettings
-from authgate.core.clock import SystemClock
 from authgate.errors import OidcFailed
 from authgate.root import Authgate
-
-REDIRECT = "http://127.0.0.1:9/_authgate/oidc/corp/callback"
-
-
-@pytest.fixture(scope="module")
-def provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestProvider]:
-    server = TestProvider(tmp_path_factory.mktemp("provider"), [REDIRECT])
-    server.start()
-    yield server
-    server.stop()
+from oidc_support import CORE_REDIRECT as REDIRECT
+from oidc_support import TestProvider, build_oidc_service, sign_in_at_provider
 
 
 def build(tmp_path: Path, provider: TestProvider, **extra: Any) -> Authgate:
-    settings = AuthgateSettings(
-        database_url=f"sqlite:///{tmp_path / 'oidc.db'}",
-        data_dir=tmp_path / "data",
-        argon2_memory_cost=8192,
-        argon2_time_cost=1,
-        oidc_providers=[provider.provider_settings(**extra)],  # type: ignore[list-item]
-    )
-    return Authgate.from_settings(settings, clock=SystemClock())
+    return build_oidc_service(tmp_path, provider, **extra)
 
 
 @pytest.fixture
@@ -56,9 +39,7 @@ def test_the_authorization_request_uses_pkce_state_and_nonce(auth: Authgate) -> 
 
 def test_a_full_flow_yields_the_verified_identity(auth: Authgate) -> None:
     started = auth.oidc.begin("corp", redirect_uri=REDIRECT, next_path="dashboard")
-    back = sign_in_at_provider(
-        started.url, "alice", "provider-pass-alice", redirect_uri=REDIRECT
-    )
+    back = sign_in_at_provider(started.url, "alice", "provider-pass-alice", redirect_uri=REDIRECT)
     assertion = auth.oidc.finish("corp", back, binding=started.binding)
     identity = assertion.identity
     assert (identity.subject, identity.email, identity.email_verified) == (
@@ -91,7 +72,9 @@ def test_a_tampered_code_is_refused(auth: Authgate) -> None:
     started = auth.oidc.begin("corp", redirect_uri=REDIRECT)
     back = sign_in_at_provider(started.url, "bob", "provider-pass-bob", redirect_uri=REDIRECT)
     with pytest.raises(OidcFailed) as tampered:
-        auth.oidc.finish("corp", {**back, "code": back["code"][:-2] + "xx"}, binding=started.binding)
+        auth.oidc.finish(
+            "corp", {**back, "code": back["code"][:-2] + "xx"}, binding=started.binding
+        )
     assert tampered.value.reason == "token_invalid"
 
 

@@ -32,7 +32,7 @@ const provider = new Provider(config.issuer, {
   cookies: { keys: [config.cookieKey] },
   conformIdTokenClaims: false,
   claims: {
-    openid: ['sub'],
+    openid: ['sub', 'amr'],
     email: ['email', 'email_verified'],
     profile: ['preferred_username', 'name'],
     groups: ['groups'],
