@@ -9,6 +9,7 @@ under ``CI=true``).
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import secrets
@@ -210,6 +211,9 @@ def sign_in_at_provider(
             answer = browser.get(url)
             if answer.status_code in {302, 303}:
                 url = urljoin(url, answer.headers["location"])
+                continue
+            if 'http-equiv="refresh"' in answer.text:  # the provider's last hop back to us
+                url = html.unescape(answer.text.split("url=", 1)[1].split('"', 1)[0])
                 continue
             assert answer.status_code == 200, answer.text
             uid = urlsplit(url).path.rsplit("/", 1)[-1]

@@ -103,12 +103,35 @@ async function interaction(req, res) {
   }, { mergeWithLastSubmission: false });
 }
 
+// The last hop back to the client is a page that navigates on (as providers that
+// show "Redirecting..." do) rather than a 303: a browser test can then hold or
+// rewrite that navigation, which it cannot do to a redirect.
+const redirectUris = config.clients.flatMap((client) => client.redirect_uris);
+function navigateOnToClient(res) {
+  const end = res.end.bind(res);
+  res.end = (...args) => {
+    const location = res.getHeader('location');
+    if (res.statusCode >= 300 && res.statusCode < 400 && typeof location === 'string'
+        && redirectUris.some((uri) => location.startsWith(uri))) {
+      res.removeHeader('location');
+      res.removeHeader('content-length');
+      res.statusCode = 200;
+      res.setHeader('content-type', 'text/html; charset=utf-8');
+      const url = escape(location);
+      return end(`<!doctype html><meta http-equiv="refresh" content="0;url=${url}">`
+        + `<a href="${url}">Continue</a>`);
+    }
+    return end(...args);
+  };
+}
+
 const handler = provider.callback();
 const server = http.createServer((req, res) => {
   if (req.url.startsWith('/interaction/')) {
     interaction(req, res).catch((error) => page(res, escape(error.message), 400));
     return;
   }
+  navigateOnToClient(res);
   handler(req, res);
 });
 server.listen(config.port, '127.0.0.1', () => {

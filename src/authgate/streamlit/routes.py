@@ -15,9 +15,12 @@ from __future__ import annotations
 from starlette.routing import Route
 
 from authgate.config import AuthgateSettings
+from authgate.proxies import TrustedProxies
 from authgate.streamlit.backend import AuthBackend
 from authgate.streamlit.cookie_routes import SessionCookie, build_cookie_routes
 from authgate.streamlit.factory import default_settings, get_backend
+from authgate.streamlit.oidc_local import InProcessOidc, oidc_for
+from authgate.streamlit.oidc_routes import build_oidc_routes
 
 __all__ = ["ROUTE_PREFIX", "base_path", "gate_routes", "route_url"]
 
@@ -57,6 +60,17 @@ def gate_routes(
     def store() -> AuthBackend:
         return backend if backend is not None else get_backend(settings)
 
-    return build_cookie_routes(
-        store, cookie=session_cookie(settings, base), base_path=base, prefix=ROUTE_PREFIX
-    )
+    def oidc() -> InProcessOidc | None:
+        return oidc_for(store())
+
+    cookie = session_cookie(settings, base)
+    return [
+        *build_cookie_routes(store, cookie=cookie, base_path=base, prefix=ROUTE_PREFIX),
+        *build_oidc_routes(
+            oidc,
+            cookie=cookie,
+            base_path=base,
+            prefix=ROUTE_PREFIX,
+            proxies=TrustedProxies.of(settings.trusted_proxies),
+        ),
+    ]

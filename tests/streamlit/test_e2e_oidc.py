@@ -1,0 +1,211 @@
+"""Sign in with an identity provider, end to end: Chromium, the demo and a real OpenID provider.
+
+The provider is panva's oidc-provider on loopback (``tests/oidc_provider``);
+the demo runs with it configured as ``corp`` (groups ``analysts`` map to the
+``admin`` role, so the Admin page shows that roles arrived) and a second
+provider ``backup`` whose address answers nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from e2e_helpers import DemoServer, heading, logged_in, session_cookie, wait_for_cookie
+
+from api_server import free_port
+from authgate.root import Authgate
+from oidc_support import TestProvider
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CONTINUE = "Continue with Corp SSO"
+
+
+class OidcDemo:
+    def __init__(self, server: DemoServer, provider: TestProvider) -> None:
+        self.server = server
+        self.provider = provider
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+
+@pytest.fixture(scope="module")
+def oidc_demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OidcDemo]:
+    workdir = tmp_path_factory.mktemp("oidc-demo")
+    server = DemoServer(workdir)
+    provider = TestProvider(
+        tmp_path_factory.mktemp("oidc-provider"),
+        [f"{server.url}/_authgate/oidc/corp/callback"],
+    )
+    provider.start()
+    down = f"http://127.0.0.1:{free_port()}/.well-known/openid-configuration"
+    providers = [
+        provider.provider_settings(roles_claim="groups", role_map={"analysts": ["admin"]}),
+        {
+            "name": "backup",
+            "label": "Backup SSO",
+            "server_metadata_url": down,
+            "client_id": "authgate-demo",
+            "client_secret": "unused-secret-of-a-provider-that-is-down",
+        },
+    ]
+    server.env.update(
+        {
+            "AUTHGATE_OIDC_PROVIDERS": json.dumps(providers),
+            "AUTHGATE_PUBLIC_URL": server.url,
+        }
+    )
+    server.start()
+    yield OidcDemo(server, provider)
+    server.stop()
+    provider.stop()
+
+
+def sign_in_at_provider(page: Any, login: str, password: str) -> None:
+    page.get_by_label("Login").fill(login)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def start(page: Any, demo: OidcDemo, path: str = "login") -> None:
+    page.goto(f"{demo.url}/{path}")
+    page.get_by_role("link", name=CONTINUE).click()
+    page.get_by_label("Login").wait_for()
+
+
+def hold_callback(page: Any) -> list[str]:
+    """Stop the browser at the callback (the provider's answer is kept, not delivered)."""
+    held: list[str] = []
+
+    def keep(route: Any) -> None:
+        held.append(route.request.url)
+        route.abort()
+
+    page.route("**/_authgate/oidc/corp/callback*", keep)
+    return held
+
+
+def test_sign_in_with_the_provider_and_stay_signed_in(oidc_demo: OidcDemo, context: Any) -> None:
+    page = context.new_page()
+    start(page, oidc_demo)
+    sign_in_at_provider(page, "alice", "provider-pass-alice")
+    logged_in(page).wait_for()
+    cookie = wait_for_cookie(context)
+    assert cookie["httpOnly"] is True and cookie["sameSite"] == "Lax"
+    assert page.url.startswith(oidc_demo.url)
+    # Roles from the groups claim arrived: analysts -> admin.
+    page.get_by_role("link", name="Admin").wait_for()
+    page.reload()
+    logged_in(page).wait_for()
+    auth = oidc_demo.server.service()
+    try:
+        [user] = [u for u in auth.accounts.list_users() if u.email == "alice@example.com"]
+        assert "admin" in user.roles
+        assert [i.provider for i in auth.identities.list_for(user.id)] == ["corp"]
+    finally:
+        auth.close()
+
+
+def test_a_second_sign_in_reuses_the_account_and_lands_on_the_asked_page(
+    oidc_demo: OidcDemo, browser: Any
+) -> None:
+    for _ in range(2):
+        context = browser.new_context()
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        start(page, oidc_demo, path="chat")
+        sign_in_at_provider(page, "bob", "provider-pass-bob")
+        logged_in(page).wait_for()
+        page.wait_for_url(f"{oidc_demo.url}/chat")
+        context.close()
+    auth: Authgate = oidc_demo.server.service()
+    try:
+        bobs = [u for u in auth.accounts.list_users() if u.email == "bob@example.org"]
+        assert len(bobs) == 1
+        assert "admin" not in bobs[0].roles
+    finally:
+        auth.close()
+
+
+def test_a_replayed_callback_is_refused(oidc_demo: OidcDemo, context: Any) -> None:
+    page = context.new_page()
+    held = hold_callback(page)
+    start(page, oidc_demo)
+    sign_in_at_provider(page, "bob", "provider-pass-bob")
+    page.wait_for_timeout(500)
+    page.unroute("**/_authgate/oidc/corp/callback*")
+    [callback] = held
+    page.goto(callback)
+    logged_in(page).wait_for()
+    logged_in(page).click()
+    wait_for_cookie(context, present=False)
+    page.goto(callback)  # the same state again, in the browser that started it
+    page.get_by_text("expired or was already used").wait_for()
+    assert session_cookie(context) is None
+
+
+def test_a_callback_from_another_browser_is_refused(
+    oidc_demo: OidcDemo, context: Any, browser: Any
+) -> None:
+    page = context.new_page()
+    held = hold_callback(page)
+    start(page, oidc_demo)
+    sign_in_at_provider(page, "bob", "provider-pass-bob")
+    page.wait_for_timeout(500)
+    [callback] = held
+    other = browser.new_context()
+    try:
+        stranger = other.new_page()
+        stranger.goto(callback)
+        stranger.get_by_text("expired or was already used").wait_for()
+        assert not any(c["name"] == "authgate_session" for c in other.cookies())
+    finally:
+        other.close()
+
+
+def test_a_tampered_callback_is_refused(oidc_demo: OidcDemo, context: Any) -> None:
+    page = context.new_page()
+    held = hold_callback(page)
+    start(page, oidc_demo)
+    sign_in_at_provider(page, "bob", "provider-pass-bob")
+    page.wait_for_timeout(500)
+    page.unroute("**/_authgate/oidc/corp/callback*")
+    [callback] = held
+    page.goto(callback.replace("code=", "code=x"))
+    page.get_by_text("could not be verified").wait_for()
+    assert not any(c["name"] == "authgate_session" for c in context.cookies())
+
+
+def test_cancelling_at_the_provider(oidc_demo: OidcDemo, context: Any) -> None:
+    page = context.new_page()
+    start(page, oidc_demo)
+    page.get_by_role("button", name="Cancel").click()
+    page.get_by_text("Sign-in with Corp SSO was cancelled.").wait_for()
+    heading(page, "Log in").wait_for()
+
+
+def test_a_provider_that_is_down(oidc_demo: OidcDemo, context: Any) -> None:
+    page = context.new_page()
+    page.goto(f"{oidc_demo.url}/login")
+    page.get_by_role("link", name="Continue with Backup SSO").click()
+    page.get_by_text("Could not reach Backup SSO. Please try again.").wait_for()
+
+
+def test_a_provider_that_stops_during_the_sign_in(oidc_demo: OidcDemo, context: Any) -> None:
+    page = context.new_page()
+    held = hold_callback(page)
+    start(page, oidc_demo)
+    sign_in_at_provider(page, "bob", "provider-pass-bob")
+    page.wait_for_timeout(500)
+    page.unroute("**/_authgate/oidc/corp/callback*")
+    oidc_demo.provider.stop()
+    try:
+        page.goto(held[0])
+        page.get_by_text("Could not reach Corp SSO. Please try again.").wait_for()
+    finally:
+        oidc_demo.provider.start()
