@@ -60,6 +60,15 @@ ACCOUNTS: dict[str, dict[str, Any]] = {
             "groups": [],
         },
     },
+    "dave": {
+        "password": "provider-pass-dave",
+        "claims": {
+            "email": "dave@example.net",
+            "email_verified": True,
+            "preferred_username": "dave",
+            "groups": [],
+        },
+    },
     "strong": {
         "password": "provider-pass-strong",
         "amr": ["pwd", "mfa"],

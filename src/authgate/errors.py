@@ -251,8 +251,11 @@ class OidcFailed(AuthgateError):
     code = "oidc_failed"
     default_message = "Signing in with the identity provider failed. Please try again."
 
-    def __init__(self, reason: str, message: str | None = None) -> None:
+    def __init__(
+        self, reason: str, message: str | None = None, *, return_to: str | None = None
+    ) -> None:
         self.reason = reason
+        self.return_to = return_to  # the API client's URI, once the flow's state named it
         super().__init__(message)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from datetime import UTC, datetime
 
 import pytest
@@ -41,8 +42,10 @@ def engine(database_url: str):  # type: ignore[no-untyped-def]
     engine.dispose()
 
 
-def test_0002_is_head_and_follows_0001(engine: Engine) -> None:
-    assert head_revision() == "0002"
+def test_0002_follows_0001(engine: Engine) -> None:
+    assert head_revision()
+    module = importlib.import_module("authgate.store.migrations.versions.0002_mfa_and_recovery")
+    assert module.down_revision == "0001"
     upgrade(engine, "0001")
     assert current_revision(engine) == "0001"
     assert not NEW_TABLES & set(inspect(engine).get_table_names())
@@ -53,7 +56,7 @@ def test_upgrade_keeps_existing_users_and_downgrade_drops_only_the_new_tables(
 ) -> None:
     upgrade(engine, "0001")
     alice = _add_user(engine, "alice")
-    upgrade(engine)
+    upgrade(engine, "0002")
     assert current_revision(engine) == "0002"
     assert set(inspect(engine).get_table_names()) >= NEW_TABLES
     with Session(engine) as db, db.begin():

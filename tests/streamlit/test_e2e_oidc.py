@@ -9,9 +9,11 @@ provider ``backup`` whose address answers nothing.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from typing import Any
 
+import pyotp
 import pytest
 from e2e_helpers import DemoServer, heading, logged_in, session_cookie, wait_for_cookie
 
@@ -209,3 +211,108 @@ def test_a_provider_that_stops_during_the_sign_in(oidc_demo: OidcDemo, context: 
         page.get_by_text("Could not reach Corp SSO. Please try again.").wait_for()
     finally:
         oidc_demo.provider.start()
+
+
+def fill_password_login(page: Any, username: str, password: str) -> None:
+    page.get_by_role("textbox", name="Username", exact=True).fill(username)
+    page.get_by_role("textbox", name="Password", exact=True).fill(password)
+    page.get_by_role("button", name="Log in", exact=True).click()
+
+
+def test_a_local_account_with_the_email_is_linked_only_after_its_password(
+    oidc_demo: OidcDemo, context: Any
+) -> None:
+    auth = oidc_demo.server.service()
+    try:
+        local = auth.accounts.register(
+            "strong-local", "a long local passphrase", email="strong@example.com"
+        )
+    finally:
+        auth.close()
+    page = context.new_page()
+    start(page, oidc_demo)
+    sign_in_at_provider(page, "strong", "provider-pass-strong")
+    page.get_by_text("Log in to it once with its password to link Corp SSO").wait_for()
+    assert session_cookie(context) is None
+    fill_password_login(page, "strong-local", "a long local passphrase")
+    logged_in(page).wait_for()
+    page.get_by_text("Corp SSO is now linked to your account.").wait_for()
+    auth = oidc_demo.server.service()
+    try:
+        assert [i.subject for i in auth.identities.list_for(local.id)] == ["strong"]
+    finally:
+        auth.close()
+    # From now on the provider alone logs in to that account (its own session
+    # there is still open, so it does not ask again).
+    logged_in(page).click()
+    wait_for_cookie(context, present=False)
+    page.goto(f"{oidc_demo.url}/login")
+    page.get_by_role("link", name=CONTINUE).click()
+    logged_in(page).wait_for()
+    page.goto(f"{oidc_demo.url}/account")
+    page.get_by_text("strong@example.com").first.wait_for()
+
+
+def test_local_mfa_is_asked_after_the_provider(oidc_demo: OidcDemo, context: Any) -> None:
+    page = context.new_page()
+    start(page, oidc_demo)
+    sign_in_at_provider(page, "mallory", "provider-pass-mallory")
+    logged_in(page).wait_for()
+    auth = oidc_demo.server.service()
+    try:
+        [user] = [u for u in auth.accounts.list_users() if u.username == "mallory"]
+        secret = auth.mfa.begin_enrollment(user.id).secret
+        auth.mfa.confirm_enrollment(user.id, pyotp.TOTP(secret).now())
+    finally:
+        auth.close()
+    logged_in(page).click()
+    wait_for_cookie(context, present=False)
+    page.goto(f"{oidc_demo.url}/login")
+    page.get_by_role("link", name=CONTINUE).click()  # the provider's session is still open
+    page.get_by_role("textbox", name="Authentication code").wait_for()
+    assert session_cookie(context) is None
+    # The next time step: the one used to switch MFA on cannot be replayed.
+    code = pyotp.TOTP(secret).at(time.time() + 30)
+    page.get_by_role("textbox", name="Authentication code").fill(code)
+    page.get_by_role("button", name="Verify").click()
+    logged_in(page).wait_for()
+    wait_for_cookie(context)
+
+
+def test_link_and_unlink_on_the_account_page(oidc_demo: OidcDemo, context: Any) -> None:
+    auth = oidc_demo.server.service()
+    try:
+        auth.accounts.register("carol", "carol's long passphrase")
+    finally:
+        auth.close()
+    page = context.new_page()
+    page.goto(f"{oidc_demo.url}/login")
+    fill_password_login(page, "carol", "carol's long passphrase")
+    logged_in(page).wait_for()
+    page.goto(f"{oidc_demo.url}/account")
+    page.get_by_role("link", name="Link Corp SSO").click()
+    sign_in_at_provider(page, "dave", "provider-pass-dave")
+    page.get_by_text("Corp SSO is now linked to your account.").wait_for()
+    page.get_by_text("dave@example.net").wait_for()
+    page.get_by_role("button", name="Unlink").click()
+    page.get_by_text("Corp SSO was unlinked.").wait_for()
+    page.get_by_role("link", name="Link Corp SSO").wait_for()
+
+
+def test_the_last_way_in_cannot_be_unlinked(oidc_demo: OidcDemo, context: Any) -> None:
+    page = context.new_page()
+    start(page, oidc_demo)
+    sign_in_at_provider(page, "dave", "provider-pass-dave")
+    logged_in(page).wait_for()
+    page.goto(f"{oidc_demo.url}/account")
+    page.get_by_role("button", name="Unlink").click()
+    page.get_by_text("This is the only way to log in to this account").wait_for()
+
+
+def test_the_admin_sees_identities_and_the_redirect_uri(oidc_demo: OidcDemo, context: Any) -> None:
+    page = context.new_page()
+    page.goto(f"{oidc_demo.url}/login")
+    fill_password_login(page, "admin", "gatekeeper-2026")
+    logged_in(page).wait_for()
+    page.goto(f"{oidc_demo.url}/admin")
+    page.get_by_text(f"{oidc_demo.url}/_authgate/oidc/corp/callback").first.wait_for()

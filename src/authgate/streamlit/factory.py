@@ -42,12 +42,26 @@ _default: list[AuthgateSettings] = []
 
 
 def default_settings() -> AuthgateSettings:
-    """``AuthgateSettings()`` read once per process (env and ``.env`` are not re-read)."""
+    """``AuthgateSettings()`` read once per process (env and ``.env`` are not re-read).
+
+    Providers in Streamlit's ``[auth]`` secrets (``st.login``'s format) join
+    ``AUTHGATE_OIDC_PROVIDERS``; a name configured there wins.
+    """
     if not _default:
         with _lock:
             if not _default:
-                _default.append(AuthgateSettings())
+                _default.append(_with_secret_providers(AuthgateSettings()))
     return _default[0]
+
+
+def _with_secret_providers(settings: AuthgateSettings) -> AuthgateSettings:
+    from authgate.streamlit.oidc_secrets import providers_from_secrets
+
+    known = {provider.name for provider in settings.oidc_providers}
+    extra = [p for p in providers_from_secrets() if p.name not in known]
+    if not extra:
+        return settings
+    return AuthgateSettings(oidc_providers=(*settings.oidc_providers, *extra))
 
 
 def settings_key(settings: AuthgateSettings) -> str:

@@ -280,3 +280,5 @@ OIDC_ERRORS = {
     "store_unavailable": "The authentication service is temporarily unavailable. Please try again.",
 }
 OIDC_ERROR_FALLBACK = "Signing in with {label} failed. Please try again."
+OIDC_ADMIN_HEADER = "Linked sign-in providers"
+OIDC_UNLINKED_USER = "{label} was unlinked from {username}."

@@ -191,6 +191,21 @@ class OidcFlow:
         except InvalidToken:
             raise OidcFailed("state_invalid") from None
         data: dict[str, Any] = record.data
+        try:
+            return self._verify(name, settings, params, binding, data, record.user_id)
+        except OidcFailed as failure:
+            failure.return_to = data.get("return_to") if data.get("provider") == name else None
+            raise
+
+    def _verify(
+        self,
+        name: str,
+        settings: OidcProviderSettings,
+        params: Mapping[str, str],
+        binding: str | None,
+        data: dict[str, Any],
+        user_id: int | None,
+    ) -> Assertion:
         bound = isinstance(binding, str) and hmac.compare_digest(
             digest(binding), str(data.get("binding", ""))
         )
@@ -213,7 +228,7 @@ class OidcFlow:
             identity=identity,
             purpose=str(data.get("purpose", "login")),
             next_path=str(data.get("next") or ""),
-            user_id=record.user_id,
+            user_id=user_id,
             return_to=data.get("return_to"),
         )
 

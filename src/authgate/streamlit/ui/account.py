@@ -19,6 +19,7 @@ from authgate.streamlit.navigation import GateRun
 from authgate.streamlit.tab_session import current_auth
 from authgate.streamlit.ui.feedback import attempt
 from authgate.streamlit.ui.mfa import render_mfa_section
+from authgate.streamlit.ui.oidc_account import render_identities
 from authgate.streamlit.ui.register import render_strength_hint
 from authgate.streamlit.ui.widgets import password_input
 
@@ -136,5 +137,6 @@ def render_account(run: GateRun) -> None:
     _password(run, user, auth.session_id)
     st.divider()
     render_mfa_section(run, user)
+    render_identities(run, user)
     st.divider()
     _sessions(run, user, auth.session_id)

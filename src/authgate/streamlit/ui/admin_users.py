@@ -19,6 +19,7 @@ from authgate.streamlit.admin_records import AdminSession, AdminUser
 from authgate.streamlit.navigation import GateRun
 from authgate.streamlit.ui.account import describe_device
 from authgate.streamlit.ui.feedback import attempt, listed
+from authgate.streamlit.ui.oidc_account import render_admin_identities
 from authgate.streamlit.ui.widgets import password_input
 
 __all__ = ["NOTICE", "admin_users_table", "render_sessions_tab", "render_users_tab", "when"]
@@ -171,6 +172,7 @@ def render_users_tab(run: GateRun, admin: AuthUser) -> None:
     if picked is not None:
         known = {role for r in rows for role in r.user.roles}
         _actions(run, admin, by_id[picked], known)
+        render_admin_identities(run, admin, by_id[picked])
 
 
 def sessions_table(rows: list[AdminSession]) -> list[dict[str, object]]:
