@@ -282,12 +282,12 @@ def test_local_mfa_is_asked_after_the_provider(oidc_demo: OidcDemo, context: Any
 def test_link_and_unlink_on_the_account_page(oidc_demo: OidcDemo, context: Any) -> None:
     auth = oidc_demo.server.service()
     try:
-        auth.accounts.register("carol", "carol's long passphrase")
+        auth.accounts.register("carol", "wide-ocean-lantern-2026")
     finally:
         auth.close()
     page = context.new_page()
     page.goto(f"{oidc_demo.url}/login")
-    fill_password_login(page, "carol", "carol's long passphrase")
+    fill_password_login(page, "carol", "wide-ocean-lantern-2026")
     logged_in(page).wait_for()
     page.goto(f"{oidc_demo.url}/account")
     page.get_by_role("link", name="Link Corp SSO").click()
