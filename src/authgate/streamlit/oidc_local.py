@@ -18,6 +18,7 @@ from authgate.core.oidc.login import oidc_credentials
 from authgate.core.ports.identities import LinkedIdentity
 from authgate.core.records import Client, LoginResult, SessionContext
 from authgate.oidc_settings import OidcProviderSettings, callback_path
+from authgate.streamlit import texts
 from authgate.streamlit.backend import AuthBackend
 from authgate.streamlit.in_process import InProcessBackend
 
@@ -46,8 +47,10 @@ class InProcessOidc:
         return self.auth.settings.password_login
 
     def label(self, name: str) -> str:
+        """The provider's label; a generic one for a name that is not configured (never
+        the name itself: it may come from a URL)."""
         found = next((p for p in self.providers if p.name == name), None)
-        return found.label if found else name
+        return found.label if found else texts.OIDC_UNKNOWN_PROVIDER
 
     def redirect_uri(self, name: str) -> str:
         """The callback URI to register at the provider (shown on the Admin page)."""

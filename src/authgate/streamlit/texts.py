@@ -279,6 +279,7 @@ OIDC_ERRORS = {
     "unknown_provider": "This sign-in provider is not configured.",
     "store_unavailable": "The authentication service is temporarily unavailable. Please try again.",
 }
+OIDC_UNKNOWN_PROVIDER = "the identity provider"
 OIDC_ERROR_FALLBACK = "Signing in with {label} failed. Please try again."
 OIDC_ADMIN_HEADER = "Linked sign-in providers"
 OIDC_UNLINKED_USER = "{label} was unlinked from {username}."

@@ -88,7 +88,8 @@ def render_identities(run: GateRun, user: AuthUser) -> None:
     st.subheader(texts.OIDC_IDENTITIES_HEADER)
     _show_notice()
     linked_now = params.get("oidc_linked")
-    if linked_now:
+    if linked_now and any(i.provider == linked_now for i in oidc.identities(user.id)):
+        # Only what is true now: the name comes from a URL anyone can write.
         st.success(texts.OIDC_LINKED_NOW.format(label=oidc.label(linked_now)))
     reason = params.get("oidc_error")
     if reason:
