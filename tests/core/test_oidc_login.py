@@ -197,3 +197,46 @@ def provider_assertion(auth: Authgate):  # type: ignore[no-untyped-def]
     started = auth.oidc.begin("corp", redirect_uri=CORE_REDIRECT)
     back = sign_in_at_provider(started.url, "bob", "provider-pass-bob", redirect_uri=CORE_REDIRECT)
     return auth.oidc.finish("corp", back, binding=started.binding)
+
+
+@pytest.mark.parametrize(
+    ("hint", "email", "expected"),
+    [
+        ("alice@corp.example.com", None, "alice"),  # Entra: preferred_username is a UPN
+        (None, "bob.smith@example.com", "bob.smith"),
+        ("x", None, "x00"),  # padded to the minimum length
+        ("Zoë Ünïcode", None, "Zo-n-code"),
+        (None, None, "user"),
+        ("..--__", None, "user"),
+    ],
+)
+def test_usernames_come_from_the_providers_hints(
+    sqlite_service: Authgate, hint: str | None, email: str | None, expected: str
+) -> None:
+    from authgate.core.oidc.flow import Assertion, ProviderIdentity
+    from authgate.oidc_settings import OidcProviderSettings
+
+    settings = OidcProviderSettings(
+        name="corp",
+        label="Corp",
+        server_metadata_url="http://127.0.0.1:9/.well-known/openid-configuration",
+        client_id="app",
+    )
+    from authgate.core.oidc.provider_client import ProviderClient
+
+    sqlite_service.oidc.providers["corp"] = ProviderClient(settings=settings, development=True)
+    identity = ProviderIdentity(
+        provider="corp",
+        issuer="https://id.example.com",
+        subject=f"subject-{expected}",
+        email=email,
+        email_verified=True,
+        username_hint=hint,
+        display_name=None,
+        groups=(),
+        amr=(),
+    )
+    result = sqlite_service.logins.login(
+        "oidc", oidc_credentials(Assertion(identity=identity, purpose="login"))
+    )
+    assert result.user.username == expected

@@ -208,7 +208,8 @@ class OidcLogin:
 
     def _free_username(self, work: Work, identity: ProviderIdentity) -> tuple[str, str]:
         """A valid, unused username from the provider's hints (``alice``, ``alice-2``, ...)."""
-        hint = identity.username_hint or (identity.email or "").split("@", 1)[0] or "user"
+        # Entra's preferred_username is an address (a UPN): its local part, like an email's.
+        hint = (identity.username_hint or identity.email or "").split("@", 1)[0] or "user"
         low, high = self.rules.username_min_length, self.rules.username_max_length
         base = _NOT_USERNAME.sub("-", hint).strip(".-_")[: high - 4] or "user"
         base = base.ljust(low, "0")
