@@ -33,7 +33,7 @@ def sqlite_enrolled(
 
 
 @pytest.fixture(scope="session")
-def provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestProvider]:
+def oidc_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestProvider]:
     """A real OpenID provider (oidc-provider under Node) shared by the OIDC core tests."""
     server = TestProvider(tmp_path_factory.mktemp("provider"), [CORE_REDIRECT])
     server.start()

@@ -16,13 +16,15 @@ from oidc_support import CORE_REDIRECT as REDIRECT
 from oidc_support import TestProvider, build_oidc_service, sign_in_at_provider
 
 
-def build(tmp_path: Path, provider: TestProvider, **extra: Any) -> Authgate:
-    return build_oidc_service(tmp_path, provider, **extra)
+def build(tmp_path: Path, oidc_provider: TestProvider, **extra: Any) -> Authgate:
+    return build_oidc_service(tmp_path, oidc_provider, **extra)
 
 
 @pytest.fixture
-def auth(tmp_path: Path, provider: TestProvider) -> Iterator[Authgate]:
-    service = build(tmp_path, provider, roles_claim="groups", role_map={"analysts": ["analyst"]})
+def auth(tmp_path: Path, oidc_provider: TestProvider) -> Iterator[Authgate]:
+    service = build(
+        tmp_path, oidc_provider, roles_claim="groups", role_map={"analysts": ["analyst"]}
+    )
     yield service
     service.close()
 
@@ -89,9 +91,9 @@ def test_cancelling_at_the_provider(auth: Authgate) -> None:
 
 
 def test_an_email_outside_the_allowed_domains_is_refused(
-    tmp_path: Path, provider: TestProvider
+    tmp_path: Path, oidc_provider: TestProvider
 ) -> None:
-    auth = build(tmp_path, provider, allowed_email_domains=["example.com"])
+    auth = build(tmp_path, oidc_provider, allowed_email_domains=["example.com"])
     try:
         started = auth.oidc.begin("corp", redirect_uri=REDIRECT)
         back = sign_in_at_provider(

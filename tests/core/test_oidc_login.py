@@ -36,8 +36,8 @@ GROUPS = {"roles_claim": "groups", "role_map": {"analysts": ["analyst"]}}
 
 
 @pytest.fixture
-def auth(tmp_path: Path, provider: TestProvider) -> Iterator[Authgate]:
-    service = build_oidc_service(tmp_path, provider, **GROUPS)
+def auth(tmp_path: Path, oidc_provider: TestProvider) -> Iterator[Authgate]:
+    service = build_oidc_service(tmp_path, oidc_provider, **GROUPS)
     yield service
     service.close()
 
@@ -140,9 +140,11 @@ def test_local_mfa_is_asked_after_the_provider(auth: Authgate) -> None:
     assert step.value.ticket
 
 
-def test_provider_mfa_counts_only_when_trusted(tmp_path: Path, provider: TestProvider) -> None:
+def test_provider_mfa_counts_only_when_trusted(tmp_path: Path, oidc_provider: TestProvider) -> None:
     for trusted in (False, True):
-        auth = build_oidc_service(tmp_path / str(trusted), provider, trust_provider_mfa=trusted)
+        auth = build_oidc_service(
+            tmp_path / str(trusted), oidc_provider, trust_provider_mfa=trusted
+        )
         try:
             result = provider_login(auth, "strong", "provider-pass-strong")
             assert result.session.mfa is trusted
@@ -150,8 +152,10 @@ def test_provider_mfa_counts_only_when_trusted(tmp_path: Path, provider: TestPro
             auth.close()
 
 
-def test_no_account_is_created_when_creation_is_off(tmp_path: Path, provider: TestProvider) -> None:
-    auth = build_oidc_service(tmp_path, provider, create_accounts=False)
+def test_no_account_is_created_when_creation_is_off(
+    tmp_path: Path, oidc_provider: TestProvider
+) -> None:
+    auth = build_oidc_service(tmp_path, oidc_provider, create_accounts=False)
     try:
         with pytest.raises(OidcFailed) as refused:
             provider_login(auth, "bob", "provider-pass-bob")
