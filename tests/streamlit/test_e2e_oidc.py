@@ -24,6 +24,7 @@ from oidc_support import TestProvider
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CONTINUE = "Continue with Corp SSO"
+CALLBACK_URLS = "**/_authgate/oidc/corp/callback*"
 
 
 class OidcDemo:
@@ -80,16 +81,23 @@ def start(page: Any, demo: OidcDemo, path: str = "login") -> None:
     page.get_by_label("Login").wait_for()
 
 
-def hold_callback(page: Any) -> list[str]:
-    """Stop the browser at the callback (the provider's answer is kept, not delivered)."""
+def held_callback(page: Any, demo: OidcDemo, login: str = "bob") -> str:
+    """Sign in at the provider, but stop the browser at the callback: its URL, not delivered."""
     held: list[str] = []
 
     def keep(route: Any) -> None:
         held.append(route.request.url)
         route.abort()
 
-    page.route("**/_authgate/oidc/corp/callback*", keep)
-    return held
+    page.route(CALLBACK_URLS, keep)
+    start(page, demo)
+    sign_in_at_provider(page, login, f"provider-pass-{login}")
+    deadline = time.monotonic() + 15
+    while not held and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    page.unroute(CALLBACK_URLS)
+    assert held, "the provider never sent the browser back"
+    return held[0]
 
 
 def test_sign_in_with_the_provider_and_stay_signed_in(oidc_demo: OidcDemo, context: Any) -> None:
@@ -136,12 +144,7 @@ def test_a_second_sign_in_reuses_the_account_and_lands_on_the_asked_page(
 
 def test_a_replayed_callback_is_refused(oidc_demo: OidcDemo, context: Any) -> None:
     page = context.new_page()
-    held = hold_callback(page)
-    start(page, oidc_demo)
-    sign_in_at_provider(page, "bob", "provider-pass-bob")
-    page.wait_for_timeout(500)
-    page.unroute("**/_authgate/oidc/corp/callback*")
-    [callback] = held
+    callback = held_callback(page, oidc_demo)
     page.goto(callback)
     logged_in(page).wait_for()
     logged_in(page).click()
@@ -155,11 +158,7 @@ def test_a_callback_from_another_browser_is_refused(
     oidc_demo: OidcDemo, context: Any, browser: Any
 ) -> None:
     page = context.new_page()
-    held = hold_callback(page)
-    start(page, oidc_demo)
-    sign_in_at_provider(page, "bob", "provider-pass-bob")
-    page.wait_for_timeout(500)
-    [callback] = held
+    callback = held_callback(page, oidc_demo)
     other = browser.new_context()
     try:
         stranger = other.new_page()
@@ -172,12 +171,7 @@ def test_a_callback_from_another_browser_is_refused(
 
 def test_a_tampered_callback_is_refused(oidc_demo: OidcDemo, context: Any) -> None:
     page = context.new_page()
-    held = hold_callback(page)
-    start(page, oidc_demo)
-    sign_in_at_provider(page, "bob", "provider-pass-bob")
-    page.wait_for_timeout(500)
-    page.unroute("**/_authgate/oidc/corp/callback*")
-    [callback] = held
+    callback = held_callback(page, oidc_demo)
     page.goto(callback.replace("code=", "code=x"))
     page.get_by_text("could not be verified").wait_for()
     assert not any(c["name"] == "authgate_session" for c in context.cookies())
@@ -200,14 +194,10 @@ def test_a_provider_that_is_down(oidc_demo: OidcDemo, context: Any) -> None:
 
 def test_a_provider_that_stops_during_the_sign_in(oidc_demo: OidcDemo, context: Any) -> None:
     page = context.new_page()
-    held = hold_callback(page)
-    start(page, oidc_demo)
-    sign_in_at_provider(page, "bob", "provider-pass-bob")
-    page.wait_for_timeout(500)
-    page.unroute("**/_authgate/oidc/corp/callback*")
+    callback = held_callback(page, oidc_demo)
     oidc_demo.provider.stop()
     try:
-        page.goto(held[0])
+        page.goto(callback)
         page.get_by_text("Could not reach Corp SSO. Please try again.").wait_for()
     finally:
         oidc_demo.provider.start()

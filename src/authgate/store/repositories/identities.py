@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -69,16 +70,7 @@ class SqlIdentityRepository:
                 )
             )
         identity_id = int(result.inserted_primary_key[0])  # type: ignore[attr-defined]
-        return LinkedIdentity(
-            id=identity_id,
-            user_id=new.user_id,
-            provider=new.provider,
-            issuer=new.issuer,
-            subject=new.subject,
-            email=new.email,
-            linked_at=new.linked_at,
-            last_used_at=new.linked_at,
-        )
+        return LinkedIdentity(id=identity_id, last_used_at=new.linked_at, **asdict(new))
 
     def touch(self, identity_id: int, *, email: str | None, now: datetime) -> None:
         apply(
