@@ -130,16 +130,20 @@ class OidcLogin:
             raise OidcLinkRequired(ticket=self._link_ticket(identity, holder.user.id, next_path))
         if not settings.create_accounts:
             raise OidcFailed("no_account")
-        try:
-            return self._create(settings, identity, client, mail), True
-        except DuplicateRecord:
-            # A racing first login of the same identity won: use its account.
-            with self.uow.read() as repos:
-                found = repos.identities.find(identity.provider, identity.issuer, identity.subject)
-                user = repos.users.get(found.user_id) if found else None
-            if user is None:
-                raise
-            return user, False
+        for _ in range(3):
+            try:
+                return self._create(settings, identity, client, mail), True
+            except DuplicateRecord:
+                # A racing first login of the same identity won (use its account),
+                # or a registration took the chosen name (choose again).
+                with self.uow.read() as repos:
+                    found = repos.identities.find(
+                        identity.provider, identity.issuer, identity.subject
+                    )
+                    user = repos.users.get(found.user_id) if found else None
+                if user is not None:
+                    return user, False
+        raise OidcFailed("no_account", "Could not create an account for this identity.")
 
     def _link_ticket(self, identity: ProviderIdentity, user_id: int, next_path: str) -> str:
         with self.uow.write() as work:
