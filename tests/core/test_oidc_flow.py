@@ -8,10 +8,13 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from sqlalchemy import func, select
 
+from auth_support import db_session
 from authgate.config import AuthgateSettings
 from authgate.errors import OidcFailed
 from authgate.root import Authgate
+from authgate.store.models import OneTimeToken
 from oidc_support import CORE_REDIRECT as REDIRECT
 from oidc_support import TestProvider, build_oidc_service, sign_in_at_provider
 
@@ -125,5 +128,7 @@ def test_an_unreachable_provider_stores_nothing(tmp_path: Path) -> None:
         with pytest.raises(OidcFailed) as down:
             auth.oidc.begin("corp", redirect_uri=REDIRECT)
         assert down.value.reason == "provider_unreachable"
+        with db_session(auth) as db:
+            assert db.scalar(select(func.count()).select_from(OneTimeToken)) == 0
     finally:
         auth.close()

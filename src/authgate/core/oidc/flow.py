@@ -130,6 +130,9 @@ class OidcFlow:
         """Start a flow; ``OidcFailed("provider_unreachable")`` before anything is stored."""
         self.provider(name)
         client = self.providers[name]
+        # The provider first, outside any transaction: an unreachable one fails
+        # here, before anything is stored, and no write lock waits on the network.
+        client.metadata()
         nonce, verifier, binding = generate_token(32), generate_token(64), generate_token(32)
         with self.uow.write() as work:
             state = issue_token(
@@ -149,11 +152,9 @@ class OidcFlow:
                     "redirect_uri": redirect_uri,
                 },
             )
-            # Reaching the provider inside the transaction: an unreachable one
-            # rolls the state back, so a failed start leaves nothing behind.
-            url = client.authorization_url(
-                redirect_uri=redirect_uri, state=state, nonce=nonce, code_verifier=verifier
-            )
+        url = client.authorization_url(
+            redirect_uri=redirect_uri, state=state, nonce=nonce, code_verifier=verifier
+        )
         return Authorization(url=url, state=state, binding=binding)
 
     def finish(
