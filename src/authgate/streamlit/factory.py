@@ -24,7 +24,7 @@ import weakref
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
-from pydantic import SecretStr
+from pydantic import BaseModel, SecretStr
 
 from authgate.config import AuthgateSettings
 from authgate.streamlit.backend import AuthBackend
@@ -70,6 +70,10 @@ def settings_key(settings: AuthgateSettings) -> str:
     def plain(value: Any) -> Any:
         if isinstance(value, SecretStr):
             return hashlib.sha256(value.get_secret_value().encode()).hexdigest()
+        if isinstance(value, BaseModel):  # a provider or client: its secrets count too
+            return {name: plain(getattr(value, name)) for name in type(value).model_fields}
+        if isinstance(value, tuple) and any(isinstance(item, BaseModel) for item in value):
+            return [plain(item) for item in value]
         return str(value)
 
     values = {name: plain(getattr(settings, name)) for name in type(settings).model_fields}
