@@ -99,13 +99,39 @@ def test_an_unknown_reason_gets_the_general_message(gate_app: Callable[..., AppT
     ]
 
 
+def mfa_ticket(service: Authgate) -> str:
+    """A real MFA ticket, as a provider login of an account with MFA leaves it."""
+    from authgate.core.login.flow import MFA_TICKET_TTL
+    from authgate.core.tokens.one_time import TokenPurpose, issue_token
+
+    user = service.accounts.register("mfa-user", "a long enough passphrase")
+    with service.uow.write() as work:
+        return issue_token(
+            work.one_time_tokens,
+            TokenPurpose.MFA_TICKET,
+            now=service.clock.now(),
+            ttl=MFA_TICKET_TTL,
+            user_id=user.id,
+            data={"remember": False},
+        )
+
+
 def test_the_mfa_step_cookie_opens_the_code_step(
     gate_app: Callable[..., AppTest], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     at = gate_app()
-    monkeypatch.setattr(
-        "authgate.streamlit.ui.oidc._step_cookie", lambda: "mfa.a-ticket-from-the-callback"
-    )
+    ticket = mfa_ticket(sys.modules["authgate_gate_test_hooks"].backend.auth)
+    monkeypatch.setattr("authgate.streamlit.ui.oidc._step_cookie", lambda: f"mfa.{ticket}")
     at = login_page(at)
-    assert at.session_state[MFA_TICKET] == "a-ticket-from-the-callback"
+    assert at.session_state[MFA_TICKET] == ticket
     assert [t.key for t in at.text_input] == ["authgate_mfa_code"]
+
+
+def test_a_spent_or_unknown_mfa_ticket_in_the_cookie_starts_nothing(
+    gate_app: Callable[..., AppTest], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = gate_app()
+    monkeypatch.setattr("authgate.streamlit.ui.oidc._step_cookie", lambda: "mfa.not-a-ticket")
+    at = login_page(at)
+    assert MFA_TICKET not in at.session_state
+    assert [t.key for t in at.text_input] == ["authgate_login_username", "authgate_login_password"]

@@ -17,6 +17,8 @@ from authgate.core.oidc.flow import Assertion, Authorization
 from authgate.core.oidc.login import oidc_credentials
 from authgate.core.ports.identities import LinkedIdentity
 from authgate.core.records import Client, LoginResult, SessionContext
+from authgate.core.tokens.one_time import TokenPurpose, peek_token
+from authgate.errors import InvalidToken
 from authgate.oidc_settings import OidcProviderSettings, callback_path
 from authgate.streamlit import texts
 from authgate.streamlit.backend import AuthBackend
@@ -90,6 +92,20 @@ class InProcessOidc:
 
     def unlink(self, user_id: int, identity_id: int, *, actor_id: int) -> None:
         self.auth.identities.unlink(user_id, identity_id, actor_id=actor_id)
+
+    def mfa_ticket_alive(self, ticket: str) -> bool:
+        """Whether the MFA ticket from a provider login can still be used (not spent, not old)."""
+        try:
+            with self.auth.uow.read() as repos:
+                peek_token(
+                    repos.one_time_tokens,
+                    TokenPurpose.MFA_TICKET,
+                    ticket,
+                    now=self.auth.clock.now(),
+                )
+        except InvalidToken:
+            return False
+        return True
 
     def link_ticket_provider(self, ticket: str) -> str:
         return self.auth.identities.peek_link_ticket(ticket)

@@ -79,7 +79,8 @@ def prepare_provider_step(run: GateRun) -> None:
         return
     st.session_state[_STEP_SEEN] = step
     kind, _, ticket = step.partition(".")
-    if kind == "mfa" and ticket:
+    if kind == "mfa" and ticket and oidc.mfa_ticket_alive(ticket):
+        # The cookie outlives a finished step: a spent ticket starts nothing.
         st.session_state[MFA_TICKET] = ticket
     elif kind == "link" and ticket:
         st.session_state[LINK_TICKET] = ticket
