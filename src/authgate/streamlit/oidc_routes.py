@@ -171,8 +171,10 @@ def build_oidc_routes(
         answer: Response
         if assertion.purpose == "link":
             answer = await _link(oidc, request, assertion, client, name)
-        else:
+        elif assertion.purpose == "login":
             answer = await _log_in(oidc, request, assertion, client, name)
+        else:  # a flow the API started belongs to the API's callback
+            answer = page("login", oidc_error="state_invalid", provider=name)
         clear_temporary(answer, request, binding_name, path=flow_path)
         return answer
 
