@@ -2,7 +2,8 @@
 # Set up everything on a fresh machine and run the whole test suite.
 #
 # Creates .venv, installs authgate with its dev extra, installs Debian's
-# chromium for the browser tests when it is missing, then runs the linters,
+# chromium for the browser tests when it is missing, Node and the test OpenID
+# provider (tests/oidc_provider, npm ci), then runs the linters,
 # the type checker and pytest. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +26,15 @@ if [ -n "$MISSING" ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $MISSING >/dev/null
 fi
+
+# Node and the test identity provider (panva's oidc-provider, from the lockfile).
+if ! command -v npm >/dev/null 2>&1; then
+    SUDO=""
+    if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nodejs npm >/dev/null
+fi
+(cd tests/oidc_provider && npm ci --no-audit --no-fund --silent)
 
 .venv/bin/ruff check src tests benchmarks examples
 .venv/bin/ruff format --check src tests benchmarks examples

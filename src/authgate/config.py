@@ -28,6 +28,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from authgate.errors import ConfigurationError
+from authgate.oidc_settings import OidcProviderSettings, check_provider_url
 from authgate.proxies import parse_networks
 
 __all__ = ["AuthgateSettings", "OAuthClientSettings"]
@@ -208,6 +209,13 @@ class AuthgateSettings(BaseSettings):
     passkey_origins: StringList = ()
     """Origins whose passkey answers are accepted; default: the origin of public_url."""
 
+    # Identity providers (OpenID Connect): docs/oidc.md
+    oidc_providers: tuple[OidcProviderSettings, ...] = ()
+    oidc_api_redirect_uris: StringList = ()
+    """Client URIs the API's provider flow may return to (exact match)."""
+    password_login: bool = True
+    """False hides the password form: a provider-only app."""
+
     # Demo (refused in production: its accounts' passwords are public)
     demo_mode: bool = False
     debug_panel: bool = False
@@ -278,10 +286,16 @@ class AuthgateSettings(BaseSettings):
         client_ids = [client.client_id for client in self.oauth_clients]
         if len(set(client_ids)) != len(client_ids):
             raise ValueError("oauth_clients lists a client_id twice")
+        self._check_oidc_providers()
         if self.mode == "production":
             self._refuse_demo_mode()
             self._refuse_debug_panel()
             self._require_production_secret()
+            if self.public_url is None and self.oidc_providers:
+                raise ConfigurationError(
+                    "AUTHGATE_PUBLIC_URL is required with AUTHGATE_OIDC_PROVIDERS in production "
+                    "mode: it is the base of the callback URI registered at each provider."
+                )
             if self.public_url is None:
                 logger.warning(
                     "AUTHGATE_PUBLIC_URL is unset in production: links in password-reset and "
@@ -300,6 +314,13 @@ class AuthgateSettings(BaseSettings):
                 "the panel shows session details meant for development. "
                 "Unset AUTHGATE_DEBUG_PANEL in production."
             )
+
+    def _check_oidc_providers(self) -> None:
+        names = [provider.name for provider in self.oidc_providers]
+        if len(set(names)) != len(names):
+            raise ValueError("oidc_providers lists a provider name twice")
+        for provider in self.oidc_providers:
+            check_provider_url(provider.server_metadata_url, development=not self.is_production)
 
     def _refuse_demo_mode(self) -> None:
         """Demo mode seeds accounts whose passwords are published: never in production."""
@@ -335,13 +356,23 @@ class AuthgateSettings(BaseSettings):
         default ``http://localhost:8501``: set ``public_url`` or
         ``passkey_rp_id``/``passkey_origins`` to use them anywhere else.
         """
-        parsed = urlsplit(self.public_url or "http://localhost:8501")
+        parsed = urlsplit(self.fixed_public_url)
         host = parsed.hostname or "localhost"  # urlsplit lowercases it, as browsers do
         rp_id = (self.passkey_rp_id or host).strip().lower()
         default_port = {"http": 80, "https": 443}.get(parsed.scheme)
         port = f":{parsed.port}" if parsed.port and parsed.port != default_port else ""
         origins = self.passkey_origins or (f"{parsed.scheme}://{host}{port}",)
         return rp_id, self.passkey_rp_name or self.mfa_issuer, tuple(origins)
+
+    @property
+    def fixed_public_url(self) -> str:
+        """``public_url``, or Streamlit's default address in development.
+
+        For what must be known before any request: the callback URI
+        registered at an identity provider, the passkey relying party.
+        Production requires ``public_url`` for those (see ``_consistent``).
+        """
+        return self.public_url or "http://localhost:8501"
 
     @property
     def is_production(self) -> bool:

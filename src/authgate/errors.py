@@ -30,6 +30,9 @@ __all__ = [
     "MfaInvalidCode",
     "MfaRequired",
     "NotAuthenticated",
+    "OidcFailed",
+    "OidcLinkRequired",
+    "OidcUnlinkRefused",
     "PasskeyRejected",
     "PasswordChangeRequired",
     "PermissionDenied",
@@ -251,6 +254,51 @@ class TokenExpired(InvalidToken):
 class TokenReused(InvalidToken):
     code = "token_reused"
     default_message = "This token has already been used."
+
+
+class OidcFailed(AuthgateError):
+    """A sign-in through an identity provider failed; ``reason`` says why, for the audit.
+
+    Reasons: ``provider_unreachable``, ``state_invalid`` (missing, replayed,
+    expired or started in another browser), ``token_invalid`` (signature,
+    issuer, audience, expiry or nonce), ``cancelled``, ``provider_error``,
+    ``email_domain``, ``no_account`` (account creation is off), ``already_linked``.
+    """
+
+    code = "oidc_failed"
+    default_message = "Signing in with the identity provider failed. Please try again."
+
+    def __init__(
+        self, reason: str, message: str | None = None, *, return_to: str | None = None
+    ) -> None:
+        self.reason = reason
+        self.return_to = return_to  # the API client's URI, once the flow's state named it
+        super().__init__(message)
+
+
+class OidcLinkRequired(AuthgateError):
+    """The provider's email belongs to a local account: log in to it once to link.
+
+    ``ticket`` is the single-use link ticket (kept out of the message).
+    """
+
+    code = "oidc_link_required"
+    default_message = (
+        "An account with this email address already exists. "
+        "Log in to it once with its password to link the two."
+    )
+
+    def __init__(self, message: str | None = None, *, ticket: str | None = None) -> None:
+        self.ticket = ticket
+        super().__init__(message)
+
+
+class OidcUnlinkRefused(AuthgateError):
+    code = "oidc_unlink_refused"
+    default_message = (
+        "This is the only way to log in to this account: "
+        "set a password or link another provider first."
+    )
 
 
 def _human_seconds(seconds: int) -> str:

@@ -34,6 +34,9 @@ from authgate.core.login.second_factor import SecondFactorLogin
 from authgate.core.mfa.secretbox import SecretBox
 from authgate.core.mfa.service import MfaService
 from authgate.core.mfa.verifier import SecondFactorVerifier
+from authgate.core.oidc.flow import OidcFlow
+from authgate.core.oidc.links import IdentityLinks
+from authgate.core.oidc.login import OidcLogin
 from authgate.core.passkeys.assertion import AssertionCheck
 from authgate.core.passkeys.ceremony import RelyingParty
 from authgate.core.passkeys.recent_login import RecentLogin
@@ -70,10 +73,11 @@ class Authgate:
     OAuth 2.0 clients), ``mfa``, ``recovery`` (forgot password and username),
     ``verification`` (email links), ``audit`` (reading and exporting the log),
     ``passkeys`` (WebAuthn: adding, listing, removing; logging in with one is
-    the ``passkey`` login method), ``lockout``, ``visitors`` (anonymous visitors
-    and their hand-off at login; set ``visitors.handoff`` to move an
-    application's data), ``uow`` (the unit of work every service shares) and
-    ``store``.
+    the ``passkey`` login method), ``lockout``, ``oidc`` (sign-in with identity
+    providers) and ``identities`` (the provider identities linked to accounts),
+    ``visitors`` (anonymous visitors and their hand-off at login; set
+    ``visitors.handoff`` to move an application's data), ``uow`` (the unit of
+    work every service shares) and ``store``.
     """
 
     def __init__(
@@ -122,7 +126,13 @@ class Authgate:
         )
         self.mailer = mailer_from_settings(s) if mailer == "settings" else mailer
         self.verification = EmailVerification(
-            uow=self.uow, mailer=self.mailer, public_url=s.public_url, site_name=s.mfa_issuer
+            uow=self.uow, mailer=self.mailer, public_url=s.fixed_public_url, site_name=s.mfa_issuer
+        )
+        rules = AccountRules(
+            allow_registration=s.allow_registration,
+            default_roles=tuple(s.default_roles),
+            username_min_length=s.username_min_length,
+            username_max_length=s.username_max_length,
         )
         self.accounts = AccountService(
             uow=self.uow,
@@ -130,12 +140,7 @@ class Authgate:
                 uow=self.uow,
                 passwords=self.passwords,
                 policy=self.policy,
-                rules=AccountRules(
-                    allow_registration=s.allow_registration,
-                    default_roles=tuple(s.default_roles),
-                    username_min_length=s.username_min_length,
-                    username_max_length=s.username_max_length,
-                ),
+                rules=rules,
                 clock=self.clock,
                 verification=self.verification,
             ),
@@ -165,7 +170,7 @@ class Authgate:
             lockout=self.lockout,
             mfa=self.mfa,
             mailer=self.mailer,
-            public_url=s.public_url,
+            public_url=s.fixed_public_url,
             site_name=s.mfa_issuer,
         )
         self.audit = AuditLog(uow=self.uow, clock=self.clock)
@@ -186,6 +191,19 @@ class Authgate:
         self.logins.add(PasswordLogin(uow=self.uow, lockout=self.lockout, passwords=self.passwords))
         self.logins.add(SecondFactorLogin(uow=self.uow, verifier=verifier, clock=self.clock))
         self.passkeys = self._passkeys()
+        self.oidc = OidcFlow.from_settings(
+            s.oidc_providers,
+            uow=self.uow,
+            clock=self.clock,
+            public_url=s.fixed_public_url,
+            development=not s.is_production,
+        )
+        self.identities = IdentityLinks(uow=self.uow, clock=self.clock)
+        self.logins.add(
+            OidcLogin(
+                uow=self.uow, flow=self.oidc, lockout=self.lockout, rules=rules, clock=self.clock
+            )
+        )
         self.clients = ClientRegistry(
             ConfidentialClient(c.client_id, c.client_secret.get_secret_value(), c.may_introspect)
             for c in s.oauth_clients

@@ -23,6 +23,7 @@ KINDS = {
     "streamlit-app": "the entry point and script of an app, run together (AppTest)",
     "shell": "syntax-checked with bash -n; every authgate command in it answers --help",
     "json": "parsed as JSON",
+    "toml": "parsed as TOML (Streamlit's secrets.toml)",
     "outline": "compiled only: an outline with '...' in place of code",
 }
 

@@ -8,6 +8,7 @@ the documented address swapped for that port's.
 from __future__ import annotations
 
 import json
+import tomllib
 import re
 import shutil
 import subprocess
@@ -66,6 +67,11 @@ def test_every_code_block_has_a_kind() -> None:
 @pytest.mark.parametrize("snippet", of_kind("json"), ids=_ids(of_kind("json")))
 def test_json(snippet: Snippet) -> None:
     json.loads(snippet.code)
+
+
+@pytest.mark.parametrize("snippet", of_kind("toml"), ids=_ids(of_kind("toml")))
+def test_toml(snippet: Snippet) -> None:
+    tomllib.loads(snippet.code)
 
 
 @pytest.mark.parametrize("snippet", of_kind("outline"), ids=_ids(of_kind("outline")))

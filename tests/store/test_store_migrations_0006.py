@@ -24,12 +24,12 @@ def engine(database_url: str):  # type: ignore[no-untyped-def]
 
 
 def test_0006_adds_the_visitor_table_and_downgrade_drops_only_it(engine: Engine) -> None:
-    upgrade(engine, "0002")
+    upgrade(engine, "0005")
     assert "authgate_visitors" not in inspect(engine).get_table_names()
     upgrade(engine, "0006")
     assert current_revision(engine) == "0006"
     assert "authgate_visitors" in inspect(engine).get_table_names()
-    downgrade(engine, "0002")
+    downgrade(engine, "0005")
     tables = set(inspect(engine).get_table_names())
     assert "authgate_visitors" not in tables and "authgate_mfa" in tables
     downgrade(engine, "base")

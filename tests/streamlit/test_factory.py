@@ -108,3 +108,28 @@ def test_remote_mode_imports_no_sqlalchemy(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.strip().splitlines()[-1]) == []
+
+
+def test_settings_that_differ_only_in_a_provider_secret_have_different_keys() -> None:
+    from authgate.streamlit.factory import settings_key
+
+    def with_secret(secret: str) -> AuthgateSettings:
+        return AuthgateSettings(
+            oidc_providers=[  # type: ignore[list-item]
+                {
+                    "name": "corp",
+                    "label": "Corp",
+                    "server_metadata_url": "https://id.example.com/.well-known/openid-configuration",
+                    "client_id": "app",
+                    "client_secret": secret,
+                }
+            ]
+        )
+
+    assert settings_key(with_secret("secret-number-one")) == settings_key(
+        with_secret("secret-number-one")
+    )
+    assert settings_key(with_secret("secret-number-one")) != settings_key(
+        with_secret("secret-number-two")
+    )
+    assert "secret-number-one" not in settings_key(with_secret("secret-number-one"))

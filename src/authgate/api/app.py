@@ -31,6 +31,7 @@ from authgate.api.routers.gate import build_gate_router
 from authgate.api.routers.mfa import build_mfa_router
 from authgate.api.routers.oauth import build_oauth_router
 from authgate.api.routers.oauth_metadata import build_oauth_metadata_router
+from authgate.api.routers.oidc import build_oidc_router
 from authgate.api.routers.passkeys import build_passkeys_router
 from authgate.api.routers.recovery import build_recovery_router
 from authgate.api.routers.visitors import build_visitors_router
@@ -116,6 +117,7 @@ def create_api(auth: Authgate, *, settings: AuthgateSettings | None = None) -> F
     for build_passkeys in (build_passkeys_router, build_admin_passkeys_router):
         app.include_router(build_passkeys(get_auth, token_url=token_url), prefix=prefix)
     app.include_router(build_health_router(get_auth), prefix=prefix)
+    app.include_router(build_oidc_router(get_auth, prefix=prefix), prefix=prefix)
     app.include_router(build_jwks_router(get_auth))
     app.include_router(build_oauth_metadata_router(get_auth, prefix=prefix))
     return app

@@ -72,6 +72,9 @@ STATUS_BY_ERROR: dict[type[e.AuthgateError], int] = {
     e.UserNotFound: 404,
     e.UsernameTaken: 409,
     e.EmailTaken: 409,
+    e.OidcFailed: 400,
+    e.OidcLinkRequired: 409,
+    e.OidcUnlinkRefused: 409,
 }
 
 _STORE_RETRY_SECONDS = 5

@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from authgate.api.schemas import RecordOut
+from authgate.api.schemas_visitors import HandedVisitor
 from authgate.core.passkeys.challenges import PasskeyOptions
 from authgate.core.passkeys.recent_login import Reauthentication
 from authgate.core.passkeys.service import MAX_PASSKEY_NAME
@@ -79,6 +80,7 @@ class PasskeyLoginOptionsRequest(BaseModel):
 class PasskeyLoginRequest(PasskeyVerifyRequest):
     remember: bool = False
     mfa_ticket: str | None = Field(default=None, max_length=512)
+    visitor_token: HandedVisitor = None
 
 
 class ReauthPasswordRequest(BaseModel):

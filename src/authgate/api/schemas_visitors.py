@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
 from authgate.core.visitors import VisitorPass
 
 __all__ = [
+    "HandedVisitor",
     "VisitorOut",
     "VisitorPassOut",
     "VisitorTicketRequest",
     "VisitorTokenRequest",
 ]
+
+HandedVisitor = Annotated[
+    str | None,
+    Field(
+        max_length=512,
+        description="The anonymous visitor's token (POST {prefix}/visitors): on success its "
+        "data is handed to the user and the visitor ends.",
+    ),
+]
+"""The optional ``visitor_token`` of a request that logs someone in."""
 
 _VISITOR_TOKEN = Field(min_length=1, max_length=512, description="The visitor's token.")
 

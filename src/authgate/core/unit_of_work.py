@@ -26,6 +26,7 @@ from authgate.core.audit.recorder import record_event
 from authgate.core.clock import Clock
 from authgate.core.events import AuthEvent
 from authgate.core.ports.audit import AuditRepository
+from authgate.core.ports.identities import IdentityRepository
 from authgate.core.ports.mfa import MfaRepository
 from authgate.core.ports.passkeys import PasskeyRepository
 from authgate.core.ports.sessions import SessionRepository
@@ -64,6 +65,7 @@ class Work:
         "_clock",
         "audit",
         "events",
+        "identities",
         "mfa",
         "one_time_tokens",
         "passkeys",
@@ -83,6 +85,7 @@ class Work:
         self.audit: AuditRepository = repositories.audit
         self.visitors: VisitorRepository = repositories.visitors
         self.passkeys: PasskeyRepository = repositories.passkeys
+        self.identities: IdentityRepository = repositories.identities
         self.events: list[AuthEvent] = []
         self.stale = False
         self._clock = clock

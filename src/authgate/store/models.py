@@ -31,6 +31,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_colu
 __all__ = [
     "AuditEvent",
     "Base",
+    "Identity",
     "LoginThrottle",
     "MfaSecret",
     "OneTimeToken",
@@ -301,6 +302,25 @@ class Passkey(Base):
     backup_eligible: Mapped[bool] = mapped_column(Boolean, default=False)
     backed_up: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime]
+    last_used_at: Mapped[datetime | None]
+
+
+class Identity(Base):
+    """An identity at an OpenID provider (issuer + subject) linked to one account."""
+
+    __tablename__ = "authgate_identities"
+    __table_args__ = (
+        UniqueConstraint("provider", "issuer", "subject", name="uq_authgate_identities_subject"),
+        Index("ix_authgate_identities_user_id", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("authgate_users.id", ondelete="CASCADE"))
+    provider: Mapped[str] = mapped_column(String(32))
+    issuer: Mapped[str] = mapped_column(String(255))
+    subject: Mapped[str] = mapped_column(String(255))
+    email: Mapped[str | None] = mapped_column(String(320))
+    linked_at: Mapped[datetime]
     last_used_at: Mapped[datetime | None]
 
 

@@ -24,7 +24,7 @@ import weakref
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
-from pydantic import SecretStr
+from pydantic import BaseModel, SecretStr
 
 from authgate.config import AuthgateSettings
 from authgate.streamlit.backend import AuthBackend
@@ -42,12 +42,26 @@ _default: list[AuthgateSettings] = []
 
 
 def default_settings() -> AuthgateSettings:
-    """``AuthgateSettings()`` read once per process (env and ``.env`` are not re-read)."""
+    """``AuthgateSettings()`` read once per process (env and ``.env`` are not re-read).
+
+    Providers in Streamlit's ``[auth]`` secrets (``st.login``'s format) join
+    ``AUTHGATE_OIDC_PROVIDERS``; a name configured there wins.
+    """
     if not _default:
         with _lock:
             if not _default:
-                _default.append(AuthgateSettings())
+                _default.append(_with_secret_providers(AuthgateSettings()))
     return _default[0]
+
+
+def _with_secret_providers(settings: AuthgateSettings) -> AuthgateSettings:
+    from authgate.streamlit.oidc_secrets import providers_from_secrets
+
+    known = {provider.name for provider in settings.oidc_providers}
+    extra = [p for p in providers_from_secrets() if p.name not in known]
+    if not extra:
+        return settings
+    return AuthgateSettings(oidc_providers=(*settings.oidc_providers, *extra))
 
 
 def settings_key(settings: AuthgateSettings) -> str:
@@ -56,6 +70,10 @@ def settings_key(settings: AuthgateSettings) -> str:
     def plain(value: Any) -> Any:
         if isinstance(value, SecretStr):
             return hashlib.sha256(value.get_secret_value().encode()).hexdigest()
+        if isinstance(value, BaseModel):  # a provider or client: its secrets count too
+            return {name: plain(getattr(value, name)) for name in type(value).model_fields}
+        if isinstance(value, tuple) and any(isinstance(item, BaseModel) for item in value):
+            return [plain(item) for item in value]
         return str(value)
 
     values = {name: plain(getattr(settings, name)) for name in type(settings).model_fields}

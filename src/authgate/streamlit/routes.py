@@ -17,9 +17,12 @@ from dataclasses import replace
 from starlette.routing import Route
 
 from authgate.config import AuthgateSettings
+from authgate.proxies import TrustedProxies
 from authgate.streamlit.backend import AuthBackend
 from authgate.streamlit.cookie_routes import SessionCookie, build_cookie_routes
 from authgate.streamlit.factory import default_settings, get_backend
+from authgate.streamlit.oidc_local import InProcessOidc, oidc_for
+from authgate.streamlit.oidc_routes import build_oidc_routes
 
 __all__ = ["ROUTE_PREFIX", "base_path", "gate_routes", "route_url"]
 
@@ -59,11 +62,24 @@ def gate_routes(
     def store() -> AuthBackend:
         return backend if backend is not None else get_backend(settings)
 
+    def oidc() -> InProcessOidc | None:
+        return oidc_for(store())
+
     jar = session_cookie(settings, base)
-    return build_cookie_routes(
-        store,
-        cookie=jar,
-        base_path=base,
-        prefix=ROUTE_PREFIX,
-        visitor_cookie=replace(jar, name=settings.visitor_cookie_name),
-    )
+    return [
+        *build_cookie_routes(
+            store,
+            cookie=jar,
+            base_path=base,
+            prefix=ROUTE_PREFIX,
+            visitor_cookie=replace(jar, name=settings.visitor_cookie_name),
+        ),
+        *build_oidc_routes(
+            oidc,
+            cookie=jar,
+            base_path=base,
+            prefix=ROUTE_PREFIX,
+            proxies=TrustedProxies.of(settings.trusted_proxies),
+            visitor_cookie=replace(jar, name=settings.visitor_cookie_name),
+        ),
+    ]

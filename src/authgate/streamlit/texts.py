@@ -302,6 +302,44 @@ DEBUG_IN = "in {span}"
 DEBUG_AGO = "{span} ago"
 
 
+# -- identity providers (OpenID Connect) -------------------------------------------
+OIDC_CONTINUE = "Continue with {label}"
+OIDC_OR_PASSWORD = "or log in with your password"
+OIDC_LINK_INTRO = (
+    "An account with the email address {label} gave us already exists. "
+    "Log in to it once with its password to link {label} to it."
+)
+OIDC_LINKED_NOW = "{label} is now linked to your account."
+OIDC_IDENTITIES_HEADER = "Sign-in providers"
+OIDC_NO_IDENTITIES = "No provider is linked to this account."
+OIDC_LINK = "Link {label}"
+OIDC_UNLINK = "Unlink"
+OIDC_UNLINKED = "{label} was unlinked."
+OIDC_LINKED_AT = "Linked {when}"
+OIDC_LAST_USED = "last used {when}"
+OIDC_REDIRECT_URI = "Redirect URI to register at {label}: `{uri}`"
+OIDC_ERRORS = {
+    "provider_unreachable": "Could not reach {label}. Please try again.",
+    "state_invalid": "This sign-in with {label} expired or was already used. Please start again.",
+    "token_invalid": "{label} sent an answer that could not be verified. Please try again.",
+    "cancelled": "Sign-in with {label} was cancelled.",
+    "provider_error": "{label} could not sign you in. Please try again.",
+    "email_domain": "Accounts from this email domain may not sign in here.",
+    "no_account": "No account here belongs to this {label} identity. Ask an administrator.",
+    "already_linked": "This {label} identity is already linked to another account.",
+    "account_disabled": "This account is disabled. Contact an administrator.",
+    "account_locked": "Too many failed attempts on this account. Try again later.",
+    "email_not_verified": "Please verify your email address before logging in.",
+    "not_logged_in": "Log in first, then link {label} from your Account page.",
+    "unknown_provider": "This sign-in provider is not configured.",
+    "store_unavailable": "The authentication service is temporarily unavailable. Please try again.",
+}
+OIDC_UNKNOWN_PROVIDER = "the identity provider"
+OIDC_ERROR_FALLBACK = "Signing in with {label} failed. Please try again."
+OIDC_ADMIN_HEADER = "Linked sign-in providers"
+OIDC_UNLINKED_USER = "{label} was unlinked from {username}."
+
+
 # -- languages: keep this block last ----------------------------------------------------
 # Every NAME above moves into ENGLISH; reading ``texts.NAME`` then goes through
 # ``__getattr__``, which answers in the language of the current run.

@@ -18,6 +18,7 @@ from authgate.api.schemas import (
     SelfRegisterRequest,
     UserOut,
 )
+from authgate.api.schemas_oidc import MeOut
 from authgate.api.security import GetAuth, build_authenticate, client_ip, user_agent
 from authgate.core.records import AuthUser
 from authgate.core.tokens.service import TokenContext
@@ -57,10 +58,10 @@ def build_account_router(
             await run_in_threadpool(auth.visitors.adopt, body.visitor_token, user)
         return UserOut.of(user)
 
-    @router.get("/me", response_model=UserOut, responses=error_responses(401, 503))
-    async def me(caller: Caller) -> UserOut:
-        """The current user, as the store has it now (roles included)."""
-        return UserOut.of(caller.user)
+    @router.get("/me", response_model=MeOut, responses=error_responses(401, 503))
+    def me(caller: Caller, auth: Auth) -> MeOut:
+        """The current user, as the store has it now (roles and linked identities included)."""
+        return MeOut.with_identities(caller.user, auth.identities.list_for(caller.user.id))
 
     @router.post(
         "/password", response_model=PasswordChangeResponse, responses=error_responses(401, 429, 503)

@@ -132,6 +132,7 @@ def build_passkeys_router(get_auth: GetAuth, *, token_url: str) -> APIRouter:
             remember=body.remember,
             ip=client_ip(request),
             user_agent=user_agent(request),
+            visitor=body.visitor_token,
         )
         return TokenResponse.of(pair, auth.clock.now())
 

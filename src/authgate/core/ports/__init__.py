@@ -5,6 +5,7 @@ a test can implement them over anything else. Core imports only these.
 """
 
 from authgate.core.ports.audit import AuditEntry, AuditQuery, AuditRepository
+from authgate.core.ports.identities import IdentityRepository, LinkedIdentity, NewIdentity
 from authgate.core.ports.mfa import MfaFactor, MfaRepository
 from authgate.core.ports.passkeys import NewPasskey, PasskeyRecord, PasskeyRepository
 from authgate.core.ports.sessions import NewSession, SessionRepository, SessionView
@@ -26,8 +27,11 @@ __all__ = [
     "AuditQuery",
     "AuditRepository",
     "DuplicateRecord",
+    "IdentityRepository",
+    "LinkedIdentity",
     "MfaFactor",
     "MfaRepository",
+    "NewIdentity",
     "NewOneTimeToken",
     "NewPasskey",
     "NewRefreshLink",

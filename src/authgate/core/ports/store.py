@@ -13,6 +13,7 @@ from contextlib import AbstractContextManager
 from typing import Protocol
 
 from authgate.core.ports.audit import AuditRepository
+from authgate.core.ports.identities import IdentityRepository
 from authgate.core.ports.mfa import MfaRepository
 from authgate.core.ports.passkeys import PasskeyRepository
 from authgate.core.ports.sessions import SessionRepository
@@ -53,6 +54,9 @@ class Repositories(Protocol):
 
     @property
     def passkeys(self) -> PasskeyRepository: ...
+
+    @property
+    def identities(self) -> IdentityRepository: ...
 
 
 class Store(Protocol):

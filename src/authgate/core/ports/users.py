@@ -36,7 +36,7 @@ class NewUser:
     email: str | None
     email_key: str | None
     display_name: str
-    password_hash: str
+    password_hash: str | None
     password_changed_at: datetime | None
     must_change_password: bool
     roles: tuple[str, ...]

@@ -36,6 +36,9 @@ class TokenPurpose(StrEnum):
     PASSKEY_LOGIN = "passkey_login"
     PASSKEY_REAUTH = "passkey_reauth"
     REAUTHENTICATED = "reauthenticated"
+    OIDC_STATE = "oidc_state"
+    OIDC_LINK = "oidc_link"
+    OIDC_API_CODE = "oidc_api_code"
 
 
 def issue_token(

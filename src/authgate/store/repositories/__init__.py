@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from authgate.core.ports import (
     AuditRepository,
+    IdentityRepository,
     MfaRepository,
     OneTimeTokenRepository,
     PasskeyRepository,
@@ -20,6 +21,7 @@ from authgate.core.ports import (
     VisitorRepository,
 )
 from authgate.store.repositories.audit import SqlAuditRepository
+from authgate.store.repositories.identities import SqlIdentityRepository
 from authgate.store.repositories.mfa import SqlMfaRepository
 from authgate.store.repositories.passkeys import SqlPasskeyRepository
 from authgate.store.repositories.sessions import SqlSessionRepository
@@ -32,6 +34,7 @@ from authgate.store.repositories.visitors import SqlVisitorRepository
 
 __all__ = [
     "SqlAuditRepository",
+    "SqlIdentityRepository",
     "SqlMfaRepository",
     "SqlOneTimeTokenRepository",
     "SqlPasskeyRepository",
@@ -54,6 +57,7 @@ class SqlRepositories:
     __slots__ = (
         "audit",
         "db",
+        "identities",
         "mfa",
         "one_time_tokens",
         "passkeys",
@@ -74,3 +78,4 @@ class SqlRepositories:
         self.audit: AuditRepository = SqlAuditRepository(db)
         self.visitors: VisitorRepository = SqlVisitorRepository(db)
         self.passkeys: PasskeyRepository = SqlPasskeyRepository(db)
+        self.identities: IdentityRepository = SqlIdentityRepository(db)

@@ -19,6 +19,7 @@ from authgate.streamlit.navigation import GateRun
 from authgate.streamlit.tab_session import current_auth
 from authgate.streamlit.ui.feedback import attempt
 from authgate.streamlit.ui.mfa import render_mfa_section
+from authgate.streamlit.ui.oidc_account import render_identities
 from authgate.streamlit.ui.passkeys import render_passkeys_section
 from authgate.streamlit.ui.register import render_strength_hint
 from authgate.streamlit.ui.widgets import password_input
@@ -156,6 +157,7 @@ def render_account(run: GateRun) -> None:
     _password(run, user, auth.session_id)
     st.divider()
     render_mfa_section(run, user)
+    render_identities(run, user)
     st.divider()
     render_passkeys_section(run, user, auth.session_id)
     st.divider()

@@ -19,6 +19,7 @@ from authgate.streamlit.admin_records import AdminSession, AdminUser
 from authgate.streamlit.navigation import GateRun
 from authgate.streamlit.ui.account import describe_device
 from authgate.streamlit.ui.feedback import attempt, listed
+from authgate.streamlit.ui.oidc_account import render_admin_identities
 from authgate.streamlit.ui.passkeys_admin import render_user_passkeys, with_passkey_counts
 from authgate.streamlit.ui.widgets import fresh_key, password_input, renew_keys
 
@@ -237,6 +238,7 @@ def render_users_tab(run: GateRun, admin: AuthUser) -> None:
         known = {role for r in rows for role in r.user.roles}
         _actions(run, admin, by_id[picked], known)
         render_user_passkeys(run, admin, by_id[picked], notice_key=NOTICE)
+        render_admin_identities(run, admin, by_id[picked])
 
 
 def sessions_table(rows: list[AdminSession]) -> list[dict[str, object]]:

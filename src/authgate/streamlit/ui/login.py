@@ -20,6 +20,11 @@ from authgate.streamlit.navigation import GateRun
 from authgate.streamlit.state import FLASH, MFA_TICKET, NEXT_PAGE, Flash
 from authgate.streamlit.tab_session import request_meta, sign_in
 from authgate.streamlit.ui.feedback import attempt
+from authgate.streamlit.ui.oidc import (
+    complete_pending_link,
+    prepare_provider_step,
+    render_provider_buttons,
+)
 from authgate.streamlit.ui.passkeys import render_passkey_login, render_passkey_second_step
 from authgate.streamlit.ui.widgets import (
     cancel_button,
@@ -60,6 +65,7 @@ def land_after_login(run: GateRun, *, current_url: str | None = None) -> None:
 def _finish(run: GateRun, context: SessionContext, current_url: str | None) -> None:
     ok, _ = attempt(lambda: sign_in(run.backend, context))
     if ok:
+        complete_pending_link(run, context)
         land_after_login(run, current_url=current_url)
 
 
@@ -117,9 +123,12 @@ def render_login_form(run: GateRun, *, current_url: str | None = None) -> None:
     this tab's state and the code step replaces the form until it succeeds
     or is cancelled.
     """
+    prepare_provider_step(run)
     ticket = st.session_state.get(MFA_TICKET)
     if isinstance(ticket, str):
         render_code_step(run, ticket, current_url=current_url)
+        return
+    if not render_provider_buttons(run, current_url=current_url):
         return
     with st.form(_FORM, clear_on_submit=False, enter_to_submit=True):
         login = st.text_input(

@@ -32,6 +32,7 @@ from authgate.streamlit.state import MFA_TICKET
 from authgate.streamlit.tab_session import request_meta, sign_in
 from authgate.streamlit.ui.feedback import attempt
 from authgate.streamlit.ui.widgets import password_input
+from authgate.streamlit.visitors import tab_visitor_token
 
 __all__ = ["render_passkey_login", "render_passkey_second_step", "render_passkeys_section"]
 
@@ -79,7 +80,7 @@ def _finish_login(
     )
 
     def log_in() -> SessionContext:
-        done = auth.logins.login(method, credentials, **request_meta())
+        done = auth.logins.login(method, credentials, visitor=tab_visitor_token(), **request_meta())
         return SessionContext(user=done.user, session=done.session)
 
     ok, context = attempt(log_in)
