@@ -8,10 +8,10 @@ the documented address swapped for that port's.
 from __future__ import annotations
 
 import json
-import tomllib
 import re
 import shutil
 import subprocess
+import tomllib
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
