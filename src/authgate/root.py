@@ -92,10 +92,18 @@ class Authgate:
             min_length=s.password_min_length, max_length=s.password_max_length
         )
         self.lockout = Lockout(
-            throttle=self._throttle(s.lockout_threshold),
-            # Per-IP counting locks only when configured: by default one NAT'd
-            # office must not be able to lock out all of its users.
-            ip_throttle=self._throttle(s.ip_lockout_threshold) if s.ip_lockout_threshold else None,
+            throttle=self._throttle(),
+            policy=ThrottlePolicy(
+                threshold=s.lockout_threshold,
+                base_delay=s.lockout_base_delay,
+                max_delay=s.lockout_max_delay,
+                window=s.failure_window,
+            ),
+            # Failures per client address across accounts (password spraying);
+            # a limit of 0 turns it off.
+            client_policy=ThrottlePolicy.per_window(s.client_failure_limit, s.client_failure_window)
+            if s.client_failure_limit
+            else None,
             uow=self.uow,
             clock=self.clock,
         )
@@ -194,19 +202,13 @@ class Authgate:
             migrate=migrate,
         )
 
-    def _throttle(self, threshold: int) -> Throttle:
-        s = self.settings
-        policy = ThrottlePolicy(
-            threshold=threshold,
-            base_delay=s.lockout_base_delay,
-            max_delay=s.lockout_max_delay,
-            window=s.failure_window,
-        )
-        if s.redis_url:
+    def _throttle(self) -> Throttle:
+        """The failure counters: in Redis when ``redis_url`` is set, else in the database."""
+        if self.settings.redis_url:
             from authgate.store.throttle_redis import RedisThrottle
 
-            return RedisThrottle.from_url(s.redis_url, policy)
-        return DatabaseThrottle(self.store, policy)
+            return RedisThrottle.from_url(self.settings.redis_url)
+        return DatabaseThrottle(self.store)
 
     @cached_property
     def tokens(self) -> TokenService:

@@ -65,12 +65,16 @@ class Work:
         "mfa",
         "one_time_tokens",
         "refresh_tokens",
+        "repositories",
         "sessions",
         "stale",
         "users",
     )
 
     def __init__(self, repositories: Repositories, clock: Clock) -> None:
+        # The transaction itself, for store components that can work inside it
+        # (the SQL throttle counts a login attempt in the login's own transaction).
+        self.repositories = repositories
         self.users: UserRepository = repositories.users
         self.sessions: SessionRepository = repositories.sessions
         self.one_time_tokens: OneTimeTokenRepository = repositories.one_time_tokens
