@@ -52,4 +52,3 @@ def test_existing_counters_get_zero_refusals_and_survive_a_round_trip(engine: En
         count = connection.execute(text("SELECT COUNT(*) FROM authgate_login_throttle"))
         assert count.scalar_one() == 1
     downgrade(engine, "base")
-
