@@ -16,7 +16,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, delete, select, update
+from sqlalchemy import Row, delete, select, text, update
 from sqlalchemy.orm import Session as DbSession
 
 from authgate.core.lockout.policy import Claim, Hold, Reservation, ThrottlePolicy, ThrottleStatus
@@ -97,6 +97,11 @@ class DatabaseThrottle:
         return ThrottleStatus(key, row.failures, row.locked_until, row.refused)
 
     def _reserve(self, db: DbSession, claims: Sequence[Claim], now: datetime) -> Reservation:
+        if self.store.dialect == "postgresql":
+            # The count is visible to every other transaction at commit either way; only
+            # its crash durability waits for the WAL writer (a fraction of a second).
+            # That keeps the reservation's commit off the disk: about 1 ms, not 8-10.
+            db.execute(text("SET LOCAL synchronous_commit TO OFF"))
         ordered = sorted(claims, key=lambda claim: claim.key)
         rows = {claim.key: self._locked_row(db, claim.key, now) for claim in ordered}
         locked = [
@@ -117,9 +122,12 @@ class DatabaseThrottle:
         query = select(*_COLUMNS).where(LoginThrottle.key == key).with_for_update()
         row = db.execute(query).first()
         if row is None:
-            db.execute(self._insert_unless_present(key, now))
-            row = db.execute(query).one()
-        return row
+            insert = self._insert_unless_present(key, now)
+            if self.store.dialect == "mysql":
+                db.execute(insert)
+            else:  # our own new row comes back; a racer's is read (and locked) below
+                row = db.execute(insert.returning(*_COLUMNS)).first()
+        return row if row is not None else db.execute(query).one()
 
     def _insert_unless_present(self, key: str, now: datetime) -> Any:
         values = {
@@ -173,10 +181,14 @@ class DatabaseThrottle:
         return int(refused)
 
     def _reset(self, db: DbSession, key: str) -> int:
+        """Delete the key's row; its pending refusals (one statement where RETURNING exists)."""
+        removal = delete(LoginThrottle).where(LoginThrottle.key == key)
+        if self.store.dialect != "mysql":
+            return int(db.execute(removal.returning(LoginThrottle.refused)).scalar() or 0)
         refused = db.execute(
             select(LoginThrottle.refused).where(LoginThrottle.key == key).with_for_update()
         ).scalar()
-        apply(db, delete(LoginThrottle).where(LoginThrottle.key == key))
+        apply(db, removal)
         return int(refused or 0)
 
 
