@@ -53,6 +53,9 @@ def test_environment_variables(monkeypatch) -> None:  # type: ignore[no-untyped-
         {"api_prefix": "api/"},
         {"session_idle_timeout": timedelta(0)},
         {"argon2_memory_cost": 1024},
+        {"client_failure_limit": -1},
+        {"client_failure_window": timedelta(0)},
+        {"ip_lockout_threshold": 10, "client_failure_limit": 15},  # two names, two values
     ],
 )
 def test_bad_configuration_fails_at_construction(bad: dict[str, object]) -> None:
@@ -119,3 +122,10 @@ def test_production_refuses_short_client_secrets() -> None:
     long_enough = [{"client_id": "orders", "client_secret": "y" * 20 + "z" * 20}]
     settings = AuthgateSettings(mode="production", secret_key=secret, oauth_clients=long_enough)  # type: ignore[arg-type]
     assert settings.oauth_clients[0].client_id == "orders"
+
+
+def test_ip_lockout_threshold_is_the_old_name_of_the_client_limit() -> None:
+    assert AuthgateSettings().client_failure_limit == 20
+    assert AuthgateSettings(ip_lockout_threshold=7).client_failure_limit == 7
+    same = AuthgateSettings(ip_lockout_threshold=7, client_failure_limit=7)
+    assert same.client_failure_limit == 7

@@ -201,3 +201,18 @@ def test_login_events_are_audited(sqlite_service: Authgate, caplog) -> None:  # 
         assert GOOD not in repr(record) and result.token not in repr(record)
     assert GOOD not in caplog.text and result.token not in caplog.text
     assert '"event": "login.succeeded"' in caplog.text
+
+
+def test_a_right_password_for_a_disabled_account_is_not_a_failure(
+    sqlite_service: Authgate,
+) -> None:
+    """The guess is given back: the account's count neither grows nor is forgotten."""
+    svc = sqlite_service
+    user = svc.accounts.register("alice", GOOD)
+    _fail(svc, "alice", 2, ip="10.0.0.9")
+    svc.accounts.set_active(user.id, False, actor_id=0)
+    for _ in range(10):
+        with pytest.raises(AccountDisabled):
+            svc.logins.password("alice", GOOD, ip="10.0.0.9")
+    assert svc.accounts.lockout_status(user.id).failures == 2
+    assert svc.lockout.status("ip:10.0.0.9").failures == 2
