@@ -6,7 +6,7 @@ component, so the rules hold everywhere:
 
 - one key per account (``account:<id>``); an unknown login name gets its own
   key (``login:<name>``) so guessing names is throttled too; the client's
-  address (``ip:<address>``) has a budget of failures across all accounts
+  address (``ip:<address>``, an IPv6 one by its /64) has a budget of failures across all accounts
   when ``client_policy`` is set (password spraying), and only failures spend it;
 - a guess is *reserved* before its secret is checked: counted on every key in
   one atomic step of the store, or refused because a key is locked. A burst
@@ -24,6 +24,7 @@ component, so the rules hold everywhere:
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -52,8 +53,21 @@ def login_key(login: str) -> str:
 
 
 def client_key(ip: str) -> str:
-    """The counter of one client address, across every account it tries."""
-    return f"{_CLIENT_PREFIX}{ip}"
+    """The counter of one client, across every account it tries.
+
+    An IPv6 client is counted by its /64: one subscriber is usually handed a
+    whole /64, so counting single addresses would give a sprayer 2**64
+    budgets. An IPv4-mapped IPv6 address counts as its IPv4 address.
+    """
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return f"{_CLIENT_PREFIX}{ip}"
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return f"{_CLIENT_PREFIX}{address.ipv4_mapped}"
+        return f"{_CLIENT_PREFIX}{ipaddress.ip_network(f'{address}/64', strict=False)}"
+    return f"{_CLIENT_PREFIX}{address}"
 
 
 @dataclass(frozen=True)
