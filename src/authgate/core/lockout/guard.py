@@ -6,8 +6,9 @@ component, so the rules hold everywhere:
 
 - one key per account (``account:<id>``); an unknown login name gets its own
   key (``login:<name>``) so guessing names is throttled too; the client's
-  address (``ip:<address>``, an IPv6 one by its /64) has a budget of failures across all accounts
-  when ``client_policy`` is set (password spraying), and only failures spend it;
+  address (``ip:<address>``, an IPv6 one by its /64) has a budget of failures
+  across all accounts when ``client_policy`` is set (password spraying), and
+  only failures spend it;
 - a guess is *reserved* before its secret is checked: counted on every key in
   one atomic step of the store, or refused because a key is locked. A burst
   of concurrent guesses therefore evaluates at most ``threshold`` of them,
