@@ -230,3 +230,25 @@ def test_database_reservation_rolls_back_with_the_callers_transaction(database_u
         assert throttle.status("k", POLICY, NOW).failures == 1
     finally:
         store.close()
+
+
+def test_database_forgetting_keeps_the_row(database_url: str) -> None:
+    """A success zeroes the account's row: no delete and insert (and no id spent) per login."""
+    from sqlalchemy import select
+
+    from authgate.store.models import LoginThrottle
+
+    store = SqlStore.from_url(database_url)
+    store.migrate()
+    try:
+        throttle = DatabaseThrottle(store)
+        ids = set()
+        for _ in range(3):
+            holds = reserve(throttle, "account:1", NOW).holds
+            assert throttle.give_back(holds, NOW, forget=["account:1"]) == {}
+            with store.read() as repositories:
+                ids.add(repositories.db.execute(select(LoginThrottle.id)).scalar_one())
+        assert len(ids) == 1
+        assert throttle.status("account:1", POLICY, NOW) == ThrottleStatus("account:1", 0, None)
+    finally:
+        store.close()

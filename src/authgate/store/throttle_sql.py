@@ -160,7 +160,7 @@ class DatabaseThrottle:
         ended: dict[str, int] = {}
         for hold in sorted(holds, key=lambda hold: hold.key):
             if hold.key in forget:
-                refused = self._reset(db, hold.key)
+                refused = self._forget(db, hold.key)
             else:
                 refused = self._give_back_one(db, hold, now)
             if refused:
@@ -178,6 +178,21 @@ class DatabaseThrottle:
             values["locked_until"] = None  # the lock this attempt started ends with it
             refused, values["refused"] = row.refused, 0
         _set(db, hold.key, **values)
+        return int(refused)
+
+    def _forget(self, db: DbSession, key: str) -> int:
+        """Zero the key's row after a success; its pending refusals.
+
+        The row stays (an account's next login counts on it) rather than being
+        deleted and inserted again at every login, which would churn the table
+        and spend a value of its id sequence per login.
+        """
+        refused = db.execute(
+            select(LoginThrottle.refused).where(LoginThrottle.key == key).with_for_update()
+        ).scalar()
+        if refused is None:
+            return 0
+        _set(db, key, failures=0, locked_until=None, refused=0)
         return int(refused)
 
     def _reset(self, db: DbSession, key: str) -> int:
