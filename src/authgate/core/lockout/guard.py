@@ -93,11 +93,6 @@ class Attempt:
         if self.refusal is not None:
             raise self.refusal
 
-    @property
-    def prior_failures(self) -> int:
-        """Failures counted on the account key before this guess."""
-        return next((h.status.failures - 1 for h in self.holds if h.key == self.key), 0)
-
 
 @dataclass(kw_only=True, eq=False)
 class Lockout:
