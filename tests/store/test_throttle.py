@@ -252,3 +252,14 @@ def test_database_forgetting_keeps_the_row(database_url: str) -> None:
         assert throttle.status("account:1", POLICY, NOW) == ThrottleStatus("account:1", 0, None)
     finally:
         store.close()
+
+
+def test_redis_keeps_refusals_for_a_window_past_the_lock(throttle: Throttle) -> None:
+    """Redis keys expire by themselves; a refused attempt keeps its count until it is reported."""
+    if not isinstance(throttle, RedisThrottle):
+        pytest.skip("Redis keys only (SQL rows stay until the next attempt)")
+    for _ in range(3):
+        reserve(throttle, "k", NOW)  # locked for 10 s
+    assert not reserve(throttle, "k", NOW).granted
+    ttl = throttle.client.ttl(throttle.prefix + "k")
+    assert 10 + 3600 <= ttl <= 10 + 3600 + 2

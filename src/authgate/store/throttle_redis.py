@@ -40,6 +40,9 @@ for i, key in ipairs(KEYS) do
   local row = rows[i]
   if row[3] > now then
     redis.call('HINCRBY', key, 'refused', 1)
+    -- keep the count of refusals for a window past the lock, for the row that reports it
+    local window = tonumber(ARGV[2 + (i - 1) * 4])
+    redis.call('EXPIRE', key, math.ceil(row[3] - now + window) + 1)
     if longest == 0 or row[3] > rows[longest][3] then longest = i end
   end
 end
