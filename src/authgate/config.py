@@ -168,6 +168,11 @@ class AuthgateSettings(BaseSettings):
     lockout_base_delay: Duration = timedelta(seconds=30)
     lockout_max_delay: Duration = timedelta(minutes=15)
     failure_window: Duration = timedelta(hours=24)
+    # Failed logins one client address may make across all accounts per window
+    # (password spraying); then 429 until the window ends. 0 turns it off.
+    client_failure_limit: int = Field(default=20, ge=0)
+    client_failure_window: Duration = timedelta(minutes=10)
+    # Deprecated alias of client_failure_limit (older releases' opt-in per-IP lock).
     ip_lockout_threshold: int | None = Field(default=None, ge=1)
 
     # JWT API
@@ -273,6 +278,9 @@ class AuthgateSettings(BaseSettings):
             raise ValueError("username_max_length must be >= username_min_length")
         if self.lockout_max_delay < self.lockout_base_delay:
             raise ValueError("lockout_max_delay must be >= lockout_base_delay")
+        self._fold_ip_lockout_threshold()
+        if self.client_failure_window <= timedelta(0):
+            raise ValueError("client_failure_window must be positive")
         if self.session_idle_timeout <= timedelta(0):
             raise ValueError("session_idle_timeout must be positive")
         if self.session_absolute_lifetime <= timedelta(0):
@@ -321,6 +329,17 @@ class AuthgateSettings(BaseSettings):
             raise ValueError("oidc_providers lists a provider name twice")
         for provider in self.oidc_providers:
             check_provider_url(provider.server_metadata_url, development=not self.is_production)
+
+    def _fold_ip_lockout_threshold(self) -> None:
+        """``ip_lockout_threshold`` still works: it sets ``client_failure_limit``."""
+        old = self.ip_lockout_threshold
+        if old is None:
+            return
+        if "client_failure_limit" in self.model_fields_set and self.client_failure_limit != old:
+            raise ValueError(
+                "ip_lockout_threshold is the old name of client_failure_limit: set only one"
+            )
+        self.client_failure_limit = old
 
     def _refuse_demo_mode(self) -> None:
         """Demo mode seeds accounts whose passwords are published: never in production."""

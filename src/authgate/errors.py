@@ -44,6 +44,7 @@ __all__ = [
     "StoreUnavailable",
     "TokenExpired",
     "TokenReused",
+    "TooManyAttempts",
     "TooManyVisitors",
     "UserNotFound",
     "UsernameTaken",
@@ -94,13 +95,23 @@ class AccountLocked(AuthgateError):
     """Too many failed attempts; try again after ``retry_after``."""
 
     code = "account_locked"
+    template = "Too many failed attempts. Try again in {wait}."
 
     def __init__(self, retry_after: datetime, retry_after_seconds: int) -> None:
         self.retry_after = retry_after
         self.retry_after_seconds = max(1, int(retry_after_seconds))
-        super().__init__(
-            f"Too many failed attempts. Try again in {_human_seconds(self.retry_after_seconds)}."
-        )
+        super().__init__(self.template.format(wait=_human_seconds(self.retry_after_seconds)))
+
+
+class TooManyAttempts(AccountLocked):
+    """Too many failed logins from this client address (password spraying); try again later.
+
+    A kind of ``AccountLocked`` (429 with ``Retry-After`` alike), with its own
+    code and message: it is the address that waits, not an account.
+    """
+
+    code = "too_many_attempts"
+    template = "Too many failed sign-ins from your network. Try again in {wait}."
 
 
 class AccountDisabled(AuthgateError):

@@ -106,10 +106,18 @@ class Authgate:
             min_length=s.password_min_length, max_length=s.password_max_length
         )
         self.lockout = Lockout(
-            throttle=self._throttle(s.lockout_threshold),
-            # Per-IP counting locks only when configured: by default one NAT'd
-            # office must not be able to lock out all of its users.
-            ip_throttle=self._throttle(s.ip_lockout_threshold) if s.ip_lockout_threshold else None,
+            throttle=self._throttle(),
+            policy=ThrottlePolicy(
+                threshold=s.lockout_threshold,
+                base_delay=s.lockout_base_delay,
+                max_delay=s.lockout_max_delay,
+                window=s.failure_window,
+            ),
+            # Failures per client address across accounts (password spraying);
+            # a limit of 0 turns it off.
+            client_policy=ThrottlePolicy.per_window(s.client_failure_limit, s.client_failure_window)
+            if s.client_failure_limit
+            else None,
             uow=self.uow,
             clock=self.clock,
         )
@@ -126,7 +134,7 @@ class Authgate:
         )
         self.mailer = mailer_from_settings(s) if mailer == "settings" else mailer
         self.verification = EmailVerification(
-            uow=self.uow, mailer=self.mailer, public_url=s.fixed_public_url, site_name=s.mfa_issuer
+            uow=self.uow, mailer=self.mailer, public_url=s.public_url, site_name=s.mfa_issuer
         )
         rules = AccountRules(
             allow_registration=s.allow_registration,
@@ -170,7 +178,7 @@ class Authgate:
             lockout=self.lockout,
             mfa=self.mfa,
             mailer=self.mailer,
-            public_url=s.fixed_public_url,
+            public_url=s.public_url,
             site_name=s.mfa_issuer,
         )
         self.audit = AuditLog(uow=self.uow, clock=self.clock)
@@ -178,7 +186,8 @@ class Authgate:
             uow=self.uow,
             clock=self.clock,
             lifetime=s.visitor_lifetime,
-            throttle=self._visitor_throttle(),
+            throttle=self.lockout.throttle,
+            rate=ThrottlePolicy.per_window(s.visitor_rate_limit, s.visitor_rate_window),
         )
         self.logins = Logins(
             visitors=self.visitors,
@@ -248,31 +257,13 @@ class Authgate:
         )
         return PasskeyService(uow=self.uow, relying_party=party, recent=recent, clock=self.clock)
 
-    def _throttle(self, threshold: int) -> Throttle:
-        s = self.settings
-        policy = ThrottlePolicy(
-            threshold=threshold,
-            base_delay=s.lockout_base_delay,
-            max_delay=s.lockout_max_delay,
-            window=s.failure_window,
-        )
-        return self._counter(policy)
-
-    def _visitor_throttle(self) -> Throttle:
-        """Counts new anonymous visitors per client: ``visitor_rate_limit`` per window."""
-        s = self.settings
-        window = s.visitor_rate_window
-        policy = ThrottlePolicy(
-            threshold=s.visitor_rate_limit, base_delay=window, max_delay=window, window=window
-        )
-        return self._counter(policy)
-
-    def _counter(self, policy: ThrottlePolicy) -> Throttle:
+    def _throttle(self) -> Throttle:
+        """The failure counters: in Redis when ``redis_url`` is set, else in the database."""
         if self.settings.redis_url:
             from authgate.store.throttle_redis import RedisThrottle
 
-            return RedisThrottle.from_url(self.settings.redis_url, policy)
-        return DatabaseThrottle(self.store, policy)
+            return RedisThrottle.from_url(self.settings.redis_url)
+        return DatabaseThrottle(self.store)
 
     @cached_property
     def tokens(self) -> TokenService:

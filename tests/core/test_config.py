@@ -53,6 +53,9 @@ def test_environment_variables(monkeypatch) -> None:  # type: ignore[no-untyped-
         {"api_prefix": "api/"},
         {"session_idle_timeout": timedelta(0)},
         {"argon2_memory_cost": 1024},
+        {"client_failure_limit": -1},
+        {"client_failure_window": timedelta(0)},
+        {"ip_lockout_threshold": 10, "client_failure_limit": 15},  # two names, two values
     ],
 )
 def test_bad_configuration_fails_at_construction(bad: dict[str, object]) -> None:
@@ -163,3 +166,10 @@ def test_passkey_relying_party_defaults_to_the_public_url() -> None:
         "Example",
         ("https://app.example.com", "https://admin.example.com"),
     )
+
+
+def test_ip_lockout_threshold_is_the_old_name_of_the_client_limit() -> None:
+    assert AuthgateSettings().client_failure_limit == 20
+    assert AuthgateSettings(ip_lockout_threshold=7).client_failure_limit == 7
+    same = AuthgateSettings(ip_lockout_threshold=7, client_failure_limit=7)
+    assert same.client_failure_limit == 7

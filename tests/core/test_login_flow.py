@@ -46,17 +46,16 @@ class PinLogin:
         user = self.auth.accounts.find_user(username)
         if user is None:
             raise InvalidCredentials()
-        key = account_key(user.id)
-        prior = self.lockout.refuse_if_locked(
-            key, client=client, user_id=user.id, attempted=username
+        attempt = self.lockout.reserve(
+            account_key(user.id), client=client, user_id=user.id, attempted=username
         )
         if self.pins.get(user.username) != pin:
             failure = LoginFailed(
                 user_id=user.id, username=username, client=client, reason="wrong_pin"
             )
-            self.lockout.count_failure(key, failure, user=user, attempted=username)
+            self.lockout.failed(attempt, failure)
             raise InvalidCredentials()
-        return Verified(user=user, method=self.name, lockout_key=key, prior_failures=prior)
+        return Verified(user=user, method=self.name, attempt=attempt)
 
 
 @pytest.fixture

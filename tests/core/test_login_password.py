@@ -10,7 +10,7 @@ import pytest
 
 from auth_support import db_session
 from authgate.core.clock import FrozenClock
-from authgate.errors import AccountDisabled, AccountLocked, InvalidCredentials
+from authgate.errors import AccountDisabled, AccountLocked, InvalidCredentials, TooManyAttempts
 from authgate.root import Authgate
 
 GOOD = "correct horse battery"
@@ -112,25 +112,36 @@ def test_unknown_logins_lock_like_known_ones(sqlite_service: Authgate) -> None:
         sqlite_service.logins.password("ghost", GOOD)
 
 
-def test_lock_is_per_account_not_per_ip_by_default(sqlite_service: Authgate) -> None:
+def test_an_account_lock_does_not_lock_its_client(sqlite_service: Authgate) -> None:
+    """Below the client's failure limit (20), one address may still log in to other accounts."""
     sqlite_service.accounts.register("alice", GOOD)
     sqlite_service.accounts.register("bob", GOOD)
     _fail(sqlite_service, "alice", 5, ip="10.0.0.9")
-    for i in range(20):
+    for i in range(14):
         with pytest.raises(InvalidCredentials):
             sqlite_service.logins.password(f"ghost{i}", "whatever-123", ip="10.0.0.9")
     assert sqlite_service.logins.password("bob", GOOD, ip="10.0.0.9").user.username == "bob"
 
 
-def test_ip_lockout_when_configured(service_factory) -> None:  # type: ignore[no-untyped-def]
+def test_ip_lockout_threshold_still_sets_the_client_limit(service_factory) -> None:  # type: ignore[no-untyped-def]
     svc = service_factory(ip_lockout_threshold=10)
+    assert svc.settings.client_failure_limit == 10
     svc.accounts.register("bob", GOOD)
     for i in range(10):
         with pytest.raises(InvalidCredentials):
             svc.logins.password(f"user{i}", "whatever-123", ip="10.0.0.9")
-    with pytest.raises(AccountLocked):
+    with pytest.raises(TooManyAttempts):
         svc.logins.password("bob", GOOD, ip="10.0.0.9")
     assert svc.logins.password("bob", GOOD, ip="10.0.0.10").user.username == "bob"
+
+
+def test_client_limit_off(service_factory) -> None:  # type: ignore[no-untyped-def]
+    svc = service_factory(client_failure_limit=0)
+    svc.accounts.register("bob", GOOD)
+    for i in range(30):
+        with pytest.raises(InvalidCredentials):
+            svc.logins.password(f"user{i}", "whatever-123", ip="10.0.0.9")
+    assert svc.logins.password("bob", GOOD, ip="10.0.0.9").user.username == "bob"
 
 
 def test_disabled_account_cannot_log_in(sqlite_service: Authgate) -> None:
@@ -179,14 +190,29 @@ def test_login_events_are_audited(sqlite_service: Authgate, caplog) -> None:  # 
         sqlite_service.logins.password("alice", GOOD)
     kinds = [(e.event_type, e.outcome) for e in sqlite_service.audit.list()]
     assert ("login.succeeded", "success") in kinds
-    assert kinds.count(("login.failed", "failure")) == 6
+    assert kinds.count(("login.failed", "failure")) == 5  # the refusal while locked writes none
     assert ("account.locked", "failure") in kinds
     success = sqlite_service.audit.list(event_type="login.succeeded")[0]
     assert success.user_id == user.id and success.ip == "10.1.1.1"
     assert success.detail["session_id"] == result.session.id and success.detail["remember"]
     reasons = {e.detail["reason"] for e in sqlite_service.audit.list(event_type="login.failed")}
-    assert reasons == {"invalid_password", "locked"}
+    assert reasons == {"invalid_password"}
     for record in sqlite_service.audit.list():
         assert GOOD not in repr(record) and result.token not in repr(record)
     assert GOOD not in caplog.text and result.token not in caplog.text
     assert '"event": "login.succeeded"' in caplog.text
+
+
+def test_a_right_password_for_a_disabled_account_is_not_a_failure(
+    sqlite_service: Authgate,
+) -> None:
+    """The guess is given back: the account's count neither grows nor is forgotten."""
+    svc = sqlite_service
+    user = svc.accounts.register("alice", GOOD)
+    _fail(svc, "alice", 2, ip="10.0.0.9")
+    svc.accounts.set_active(user.id, False, actor_id=0)
+    for _ in range(10):
+        with pytest.raises(AccountDisabled):
+            svc.logins.password("alice", GOOD, ip="10.0.0.9")
+    assert svc.accounts.lockout_status(user.id).failures == 2
+    assert svc.lockout.status("ip:10.0.0.9").failures == 2

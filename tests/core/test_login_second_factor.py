@@ -188,3 +188,16 @@ def test_a_disabled_account_cannot_finish_the_login(
     with pytest.raises(Exception) as caught:
         service.logins.second_factor(ticket, code_at(secret, clock))
     assert getattr(caught.value, "code", "") == "account_disabled"
+
+
+def test_a_right_password_with_mfa_to_come_neither_counts_nor_clears(
+    service: Authgate, enrolled: tuple[int, str, list[str]], clock: FrozenClock
+) -> None:
+    user_id, secret, _ = enrolled
+    ticket = ticket_for(service)
+    with pytest.raises(MfaInvalidCode):
+        service.logins.second_factor(ticket, wrong_code(secret, clock))
+    for _ in range(10):  # more than the threshold: the password step gives its guess back
+        ticket_for(service, ip="10.0.0.9")
+    assert service.accounts.lockout_status(user_id).failures == 1
+    assert service.lockout.status("ip:10.0.0.9").failures == 0

@@ -41,7 +41,7 @@ def _passkey(user_id: int, credential: str) -> Passkey:
 
 
 def test_upgrade_adds_passkeys_and_downgrade_drops_only_them(engine: Engine) -> None:
-    upgrade(engine, "0002")
+    upgrade(engine, "0003")
     with engine.begin() as connection:
         connection.execute(
             text(
@@ -61,8 +61,8 @@ def test_upgrade_adds_passkeys_and_downgrade_drops_only_them(engine: Engine) -> 
     with engine.begin() as connection:
         connection.execute(text("DELETE FROM authgate_users"))
         assert connection.execute(text("SELECT COUNT(*) FROM authgate_passkeys")).scalar_one() == 0
-    downgrade(engine, "0002")
-    assert current_revision(engine) == "0002"
+    downgrade(engine, "0003")
+    assert current_revision(engine) == "0003"
     tables = set(inspect(engine).get_table_names())
     assert "authgate_passkeys" not in tables and "authgate_mfa" in tables
     downgrade(engine, "base")

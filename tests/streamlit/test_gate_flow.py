@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from streamlit.util import calc_hash
 
+from authgate.errors import InvalidCredentials
 from authgate.root import Authgate
 from authgate.streamlit import texts
 from authgate.streamlit.cookie_sync import PendingSync
@@ -75,6 +77,27 @@ def test_wrong_password_shows_the_core_message(app_test: Any, set_cookie: Any) -
     _log_in(at, "alice", "not-the-password")
     assert not at.exception
     assert "Incorrect username or password." in _texts(at)
+    assert AUTH not in at.session_state
+
+
+def test_an_address_past_its_failure_budget_is_told_so(
+    app_test: Any, set_cookie: Any, gate_service: Authgate, monkeypatch: Any
+) -> None:
+    """Password spraying from one address: the form says why, and for how long."""
+    sprayer = "203.0.113.7"
+    for n in range(gate_service.settings.client_failure_limit):
+        with pytest.raises(InvalidCredentials):
+            gate_service.logins.password(f"ghost{n}", "a guess", ip=sprayer)
+    monkeypatch.setattr(
+        "authgate.streamlit.ui.login.request_meta",
+        lambda: {"ip": sprayer, "user_agent": "pytest"},
+    )
+    at = app_test()
+    _goto(at, "secret")
+    at.run()
+    _log_in(at, "alice", "wonderland-2026")
+    assert not at.exception
+    assert "Too many failed sign-ins from your network. Try again in 10 minutes." in _texts(at)
     assert AUTH not in at.session_state
 
 

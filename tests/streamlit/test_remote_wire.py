@@ -148,3 +148,20 @@ def test_a_login_answer_without_its_parts_is_store_unavailable(missing: str) -> 
 
 def test_the_strength_sample_is_what_the_api_scores() -> None:
     assert STRENGTH_SAMPLE_CHARS == ESTIMATE_MAX_CHARS
+
+
+def test_too_many_attempts_keeps_its_kind_and_retry_after() -> None:
+    """The API's 429 for an address past its budget becomes TooManyAttempts, wait included."""
+    body = b'{"detail": {"code": "too_many_attempts", "message": "x", "errors": []}}'
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        headers = {"content-type": "application/json", "retry-after": "540"}
+        return httpx.Response(429, content=body, headers=headers)
+
+    backend = RemoteBackend(
+        "http://api.test", client=httpx.Client(transport=httpx.MockTransport(answer))
+    )
+    with pytest.raises(e.TooManyAttempts) as raised:
+        backend.login("alice", PASSWORD)
+    assert raised.value.retry_after_seconds == 540
+    assert "network" in raised.value.message and "9 minutes" in raised.value.message

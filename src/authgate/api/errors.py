@@ -64,6 +64,7 @@ STATUS_BY_ERROR: dict[type[e.AuthgateError], int] = {
     e.TokenReused: 401,
     e.AccountLocked: 429,
     e.TooManyVisitors: 429,
+    e.TooManyAttempts: 429,
     e.AccountDisabled: 403,
     e.EmailNotVerified: 403,
     e.PasswordChangeRequired: 403,

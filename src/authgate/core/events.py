@@ -20,6 +20,7 @@ __all__ = [
     "AccountLockedOut",
     "AccountUnlocked",
     "AuthEvent",
+    "LockEnded",
     "LoggedOut",
     "LoginFailed",
     "LoginSucceeded",
@@ -105,6 +106,13 @@ class LoginFailed(AuthEvent, event_type="login.failed", outcome="failure"):
 class AccountLockedOut(AuthEvent, event_type="account.locked", outcome="failure"):
     failures: int = 0
     locked_seconds: int = 0
+    scope: str = "account"
+
+
+class LockEnded(AuthEvent, event_type="account.lock_ended", outcome="failure"):
+    """A lock is over; ``refused`` attempts were turned away while it ran (no row each)."""
+
+    refused: int = 0
     scope: str = "account"
 
 

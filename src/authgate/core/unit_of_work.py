@@ -70,6 +70,7 @@ class Work:
         "one_time_tokens",
         "passkeys",
         "refresh_tokens",
+        "repositories",
         "sessions",
         "stale",
         "users",
@@ -77,6 +78,9 @@ class Work:
     )
 
     def __init__(self, repositories: Repositories, clock: Clock) -> None:
+        # The transaction itself, for store components that can work inside it
+        # (the SQL throttle counts a login attempt in the login's own transaction).
+        self.repositories = repositories
         self.users: UserRepository = repositories.users
         self.sessions: SessionRepository = repositories.sessions
         self.one_time_tokens: OneTimeTokenRepository = repositories.one_time_tokens

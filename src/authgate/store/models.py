@@ -233,7 +233,7 @@ class AuditEvent(Base):
 
 
 class LoginThrottle(Base):
-    """Failure counter for one throttle key (``account:<id|login>`` or ``ip:<addr>``)."""
+    """Failure counter of one key: ``account:<id>``, ``login:<name>`` or ``ip:<address>``."""
 
     __tablename__ = "authgate_login_throttle"
     __table_args__ = (UniqueConstraint("key", name="uq_authgate_login_throttle_key"),)
@@ -244,6 +244,8 @@ class LoginThrottle(Base):
     first_failure_at: Mapped[datetime]
     last_failure_at: Mapped[datetime]
     locked_until: Mapped[datetime | None]
+    # Attempts refused while the key was locked, not yet written to the audit log.
+    refused: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class MfaSecret(Base):

@@ -1,21 +1,26 @@
 """Failure counters in the SQL database (``authgate_login_throttle``), shared by every replica.
 
-A failure must be counted even though the login that caused it fails and
-rolls back, so each change commits in its own transaction. Counting locks the
-key's row (on SQLite the write lock does the same), so failures counted at
-once by many processes are all counted. The arithmetic of the lockout is
-``ThrottlePolicy``'s; nothing here restates it.
+A reservation reads each claimed key's row with a row lock (``SELECT ... FOR
+UPDATE``; on SQLite the ``BEGIN IMMEDIATE`` write lock does the same), decides
+by the policy, and writes, all in one transaction: two attempts on one key are
+serialized, so a burst cannot count past the threshold. A missing row is
+created first with the dialect's "insert unless present", which waits for a
+racing insert instead of failing, so the caller's transaction never has to
+start over. Keys are locked in sorted order, so two attempts that claim the
+same two keys cannot deadlock. The arithmetic is ``ThrottlePolicy``'s.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Row, delete, select, text, update
 from sqlalchemy.orm import Session as DbSession
 
-from authgate.core.lockout.policy import ThrottlePolicy, ThrottleStatus
-from authgate.core.ports.store import DuplicateRecord, Repositories
+from authgate.core.lockout.policy import Claim, Hold, Reservation, ThrottlePolicy, ThrottleStatus
+from authgate.core.ports.store import Repositories
 from authgate.store.models import LoginThrottle
 from authgate.store.repositories import SqlRepositories
 from authgate.store.repositories._mapping import apply
@@ -23,80 +28,213 @@ from authgate.store.sql_store import SqlStore
 
 __all__ = ["DatabaseThrottle"]
 
-_INSERT_RACES = 3
+_ThrottleRow = Row[int, datetime, datetime | None, int]
+
+_COLUMNS = (
+    LoginThrottle.failures,
+    LoginThrottle.last_failure_at,
+    LoginThrottle.locked_until,
+    LoginThrottle.refused,
+)
 
 
 class DatabaseThrottle:
-    """``Throttle`` over a ``SqlStore``; ``status`` may ride on the caller's open read."""
+    """``Throttle`` over a ``SqlStore``; every call may ride on the caller's open transaction."""
 
-    def __init__(self, store: SqlStore, policy: ThrottlePolicy) -> None:
+    def __init__(self, store: SqlStore) -> None:
         self.store = store
-        self.policy = policy
 
     def status(
-        self, key: str, now: datetime, *, within: Repositories | None = None
+        self,
+        key: str,
+        policy: ThrottlePolicy,
+        now: datetime,
+        *,
+        within: Repositories | None = None,
     ) -> ThrottleStatus:
-        """The key's failures and lock; inside ``within`` when it is this store's transaction.
-
-        The login path reads the user and the counter in one read transaction,
-        saving a round trip (and, on PostgreSQL, a BEGIN/ROLLBACK pair).
-        """
         if isinstance(within, SqlRepositories):
-            return self._status(within.db, key, now)
+            return self._status(within.db, key, policy, now)
         with self.store.read() as repositories:
-            return self._status(repositories.db, key, now)
+            return self._status(repositories.db, key, policy, now)
 
-    def _status(self, db: DbSession, key: str, now: datetime) -> ThrottleStatus:
-        row = db.execute(
-            select(
-                LoginThrottle.failures, LoginThrottle.last_failure_at, LoginThrottle.locked_until
-            ).where(LoginThrottle.key == key)
-        ).first()
-        if row is None or self.policy.forgets(row.last_failure_at, row.locked_until, now):
+    def reserve(
+        self, claims: Sequence[Claim], now: datetime, *, within: Repositories | None = None
+    ) -> Reservation:
+        if isinstance(within, SqlRepositories):
+            return self._reserve(within.db, claims, now)
+        with self.store.write() as repositories:
+            return self._reserve(repositories.db, claims, now)
+
+    def give_back(
+        self,
+        holds: Sequence[Hold],
+        now: datetime,
+        *,
+        forget: Collection[str] = (),
+        within: Repositories | None = None,
+    ) -> Mapping[str, int]:
+        if isinstance(within, SqlRepositories):
+            return self._give_back(within.db, holds, now, forget)
+        with self.store.write() as repositories:
+            return self._give_back(repositories.db, holds, now, forget)
+
+    def reset(self, key: str, *, within: Repositories | None = None) -> int:
+        if isinstance(within, SqlRepositories):
+            return self._reset(within.db, key)
+        with self.store.write() as repositories:
+            return self._reset(repositories.db, key)
+
+    # -- inside one transaction ---------------------------------------------
+
+    def _status(
+        self, db: DbSession, key: str, policy: ThrottlePolicy, now: datetime
+    ) -> ThrottleStatus:
+        row = db.execute(select(*_COLUMNS).where(LoginThrottle.key == key)).first()
+        if row is None:
             return ThrottleStatus(key, 0, None)
-        return ThrottleStatus(key, row.failures, row.locked_until)
+        if row.failures == 0 or policy.forgets(row.last_failure_at, row.locked_until, now):
+            return ThrottleStatus(key, 0, None, row.refused)
+        return ThrottleStatus(key, row.failures, row.locked_until, row.refused)
 
-    def record_failure(self, key: str, now: datetime) -> ThrottleStatus:
-        """Count one failure; a first failure racing another's insert retries on its row."""
-        for _attempt in range(_INSERT_RACES):
-            try:
-                return self._record_failure_once(key, now)
-            except DuplicateRecord:
-                continue  # another process inserted the row first: count on it
-        return self._record_failure_once(key, now)
+    def _reserve(self, db: DbSession, claims: Sequence[Claim], now: datetime) -> Reservation:
+        if self.store.dialect == "postgresql":
+            # The count is visible to every other transaction at commit either way; only
+            # its crash durability waits for the WAL writer (a fraction of a second).
+            # That keeps the reservation's commit off the disk: about 1 ms, not 8-10.
+            db.execute(text("SET LOCAL synchronous_commit TO OFF"))
+        ordered = sorted(claims, key=lambda claim: claim.key)
+        rows = {claim.key: self._locked_row(db, claim.key, now) for claim in ordered}
+        locked = [
+            ThrottleStatus(key, row.failures, row.locked_until, row.refused + 1)
+            for key, row in rows.items()
+            if row.locked_until is not None and row.locked_until > now
+        ]
+        if locked:
+            for status in locked:
+                _set(db, status.key, refused=status.refused)
+            return Reservation(refused_by=max(locked, key=_lock_end))
+        return Reservation(
+            holds=tuple(_count(db, claim, rows[claim.key], now) for claim in ordered)
+        )
 
-    def _record_failure_once(self, key: str, now: datetime) -> ThrottleStatus:
-        with self.store.write() as repositories:
-            db = repositories.db
-            row = db.execute(
-                select(
-                    LoginThrottle.failures,
-                    LoginThrottle.last_failure_at,
-                    LoginThrottle.locked_until,
-                )
-                .where(LoginThrottle.key == key)
-                .with_for_update()
-            ).first()
-            if row is None or self.policy.forgets(row.last_failure_at, row.locked_until, now):
-                failures, running_lock = 1, None
+    def _locked_row(self, db: DbSession, key: str, now: datetime) -> _ThrottleRow:
+        """The key's row under a row lock, created (uncounted) when missing."""
+        query = select(*_COLUMNS).where(LoginThrottle.key == key).with_for_update()
+        row = db.execute(query).first()
+        if row is None:
+            insert = self._insert_unless_present(key, now)
+            if self.store.dialect == "mysql":
+                db.execute(insert)
+            else:  # our own new row comes back; a racer's is read (and locked) below
+                row = db.execute(insert.returning(*_COLUMNS)).first()
+        return row if row is not None else db.execute(query).one()
+
+    def _insert_unless_present(self, key: str, now: datetime) -> Any:
+        values = {
+            "key": key,
+            "failures": 0,
+            "first_failure_at": now,
+            "last_failure_at": now,
+            "locked_until": None,
+            "refused": 0,
+        }
+        dialect = self.store.dialect
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            return pg_insert(LoginThrottle).values(values).on_conflict_do_nothing()
+        if dialect == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+            return sqlite_insert(LoginThrottle).values(values).on_conflict_do_nothing()
+        from sqlalchemy.dialects.mysql import insert as mysql_insert
+
+        # A no-op update takes the row's exclusive lock at once, never a shared one
+        # that two waiters would both try to upgrade (InnoDB's classic deadlock).
+        statement = mysql_insert(LoginThrottle).values(values)
+        return statement.on_duplicate_key_update(failures=LoginThrottle.failures)
+
+    def _give_back(
+        self, db: DbSession, holds: Sequence[Hold], now: datetime, forget: Collection[str]
+    ) -> Mapping[str, int]:
+        ended: dict[str, int] = {}
+        for hold in sorted(holds, key=lambda hold: hold.key):
+            if hold.key in forget:
+                refused = self._forget(db, hold.key)
             else:
-                failures, running_lock = row.failures + 1, row.locked_until
-            lock = self.policy.lock_for(failures)
-            # Below the threshold a failure leaves a running lock as it was.
-            locked_until = now + lock if lock is not None else running_lock
-            values: dict[str, object] = {
-                "failures": failures,
-                "last_failure_at": now,
-                "locked_until": locked_until,
-            }
-            if row is None:
-                db.execute(insert(LoginThrottle).values(key=key, first_failure_at=now, **values))
-            else:
-                if failures == 1:
-                    values["first_failure_at"] = now
-                apply(db, update(LoginThrottle).where(LoginThrottle.key == key).values(values))
-            return ThrottleStatus(key, failures, locked_until)
+                refused = self._give_back_one(db, hold, now)
+            if refused:
+                ended[hold.key] = refused
+        return ended
 
-    def reset(self, key: str) -> None:
-        with self.store.write() as repositories:
-            apply(repositories.db, delete(LoginThrottle).where(LoginThrottle.key == key))
+    def _give_back_one(self, db: DbSession, hold: Hold, now: datetime) -> int:
+        query = select(*_COLUMNS).where(LoginThrottle.key == hold.key).with_for_update()
+        row = db.execute(query).first()
+        if row is None:
+            return 0
+        values: dict[str, object] = {"failures": max(row.failures - 1, 0)}
+        refused = 0
+        if hold.locks and row.locked_until == hold.status.locked_until:
+            values["locked_until"] = None  # the lock this attempt started ends with it
+            refused, values["refused"] = row.refused, 0
+        _set(db, hold.key, **values)
+        return int(refused)
+
+    def _forget(self, db: DbSession, key: str) -> int:
+        """Zero the key's row after a success; its pending refusals.
+
+        The row stays (an account's next login counts on it) rather than being
+        deleted and inserted again at every login, which would churn the table
+        and spend a value of its id sequence per login.
+        """
+        refused = db.execute(
+            select(LoginThrottle.refused).where(LoginThrottle.key == key).with_for_update()
+        ).scalar()
+        if refused is None:
+            return 0
+        _set(db, key, failures=0, locked_until=None, refused=0)
+        return int(refused)
+
+    def _reset(self, db: DbSession, key: str) -> int:
+        """Delete the key's row; its pending refusals (one statement where RETURNING exists)."""
+        removal = delete(LoginThrottle).where(LoginThrottle.key == key)
+        if self.store.dialect != "mysql":
+            return int(db.execute(removal.returning(LoginThrottle.refused)).scalar() or 0)
+        refused = db.execute(
+            select(LoginThrottle.refused).where(LoginThrottle.key == key).with_for_update()
+        ).scalar()
+        apply(db, removal)
+        return int(refused or 0)
+
+
+def _count(db: DbSession, claim: Claim, row: _ThrottleRow, now: datetime) -> Hold:
+    """Count one attempt on an unlocked key's row (its earlier lock, if any, has ended)."""
+    policy = claim.policy
+    fresh = row.failures == 0 or policy.forgets(row.last_failure_at, row.locked_until, now)
+    failures = 1 if fresh else row.failures + 1
+    lock = policy.lock_for(failures)
+    locked_until = now + lock if lock is not None else None
+    values: dict[str, object] = {
+        "failures": failures,
+        "last_failure_at": now,
+        "locked_until": locked_until,
+        "refused": 0,
+    }
+    if fresh:
+        values["first_failure_at"] = now
+    _set(db, claim.key, **values)
+    return Hold(
+        claim.key,
+        ThrottleStatus(claim.key, failures, locked_until),
+        locks=lock is not None,
+        refused_before=int(row.refused),
+    )
+
+
+def _set(db: DbSession, key: str, **values: object) -> None:
+    apply(db, update(LoginThrottle).where(LoginThrottle.key == key).values(values))
+
+
+def _lock_end(status: ThrottleStatus) -> datetime:
+    assert status.locked_until is not None
+    return status.locked_until

@@ -82,6 +82,7 @@ ERRORS_BY_CODE: dict[str, type[e.AuthgateError]] = {
         e.InvalidInput,
         e.InvalidCredentials,
         e.AccountLocked,
+        e.TooManyAttempts,
         e.AccountDisabled,
         e.EmailNotVerified,
         e.PasswordChangeRequired,
@@ -130,9 +131,9 @@ def error_from_response(response: httpx.Response) -> e.AuthgateError:
     cls = ERRORS_BY_CODE.get(code)
     if cls is None:
         return _unlisted(response.status_code, code, message)
-    if cls is e.AccountLocked:
+    if issubclass(cls, e.AccountLocked):
         seconds = _retry_after(response)
-        return e.AccountLocked(datetime.now(UTC) + timedelta(seconds=seconds), seconds)
+        return cls(datetime.now(UTC) + timedelta(seconds=seconds), seconds)
     if cls is e.MfaRequired:
         ticket = detail.get("mfa_ticket")
         return e.MfaRequired(message, ticket=ticket if isinstance(ticket, str) else None)

@@ -207,13 +207,14 @@ class AccountService:
             raise UserNotFound()
         user, stored = found.user, found.password_hash
         key, client = account_key(user_id), Client.of(ip, user_agent)
-        self.lockout.refuse_if_locked(key, client=client, user_id=user_id, attempted=user.username)
+        attempt = self.lockout.reserve(key, client=client, user_id=user_id, attempted=user.username)
         ok = isinstance(password, str) and bool(stored)
         ok = ok and self.passwords.verify(str(password), stored or "")[0]
         if not ok:
             failure = LoginFailed(user=user, client=client, reason=reason)
-            self.lockout.count_failure(key, failure, user=user, attempted=user.username)
+            self.lockout.failed(attempt, failure)
             raise InvalidCredentials("The current password is incorrect.")
+        self.lockout.succeeded(attempt, complete=False)  # gives its hold back, forgets nothing
         return user
 
     def set_password(
@@ -329,7 +330,7 @@ class AccountService:
         with self.uow.write() as work:
             user = _require(work, user_id).user
             work.emit(AccountUnlocked(user_id=user_id, username=user.username, actor_id=actor_id))
-        self.lockout.clear_account(user_id)
+        self.lockout.clear_account(user_id, username=user.username)
 
     def _get(self, user_id: int) -> AuthUser:
         user = self.get_user(user_id)

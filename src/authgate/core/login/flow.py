@@ -8,8 +8,9 @@ a passkey), what follows is the same and written only here:
    AccountDisabled, an unverified address EmailNotVerified when required;
 2. the second-factor step: a user with MFA on who proved one factor gets
    MfaRequired with a five-minute, single-use ticket instead of a session;
-3. the lockout counter is cleared after a full success (with MFA, only the
-   second factor's success clears it: knowing the password buys no guesses);
+3. the guess the method reserved gives its counts back: a full success
+   forgets the account's failures (with MFA, only the second factor's success
+   does: knowing the password buys no guesses), anything less leaves them;
 4. a new session (fresh id, fresh token: no fixation) is opened and handed to
    a token strategy in the same transaction, and the login is audited;
 5. the anonymous visitor the face presented (``visitor=``, the browser's
@@ -131,10 +132,9 @@ class Logins:
         keep = bool(remember if verified.remember is None else verified.remember)
         if verified.user.mfa_enabled and not verified.multi_factor:
             raise MfaRequired(ticket=self._mfa_ticket(verified, remember=keep))
-        if verified.prior_failures and verified.lockout_key:
-            # With no failures on record there is nothing to clear (one write fewer).
-            self.lockout.clear(verified.lockout_key)
         with self.uow.write() as work:
+            if verified.attempt is not None:
+                self.lockout.succeeded(verified.attempt, work=work)
             opened = self.sessions.open_in(
                 work,
                 verified.user,
@@ -195,6 +195,8 @@ class Logins:
             refusal = EmailNotVerified()
         if refusal is None:
             return
+        if verified.attempt is not None:  # the secret was right: its guess is given back
+            self.lockout.succeeded(verified.attempt, complete=False)
         self.uow.record(
             LoginFailed(
                 user_id=user.id,
@@ -207,6 +209,8 @@ class Logins:
 
     def _mfa_ticket(self, verified: Verified, *, remember: bool) -> str:
         with self.uow.write() as work:
+            if verified.attempt is not None:
+                self.lockout.succeeded(verified.attempt, complete=False, work=work)
             return issue_token(
                 work.one_time_tokens,
                 TokenPurpose.MFA_TICKET,

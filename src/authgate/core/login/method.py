@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
+from authgate.core.lockout.guard import Attempt
 from authgate.core.records import AuthUser, Client
 
 __all__ = ["Client", "LoginMethod", "Verified"]
@@ -27,9 +28,9 @@ class Verified:
     given, a passkey with user verification). ``remember`` overrides the
     caller's choice when the method carries it (the MFA ticket does).
     ``attempted`` is what the person typed to name the account, for the audit
-    (defaults to the username). ``lockout_key`` and ``prior_failures`` let
-    the flow clear the counter after a success without a write when there was
-    nothing to clear.
+    (defaults to the username). ``attempt`` is the guess the method reserved
+    with ``Lockout``; the flow gives its counts back once the login is through
+    (or as far as it goes: MFA still to come, an account that may not log in).
     """
 
     user: AuthUser
@@ -37,8 +38,7 @@ class Verified:
     multi_factor: bool = False
     remember: bool | None = None
     attempted: str | None = None
-    lockout_key: str | None = None
-    prior_failures: int = 0
+    attempt: Attempt | None = None
 
 
 class LoginMethod(Protocol):

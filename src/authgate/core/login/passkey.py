@@ -18,7 +18,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from authgate.core.clock import Clock
-from authgate.core.lockout.guard import account_key
 from authgate.core.login.method import Client, Verified
 from authgate.core.passkeys.assertion import AssertionCheck
 from authgate.core.tokens.one_time import TokenPurpose, consume_token, peek_token
@@ -53,8 +52,7 @@ class PasskeyLogin:
             user=proven.user,
             method=self.name,
             multi_factor=True,
-            lockout_key=account_key(proven.user.id),
-            prior_failures=proven.prior_failures,
+            attempt=proven.attempt,
         )
 
 
@@ -93,6 +91,5 @@ class PasskeySecondFactorLogin:
             method="password+passkey",
             multi_factor=True,
             remember=bool(record.data.get("remember", False)),
-            lockout_key=account_key(proven.user.id),
-            prior_failures=proven.prior_failures,
+            attempt=proven.attempt,
         )

@@ -5,8 +5,9 @@ Rules this method guards:
 - an unknown user costs one hash like a known one (``dummy_verify``), and both
   fail with the same InvalidCredentials, so neither the answer nor a stopwatch
   says whether an account exists;
-- the lookup and the lockout status are read in one read transaction, and a
-  locked account is refused before any hashing;
+- the lookup and the reservation of the guess (``Lockout.reserve_in``) share
+  one transaction, and a locked account or address is refused before any
+  hashing; at most ``threshold`` concurrent guesses reach the hash;
 - input too long to be a password still costs a hash and names nothing;
 - a correct password under an old algorithm or cost is rehashed quietly (one
   column, audited as ``password.rehashed``, not a password change).
@@ -46,19 +47,14 @@ class PasswordLogin:
             raise InvalidCredentials()
         key = normalize_login(login)
         attempted = key[:320]
-        with self.uow.read() as repos:
-            found = repos.users.find_by_login(key) if key else None
-            counter = account_key(found.user.id) if found else login_key(key)
-            # Same read transaction as the lookup when the counters are in SQL.
-            status = self.lockout.status(counter, within=repos)
-        user = found.user if found else None
-        prior_failures = self.lockout.refuse_if_locked(
-            counter,
-            client=client,
-            user_id=user.id if user else None,
-            attempted=attempted,
-            status=status,
-        )
+        with self.uow.write() as work:
+            found = work.users.find_by_login(key) if key else None
+            user = found.user if found else None
+            counter = account_key(user.id) if user else login_key(key)
+            attempt = self.lockout.reserve_in(
+                work, counter, client=client, user_id=user.id if user else None, attempted=attempted
+            )
+        attempt.check()
         ok, new_hash = False, None
         stored = found.password_hash if found else None
         if len(password) > MAX_PASSWORD_INPUT or not password:
@@ -74,7 +70,7 @@ class PasswordLogin:
                 client=client,
                 reason="invalid_password" if user else "unknown_user",
             )
-            self.lockout.count_failure(counter, failure, user=user, attempted=attempted)
+            self.lockout.failed(attempt, failure)
             raise InvalidCredentials()
         if new_hash is not None and stored is not None:
             self._store_rehash(user.id, stored, new_hash)
@@ -82,8 +78,7 @@ class PasswordLogin:
             user=user,
             method=self.name,
             attempted=attempted,
-            lockout_key=counter,
-            prior_failures=prior_failures,
+            attempt=attempt,
         )
 
     def _store_rehash(self, user_id: int, old_hash: str, new_hash: str) -> None:

@@ -207,15 +207,16 @@ class MfaService:
         if not user.mfa_enabled:
             raise InvalidInput("Two-factor authentication is not on.")
         key = account_key(user.id)
-        self.lockout.refuse_if_locked(key, client=client, user_id=user.id, attempted=user.username)
+        attempt = self.lockout.reserve(key, client=client, user_id=user.id, attempted=user.username)
         if not isinstance(password, str) or not stored:
             ok = False
         else:
             ok = self.passwords.verify(password, stored)[0]
         if not ok:
             failure = LoginFailed(user=user, client=client, reason="wrong_password_mfa_disable")
-            self.lockout.count_failure(key, failure, user=user, attempted=user.username)
+            self.lockout.failed(attempt, failure)
             raise InvalidCredentials("The password is incorrect.")
+        self.lockout.succeeded(attempt, complete=False)  # the code is still to come
         self.verify_second_factor(
             user.id, code, context="disable", ip=client.ip, user_agent=client.user_agent
         )

@@ -88,18 +88,21 @@ class SecondFactorVerifier:
         """
         kind, value = parse_code(code)
         client = Client.of(ip, user_agent)
-        with self.uow.read() as repos:
-            user = require_user(repos.users, user_id, error=MfaInvalidCode)
-        key = account_key(user.id)
-        self.lockout.refuse_if_locked(key, client=client, user_id=user.id, attempted=user.username)
+        with self.uow.write() as work:
+            user = require_user(work.users, user_id, error=MfaInvalidCode)
+            attempt = self.lockout.reserve_in(
+                work, account_key(user.id), client=client, user_id=user.id, attempted=user.username
+            )
+        attempt.check()
         now = self.clock.now()
         with self.uow.write() as work:
             failure = self._check(work, user, kind, value, now, client, context)
+            if failure is None:
+                self.lockout.succeeded(attempt, work=work)
         if failure is not None:
             failed = MfaFailed(user=user, client=client, reason=failure, context=context)
-            self.lockout.count_failure(key, failed, user=user, attempted=user.username)
+            self.lockout.failed(attempt, failed)
             raise MfaInvalidCode()
-        self.lockout.clear_account(user.id)
         return kind
 
     def _check(

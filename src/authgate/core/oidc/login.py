@@ -80,7 +80,7 @@ class OidcLogin:
         identity = assertion.identity
         settings = self.flow.provider(identity.provider)
         user, created = self._account(settings, identity, client, next_path=assertion.next_path)
-        prior = self.lockout.refuse_if_locked(
+        attempt = self.lockout.reserve(
             account_key(user.id), client=client, user_id=user.id, attempted=user.username
         )
         provider_mfa = settings.trust_provider_mfa and bool(_MFA_AMR.intersection(identity.amr))
@@ -104,8 +104,7 @@ class OidcLogin:
             method=f"oidc:{identity.provider}",
             multi_factor=provider_mfa,
             attempted=user.username,
-            lockout_key=account_key(user.id),
-            prior_failures=prior,
+            attempt=attempt,
         )
 
     def _account(

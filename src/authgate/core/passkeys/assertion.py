@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import NoReturn
 
 from authgate.core.clock import Clock
-from authgate.core.lockout.guard import Lockout, account_key
+from authgate.core.lockout.guard import Attempt, Lockout, account_key
 from authgate.core.passkeys.ceremony import RelyingParty
 from authgate.core.passkeys.challenges import spend_challenge
 from authgate.core.passkeys.events import PasskeyCloneSuspected, PasskeyFailed
@@ -38,11 +38,11 @@ __all__ = ["AssertionCheck", "Proven"]
 
 @dataclass(frozen=True)
 class Proven:
-    """Whom a passkey answer proved, with which passkey, and the lockout count before."""
+    """Whom a passkey answer proved, with which passkey, and the guess it reserved."""
 
     user: AuthUser
     passkey: PasskeyRecord
-    prior_failures: int
+    attempt: Attempt
 
 
 @dataclass(kw_only=True, eq=False)
@@ -88,19 +88,19 @@ class AssertionCheck:
             self.uow.record(PasskeyFailed(client=client, reason=error.code, purpose=purpose.value))
             raise
         if passkey is None or user is None or spent.user_id not in (None, user.id):
-            self._fail(purpose, client, "unknown_credential", user=None)
-        if assertion.user_handle is not None and assertion.user_handle != passkey.user_handle:
-            self._fail(purpose, client, "user_handle_mismatch", user=user, passkey=passkey)
-        key = account_key(user.id)
-        prior = self.lockout.refuse_if_locked(
-            key, client=client, user_id=user.id, attempted=user.username
+            self._fail(purpose, client, "unknown_credential", attempt=None)
+        # Reserved before the signature is checked, as a password guess is before its hash.
+        attempt = self.lockout.reserve(
+            account_key(user.id), client=client, user_id=user.id, attempted=user.username
         )
+        if assertion.user_handle is not None and assertion.user_handle != passkey.user_handle:
+            self._fail(purpose, client, "user_handle_mismatch", attempt=attempt, passkey=passkey)
         try:
             count, backed_up = self.relying_party.verify_assertion(
                 assertion, challenge=spent.challenge, passkey=passkey
             )
         except PasskeyRejected:
-            self._fail(purpose, client, "invalid_assertion", user=user, passkey=passkey)
+            self._fail(purpose, client, "invalid_assertion", attempt=attempt, passkey=passkey)
         counting = count > 0 or passkey.sign_count > 0
         if counting and count <= passkey.sign_count:
             clone = PasskeyCloneSuspected(
@@ -110,7 +110,7 @@ class AssertionCheck:
                 stored_count=passkey.sign_count,
                 presented_count=count,
             )
-            self.lockout.count_failure(key, clone, user=user, attempted=user.username)
+            self.lockout.failed(attempt, clone)
             raise PasskeyRejected()
         with self.uow.write() as work:
             recorded = work.passkeys.record_use(
@@ -121,8 +121,8 @@ class AssertionCheck:
                 now=self.clock.now(),
             )
         if not recorded:  # another request used the same answer first
-            self._fail(purpose, client, "concurrent_use", user=user, passkey=passkey)
-        return Proven(user=user, passkey=passkey, prior_failures=prior)
+            self._fail(purpose, client, "concurrent_use", attempt=attempt, passkey=passkey)
+        return Proven(user=user, passkey=passkey, attempt=attempt)
 
     def _fail(
         self,
@@ -130,21 +130,20 @@ class AssertionCheck:
         client: Client,
         reason: str,
         *,
-        user: AuthUser | None,
+        attempt: Attempt | None,
         passkey: PasskeyRecord | None = None,
     ) -> NoReturn:
         """Audit the failure (counted on the account when one is known) and refuse."""
         failure = PasskeyFailed(
-            user=user,
+            user_id=attempt.user_id if attempt else None,
+            username=attempt.attempted if attempt else None,
             client=client,
             reason=reason,
             purpose=purpose.value,
             passkey_id=passkey.id if passkey else None,
         )
-        if user is None:
+        if attempt is None:
             self.uow.record(failure)
         else:
-            self.lockout.count_failure(
-                account_key(user.id), failure, user=user, attempted=user.username
-            )
+            self.lockout.failed(attempt, failure)
         raise PasskeyRejected()

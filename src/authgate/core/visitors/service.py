@@ -25,10 +25,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from authgate.core.clock import Clock
+from authgate.core.lockout.policy import Claim, ThrottlePolicy
 from authgate.core.ports.throttle import Throttle
 from authgate.core.ports.visitors import NewVisitor, VisitorRecord
 from authgate.core.records import AuthUser, Client
@@ -76,6 +77,9 @@ class VisitorService:
     clock: Clock
     lifetime: timedelta = timedelta(days=7)
     throttle: Throttle | None = None
+    rate: ThrottlePolicy = field(
+        default_factory=lambda: ThrottlePolicy.per_window(20, timedelta(hours=1))
+    )
     handoff: Handoff | None = None
 
     def start(self, *, ip: str | None = None) -> VisitorPass:
@@ -83,7 +87,9 @@ class VisitorService:
         client = Client.of(ip, None)
         key = rate_key(client.ip)
         now = self.clock.now()
-        if self.throttle is not None and self.throttle.status(key, now).locked_at(now):
+        # Counted before the insert, in one atomic step, so a burst cannot pass the limit.
+        throttle = self.throttle
+        if throttle is not None and not throttle.reserve([Claim(key, self.rate)], now).granted:
             raise TooManyVisitors()
         token = new_token()
         new = NewVisitor(
@@ -95,8 +101,6 @@ class VisitorService:
         )
         with self.uow.write() as work:
             visitor = work.visitors.add(new)
-        if self.throttle is not None:
-            self.throttle.record_failure(key, now)
         return VisitorPass(visitor=visitor, token=token)
 
     def resolve(self, token: str) -> VisitorRecord | None:

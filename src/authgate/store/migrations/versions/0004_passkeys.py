@@ -12,7 +12,7 @@ from alembic import op
 import authgate.store.models
 
 revision = "0004"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
