@@ -37,6 +37,7 @@ from authgate.core.passwords.hashers import build_hashers
 from authgate.core.passwords.service import PasswordService
 from authgate.core.passwords.validators import PasswordPolicy
 from authgate.core.ports.throttle import Throttle
+from authgate.core.recovery.deferred import BackgroundWorker
 from authgate.core.recovery.email_verification import EmailVerification
 from authgate.core.recovery.mail import Mailer, mailer_from_settings
 from authgate.core.recovery.password_reset import AccountRecovery
@@ -63,7 +64,8 @@ class Authgate:
     (is a token active, revoking one: RFC 7662 and 7009), ``clients`` (the
     OAuth 2.0 clients), ``mfa``, ``recovery`` (forgot password and username),
     ``verification`` (email links), ``audit`` (reading and exporting the log),
-    ``lockout``, ``uow`` (the unit of work every service shares) and ``store``.
+    ``lockout``, ``uow`` (the unit of work every service shares), ``background``
+    (runs the "forgot" lookups after the answer) and ``store``.
     """
 
     def __init__(
@@ -111,6 +113,8 @@ class Authgate:
             cookie_ticket_ttl=s.cookie_ticket_ttl,
         )
         self.mailer = mailer_from_settings(s) if mailer == "settings" else mailer
+        # "forgot" lookups run here, after the answer (the API uses its own background tasks)
+        self.background = BackgroundWorker()
         self.verification = EmailVerification(
             uow=self.uow, mailer=self.mailer, public_url=s.public_url, site_name=s.mfa_issuer
         )
@@ -157,6 +161,7 @@ class Authgate:
             mailer=self.mailer,
             public_url=s.public_url,
             site_name=s.mfa_issuer,
+            later=self.background,
         )
         self.audit = AuditLog(uow=self.uow, clock=self.clock)
         self.logins = Logins(
@@ -248,4 +253,5 @@ class Authgate:
         return self.store.health()
 
     def close(self) -> None:
+        self.background.close()
         self.store.close()

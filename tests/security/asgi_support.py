@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +47,7 @@ def post(
     chunks: Iterable[bytes],
     *,
     headers: Iterable[tuple[str, str]] = (("content-type", "application/json"),),
+    on_send: Callable[[Message], None] | None = None,
 ) -> Exchange:
     """POST ``chunks`` as a streamed body (no Content-Length unless given); the answer."""
     exchange = Exchange()
@@ -61,6 +62,8 @@ def post(
         return {"type": "http.request", "body": piece, "more_body": True}
 
     async def send(message: Message) -> None:
+        if on_send is not None:
+            on_send(message)
         if message["type"] == "http.response.start":
             exchange.status = message["status"]
             exchange.headers = {k.decode(): v.decode() for k, v in message.get("headers", [])}
