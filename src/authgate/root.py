@@ -30,6 +30,7 @@ from authgate.core.lockout.policy import ThrottlePolicy
 from authgate.core.login.flow import Logins
 from authgate.core.login.password import PasswordLogin
 from authgate.core.login.second_factor import SecondFactorLogin
+from authgate.core.mfa.recovery_codes import RecoveryCodeHasher
 from authgate.core.mfa.secretbox import SecretBox
 from authgate.core.mfa.service import MfaService
 from authgate.core.mfa.verifier import SecondFactorVerifier
@@ -139,14 +140,16 @@ class Authgate:
             clock=self.clock,
         )
         box = SecretBox.from_settings(s, purpose="mfa")
+        codes = RecoveryCodeHasher.from_settings(s)
         verifier = SecondFactorVerifier(
-            uow=self.uow, lockout=self.lockout, box=box, clock=self.clock
+            uow=self.uow, lockout=self.lockout, box=box, codes=codes, clock=self.clock
         )
         self.mfa = MfaService(
             uow=self.uow,
             lockout=self.lockout,
             passwords=self.passwords,
             box=box,
+            codes=codes,
             verifier=verifier,
             required_roles=tuple(s.mfa_required_roles),
             issuer=s.mfa_issuer,
