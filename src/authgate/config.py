@@ -26,6 +26,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from authgate.errors import ConfigurationError
+from authgate.frames import valid_frame_ancestors
 from authgate.proxies import parse_networks
 
 __all__ = ["AuthgateSettings", "OAuthClientSettings"]
@@ -149,6 +150,8 @@ class AuthgateSettings(BaseSettings):
     cookie_name: str = "authgate_session"
     cookie_secure: Literal["auto", "always", "never"] = "auto"
     cookie_ticket_ttl: Duration = timedelta(seconds=30)
+    frame_ancestors: str = "'self'"
+    """Who may frame the Streamlit app (CSP ``frame-ancestors`` sources); see authgate.frames."""
 
     # Throttling
     lockout_threshold: int = Field(default=5, ge=1)
@@ -206,6 +209,11 @@ class AuthgateSettings(BaseSettings):
         if not value.startswith(("http://", "https://")) or "?" in value or "#" in value:
             raise ValueError("public_url must be an http(s) base URL without query or fragment")
         return value
+
+    @field_validator("frame_ancestors")
+    @classmethod
+    def _frame_sources(cls, value: str) -> str:
+        return valid_frame_ancestors(value)  # raises ValueError naming the bad source
 
     @field_validator("trusted_proxies")
     @classmethod

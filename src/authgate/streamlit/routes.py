@@ -1,25 +1,30 @@
 """The routes an ``st.App`` entry script mounts for the gate.
 
     import streamlit as st
-    from authgate.streamlit import gate_routes
+    from authgate.streamlit import gate_middleware, gate_routes
 
-    app = st.App("main.py", routes=gate_routes())
+    app = st.App("main.py", routes=gate_routes(), middleware=gate_middleware())
 
 They live on the app's own origin under ``{baseUrlPath}/_authgate/`` (away
 from Streamlit's reserved prefixes and from ``/auth/*``, which ``st.login``
 uses) and find the process's one service through ``authgate.streamlit.factory``.
+``gate_middleware`` adds the browser headers (``browser_headers``) to every
+page and route of the app.
 """
 
 from __future__ import annotations
 
+from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from authgate.config import AuthgateSettings
+from authgate.proxies import TrustedProxies
 from authgate.streamlit.backend import AuthBackend
+from authgate.streamlit.browser_headers import SecurityHeaders
 from authgate.streamlit.cookie_routes import SessionCookie, build_cookie_routes
 from authgate.streamlit.factory import default_settings, get_backend
 
-__all__ = ["ROUTE_PREFIX", "base_path", "gate_routes", "route_url"]
+__all__ = ["ROUTE_PREFIX", "base_path", "gate_middleware", "gate_routes", "route_url"]
 
 ROUTE_PREFIX = "/_authgate"
 
@@ -58,5 +63,21 @@ def gate_routes(
         return backend if backend is not None else get_backend(settings)
 
     return build_cookie_routes(
-        store, cookie=session_cookie(settings, base), base_path=base, prefix=ROUTE_PREFIX
+        store,
+        cookie=session_cookie(settings, base),
+        base_path=base,
+        prefix=ROUTE_PREFIX,
+        proxies=TrustedProxies.of(settings.trusted_proxies),
+        frame_ancestors=settings.frame_ancestors,
     )
+
+
+def gate_middleware(settings: AuthgateSettings | None = None) -> list[Middleware]:
+    """Middleware for ``st.App(middleware=...)``: the browser headers on every page.
+
+    ``X-Frame-Options``, ``Content-Security-Policy: frame-ancestors``
+    (``AUTHGATE_FRAME_ANCESTORS``, default ``'self'``), ``X-Content-Type-Options``
+    and ``Referrer-Policy``; see ``authgate.streamlit.browser_headers``.
+    """
+    settings = settings or default_settings()
+    return [Middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)]
