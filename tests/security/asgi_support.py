@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -84,5 +85,18 @@ def post(
         "client": ("127.0.0.1", 40000),
         "server": ("testserver", 80),
     }
-    asyncio.run(app(scope, receive, send))
+    # A thread of its own: a browser test's Playwright loop may be running in this one.
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            asyncio.run(app(scope, receive, send))
+        except BaseException as error:
+            failures.append(error)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join()
+    if failures:
+        raise failures[0]
     return exchange
