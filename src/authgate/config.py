@@ -28,6 +28,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from authgate.errors import ConfigurationError
+from authgate.frames import valid_frame_ancestors
 from authgate.oidc_settings import OidcProviderSettings, check_provider_url
 from authgate.proxies import parse_networks
 
@@ -152,6 +153,8 @@ class AuthgateSettings(BaseSettings):
     cookie_name: str = "authgate_session"
     cookie_secure: Literal["auto", "always", "never"] = "auto"
     cookie_ticket_ttl: Duration = timedelta(seconds=30)
+    frame_ancestors: str = "'self'"
+    """Who may frame the Streamlit app (CSP ``frame-ancestors`` sources); see authgate.frames."""
 
     # Anonymous visitors (created only when a page keeps something for one)
     visitor_lifetime: Duration = timedelta(days=7)
@@ -256,6 +259,11 @@ class AuthgateSettings(BaseSettings):
         if not re.fullmatch(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*", tag):
             raise ValueError(f"language must be a language tag such as 'de' or 'es', not {tag!r}")
         return tag
+
+    @field_validator("frame_ancestors")
+    @classmethod
+    def _frame_sources(cls, value: str) -> str:
+        return valid_frame_ancestors(value)  # raises ValueError naming the bad source
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -31,6 +31,7 @@ from authgate.core.login.flow import Logins
 from authgate.core.login.passkey import PasskeyLogin, PasskeySecondFactorLogin
 from authgate.core.login.password import PasswordLogin
 from authgate.core.login.second_factor import SecondFactorLogin
+from authgate.core.mfa.recovery_codes import RecoveryCodeHasher
 from authgate.core.mfa.secretbox import SecretBox
 from authgate.core.mfa.service import MfaService
 from authgate.core.mfa.verifier import SecondFactorVerifier
@@ -45,6 +46,7 @@ from authgate.core.passwords.hashers import build_hashers
 from authgate.core.passwords.service import PasswordService
 from authgate.core.passwords.validators import PasswordPolicy
 from authgate.core.ports.throttle import Throttle
+from authgate.core.recovery.deferred import BackgroundWorker
 from authgate.core.recovery.email_verification import EmailVerification
 from authgate.core.recovery.mail import Mailer, mailer_from_settings
 from authgate.core.recovery.password_reset import AccountRecovery
@@ -77,7 +79,8 @@ class Authgate:
     providers) and ``identities`` (the provider identities linked to accounts),
     ``visitors`` (anonymous visitors and their hand-off at login; set
     ``visitors.handoff`` to move an application's data), ``uow`` (the unit of
-    work every service shares) and ``store``.
+    work every service shares), ``background`` (runs the "forgot" lookups after
+    the answer) and ``store``.
     """
 
     def __init__(
@@ -133,6 +136,8 @@ class Authgate:
             cookie_ticket_ttl=s.cookie_ticket_ttl,
         )
         self.mailer = mailer_from_settings(s) if mailer == "settings" else mailer
+        # "forgot" lookups run here, after the answer (the API uses its own background tasks)
+        self.background = BackgroundWorker()
         self.verification = EmailVerification(
             uow=self.uow, mailer=self.mailer, public_url=s.public_url, site_name=s.mfa_issuer
         )
@@ -158,14 +163,16 @@ class Authgate:
             clock=self.clock,
         )
         box = SecretBox.from_settings(s, purpose="mfa")
+        codes = RecoveryCodeHasher.from_settings(s)
         verifier = SecondFactorVerifier(
-            uow=self.uow, lockout=self.lockout, box=box, clock=self.clock
+            uow=self.uow, lockout=self.lockout, box=box, codes=codes, clock=self.clock
         )
         self.mfa = MfaService(
             uow=self.uow,
             lockout=self.lockout,
             passwords=self.passwords,
             box=box,
+            codes=codes,
             verifier=verifier,
             required_roles=tuple(s.mfa_required_roles),
             issuer=s.mfa_issuer,
@@ -180,6 +187,7 @@ class Authgate:
             mailer=self.mailer,
             public_url=s.public_url,
             site_name=s.mfa_issuer,
+            later=self.background,
         )
         self.audit = AuditLog(uow=self.uow, clock=self.clock)
         self.visitors = VisitorService(
@@ -305,4 +313,5 @@ class Authgate:
         return self.store.health()
 
     def close(self) -> None:
+        self.background.close()
         self.store.close()

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +48,7 @@ def post(
     chunks: Iterable[bytes],
     *,
     headers: Iterable[tuple[str, str]] = (("content-type", "application/json"),),
+    on_send: Callable[[Message], None] | None = None,
 ) -> Exchange:
     """POST ``chunks`` as a streamed body (no Content-Length unless given); the answer."""
     exchange = Exchange()
@@ -61,6 +63,8 @@ def post(
         return {"type": "http.request", "body": piece, "more_body": True}
 
     async def send(message: Message) -> None:
+        if on_send is not None:
+            on_send(message)
         if message["type"] == "http.response.start":
             exchange.status = message["status"]
             exchange.headers = {k.decode(): v.decode() for k, v in message.get("headers", [])}
@@ -81,5 +85,18 @@ def post(
         "client": ("127.0.0.1", 40000),
         "server": ("testserver", 80),
     }
-    asyncio.run(app(scope, receive, send))
+    # A thread of its own: a browser test's Playwright loop may be running in this one.
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            asyncio.run(app(scope, receive, send))
+        except BaseException as error:
+            failures.append(error)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join()
+    if failures:
+        raise failures[0]
     return exchange

@@ -183,6 +183,7 @@ def test_reset_page_takes_token_from_url_and_resets(
     assert alice is not None
     gate_service.accounts.update_profile(alice.id, display_name="Alice", email="alice@example.com")
     recovery.request_password_reset("alice")
+    assert spy_backend.auth.background.wait_idle(10)  # the lookup runs after the answer
     token = _token_from_mail(outbox)
 
     at = app_test()

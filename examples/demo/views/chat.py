@@ -4,6 +4,10 @@ Messages are kept under ``current_visitor()``: the user's key once logged in,
 otherwise an anonymous visitor's, started only when the first message is
 sent (``ensure_visitor()``). At login authgate hands the visitor's messages
 to the account (``chat_history.hand_over``, installed in ``app.py``).
+
+Messages and the reply (which quotes the display name) are written as text,
+never Markdown: both are typed by people, and Markdown would turn them into
+links or images on a trusted page.
 """
 
 import streamlit as st
@@ -19,7 +23,7 @@ if user is None:
     st.info("You are chatting as a visitor. Register or log in to keep this conversation.")
 for message in history(engine, current_visitor()):
     with st.chat_message(message.author):
-        st.write(message.body)
+        st.text(message.body)
 prompt = st.chat_input("Say something", key="demo_chat_input", max_chars=2000)
 if prompt:
     try:
@@ -31,9 +35,9 @@ if prompt:
     add_message(engine, owner, "user", prompt)
     add_message(engine, owner, "assistant", answer)
     with st.chat_message("user"):
-        st.write(prompt)
+        st.text(prompt)
     with st.chat_message("assistant"):
-        st.write(answer)
+        st.text(answer)
 owner = current_visitor()
 if owner is not None and st.button("Clear my history", key="demo_chat_clear"):
     clear_history(engine, owner)

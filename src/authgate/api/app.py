@@ -35,6 +35,7 @@ from authgate.api.routers.oidc import build_oidc_router
 from authgate.api.routers.passkeys import build_passkeys_router
 from authgate.api.routers.recovery import build_recovery_router
 from authgate.api.routers.visitors import build_visitors_router
+from authgate.api.schema_limits import document_account_limits
 from authgate.api.security import PROXIES_STATE_KEY
 from authgate.config import AuthgateSettings
 from authgate.proxies import TrustedProxies
@@ -91,6 +92,7 @@ def create_api(auth: Authgate, *, settings: AuthgateSettings | None = None) -> F
     app.add_middleware(DuplicateJsonKeys)
     app.add_middleware(BodySizeLimit, max_body=settings.max_request_body)
     document_body_limit(app, max_body=settings.max_request_body)
+    document_account_limits(app, auth.settings)  # the limits the root's services enforce
     app.include_router(
         build_auth_router(get_auth, token_url=token_url, password_pool=pool), prefix=prefix
     )

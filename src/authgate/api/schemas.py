@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal, Self
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from authgate.core.records import AuthUser, SessionRecord
 from authgate.core.tokens.jwt_tokens import AccessClaims
@@ -59,7 +59,7 @@ class SelfRegisterRequest(RegisterRequest):
 class LoginRequest(BaseModel):
     username: str = Field(min_length=1, max_length=320, description="Username or email address.")
     password: str = _PASSWORD
-    remember: bool = Field(
+    remember: StrictBool = Field(
         default=True,
         description="Long-lived session (refresh tokens last their full lifetime); "
         "false bounds them by the ordinary session lifetime and idle timeout.",

@@ -6,10 +6,11 @@ role names and username syntax stay the core's rules.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field, StrictBool
 
 from authgate.api.schemas import RecordOut, RegisterRequest, UserOut
 from authgate.core.lockout.policy import ThrottleStatus
@@ -32,6 +33,23 @@ __all__ = [
 MAX_ID = 2**62
 RoleName = Annotated[str, Field(min_length=1, max_length=64)]
 UserSort = Literal["username", "email", "display_name", "created_at", "last_login_at"]
+_ISO_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
+
+
+def _iso_date_time(value: object) -> object:
+    """Only an ISO 8601 date and time, as the schema says (``date-time``).
+
+    Pydantic alone would also take ``0.5`` as seconds since 1970, which no
+    client reading the schema means.
+    """
+    if isinstance(value, str) and _ISO_DATE_TIME.match(value):
+        return value
+    if isinstance(value, datetime):
+        return value
+    raise ValueError("use an ISO 8601 date and time, e.g. 2026-01-31T12:00:00Z")
+
+
+IsoDateTime = Annotated[datetime, BeforeValidator(_iso_date_time)]
 
 
 class AdminUserOut(UserOut):
@@ -56,7 +74,7 @@ class CreateUserRequest(RegisterRequest):
     roles: list[RoleName] | None = Field(
         default=None, max_length=32, description="Default roles when omitted."
     )
-    must_change_password: bool = Field(
+    must_change_password: StrictBool = Field(
         default=True, description="A temporary password: the user must change it at next login."
     )
 
@@ -69,7 +87,7 @@ class UserPatch(BaseModel):
 
 class SetPasswordRequest(BaseModel):
     password: str = Field(min_length=1, max_length=4096)
-    must_change: bool = Field(
+    must_change: StrictBool = Field(
         default=True, description="A temporary password, to be changed at next login."
     )
 
@@ -98,8 +116,8 @@ class AuditFilter(BaseModel):
     user_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     event_type: str | None = Field(default=None, max_length=64)
     outcome: str | None = Field(default=None, max_length=64)
-    since: datetime | None = Field(default=None, description="ISO 8601; UTC when no offset.")
-    until: datetime | None = Field(default=None, description="ISO 8601; UTC when no offset.")
+    since: IsoDateTime | None = Field(default=None, description="ISO 8601; UTC when no offset.")
+    until: IsoDateTime | None = Field(default=None, description="ISO 8601; UTC when no offset.")
 
 
 class AuditOut(RecordOut):

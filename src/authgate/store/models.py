@@ -269,7 +269,7 @@ class MfaSecret(Base):
 
 
 class RecoveryCode(Base):
-    """One single-use recovery code, stored as the SHA-256 of user id and code."""
+    """One single-use recovery code, stored as HMAC-SHA256 of user and code (older: SHA-256)."""
 
     __tablename__ = "authgate_recovery_codes"
     __table_args__ = (Index("ix_authgate_recovery_codes_user_id", "user_id"),)

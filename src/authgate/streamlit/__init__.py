@@ -3,9 +3,9 @@
 Entry script (``app.py``, started with ``streamlit run app.py``)::
 
     import streamlit as st
-    from authgate.streamlit import gate_routes
+    from authgate.streamlit import gate_middleware, gate_routes
 
-    app = st.App("main.py", routes=gate_routes())
+    app = st.App("main.py", routes=gate_routes(), middleware=gate_middleware())
 
 Script (``main.py``)::
 
@@ -30,7 +30,7 @@ from authgate.streamlit.gate import Gate
 from authgate.streamlit.guards import current_user, require_login, require_role
 from authgate.streamlit.in_process import InProcessBackend
 from authgate.streamlit.pages import GatePage
-from authgate.streamlit.routes import gate_routes
+from authgate.streamlit.routes import gate_middleware, gate_routes
 from authgate.streamlit.visitors import current_visitor, ensure_visitor
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "current_user",
     "current_visitor",
     "ensure_visitor",
+    "gate_middleware",
     "gate_routes",
     "get_backend",
     "get_service",

@@ -5,7 +5,7 @@ over a websocket. So the gate hands the browser a one-time ticket, and the
 browser posts it here; the response carries ``Set-Cookie``. The routes are
 mounted next to Streamlit through ``st.App`` (by default under
 ``/_authgate/``), which also puts them outside Streamlit's XSRF protection:
-each request must carry an ``Origin`` that names this very host, and a JSON
+each request must carry an ``Origin`` that names this very scheme and host, and a JSON
 body (which a cross-site form cannot send without a refused CORS preflight).
 
 - ``POST {base}/_authgate/session`` ``{"ticket": "..."}``: redeem the ticket
@@ -39,6 +39,8 @@ from starlette.routing import Route
 from authgate.core.records import SessionContext
 from authgate.core.visitors import VisitorPass
 from authgate.errors import AuthgateError, InvalidToken, NotAuthenticated, StoreUnavailable
+from authgate.proxies import TrustedProxies
+from authgate.streamlit.browser_headers import security_headers
 
 __all__ = ["CookieSessionStore", "SessionCookie", "build_cookie_routes"]
 
@@ -121,13 +123,23 @@ class SessionCookie:
         )
 
 
-def same_origin(request: Request) -> bool:
-    """True when the request's Origin names the host it was sent to.
+def _default_port(scheme: str, netloc: str) -> str:
+    """``netloc`` lower-cased, without the scheme's default port (browsers omit it)."""
+    host = netloc.strip().lower()
+    default = {"http": ":80", "https": ":443"}.get(scheme)
+    return host[: -len(default)] if default and host.endswith(default) else host
+
+
+def same_origin(request: Request, proxies: TrustedProxies | None = None) -> bool:
+    """True when the request's Origin names this app's scheme and host.
 
     Browsers send Origin on every POST made with ``fetch``; a missing one
-    means a client we did not write, and is refused. ``X-Forwarded-Host`` is
-    honoured for reverse proxies that rewrite Host (a cross-site page cannot
-    set it without a CORS preflight).
+    means a client we did not write, and is refused. The scheme counts too:
+    a page on ``http://`` (a network attacker's, say) must not redeem a
+    ticket for the ``https://`` app. Behind a reverse proxy that rewrites
+    Host or terminates TLS, ``X-Forwarded-Host``/``-Proto`` name the origin,
+    but only when the peer is one of ``proxies`` (``AUTHGATE_TRUSTED_PROXIES``);
+    from anyone else they are ignored.
     """
     origin = request.headers.get("origin")
     if not origin or origin == "null":
@@ -135,26 +147,32 @@ def same_origin(request: Request) -> bool:
     parts = urlsplit(origin)
     if parts.scheme not in {"http", "https"} or not parts.netloc:
         return False
-    hosts = {request.headers.get("host", "")}
-    forwarded = request.headers.get("x-forwarded-host")
-    if forwarded:
-        hosts.add(forwarded.split(",")[0].strip())
-    return parts.netloc.lower() in {h.lower() for h in hosts if h}
+    trusted = proxies or TrustedProxies()
+    peer = request.client.host if request.client else None
+    scheme = trusted.forwarded(peer, request.headers.get("x-forwarded-proto"))
+    host = trusted.forwarded(peer, request.headers.get("x-forwarded-host"))
+    scheme = (scheme or request.url.scheme).lower()
+    host = host or request.headers.get("host", "")
+    if not host or parts.scheme != scheme:
+        return False
+    return _default_port(parts.scheme, parts.netloc) == _default_port(scheme, host)
 
 
-def _error(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"ok": False, "error": code, "message": message}, status, _NO_STORE)
+def _error(status: int, code: str, message: str, headers: dict[str, str]) -> JSONResponse:
+    return JSONResponse({"ok": False, "error": code, "message": message}, status, headers)
 
 
-def _refused(request: Request) -> JSONResponse | None:
-    if not same_origin(request):
-        return _error(403, "origin_mismatch", "Cross-origin requests are refused.")
+def _refused(
+    request: Request, proxies: TrustedProxies, headers: dict[str, str]
+) -> JSONResponse | None:
+    if not same_origin(request, proxies):
+        return _error(403, "origin_mismatch", "Cross-origin requests are refused.", headers)
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != "application/json":
-        return _error(415, "unsupported_media_type", "Send a JSON body.")
+        return _error(415, "unsupported_media_type", "Send a JSON body.", headers)
     length = request.headers.get("content-length")
     if length is not None and (not length.isdigit() or int(length) > _MAX_BODY):
-        return _error(413, "body_too_large", "The request body is too large.")
+        return _error(413, "body_too_large", "The request body is too large.", headers)
     return None
 
 
@@ -176,13 +194,18 @@ def build_cookie_routes(
     base_path: str = "",
     prefix: str = "/_authgate",
     visitor_cookie: SessionCookie | None = None,
+    proxies: TrustedProxies | None = None,
+    frame_ancestors: str = "'self'",
 ) -> list[Route]:
     """The session and logout routes, ready for ``st.App(routes=...)`` or any Starlette app.
 
     ``get_store`` is called per request (not at build time), so importing the
     entry script never opens the database. ``base_path`` is the app's URL
     prefix (Streamlit's ``server.baseUrlPath``), and the cookie path defaults
-    to it so the cookie is only sent to this app.
+    to it so the cookie is only sent to this app. ``proxies`` are the peers
+    whose ``X-Forwarded-Host``/``-Proto`` are believed (none by default).
+    Every answer carries the browser headers of ``security_headers`` itself,
+    so the routes are covered in any app, with or without the middleware.
     """
     base = "/" + base_path.strip("/") if base_path.strip("/") else ""
     if not prefix.startswith("/") or prefix.endswith("/"):
@@ -197,51 +220,54 @@ def build_cookie_routes(
             return None, payload
         return ticket, payload
 
+    trusted = proxies or TrustedProxies()
+    headers = {**_NO_STORE, **security_headers(frame_ancestors)}
+
     async def session(request: Request) -> Response:
-        refused = _refused(request)
+        refused = _refused(request, trusted, headers)
         if refused is not None:
             return refused
         ticket, payload = await ticket_of(request)
         if ticket is None:
-            return _error(400, "invalid_request", 'Send {"ticket": "<ticket>"}.')
+            return _error(400, "invalid_request", 'Send {"ticket": "<ticket>"}.', headers)
         try:
             # The store call blocks (a database write, or an HTTP round trip
             # in remote mode): keep it off the event loop that serves every
             # websocket of this Streamlit process.
             token, context = await run_in_threadpool(get_store().redeem_cookie_ticket, ticket)
         except InvalidToken as error:
-            return _error(400, error.code, error.message)
+            return _error(400, error.code, error.message, headers)
         except NotAuthenticated as error:
-            return _error(401, error.code, error.message)
+            return _error(401, error.code, error.message, headers)
         except StoreUnavailable as error:
-            return _error(503, error.code, error.message)
+            return _error(503, error.code, error.message, headers)
         except AuthgateError as error:
-            return _error(400, error.code, error.message)
-        response = JSONResponse({"ok": True}, 200, _NO_STORE)
+            return _error(400, error.code, error.message, headers)
+        response = JSONResponse({"ok": True}, 200, headers)
         jar.write(response, request, token, context)
         if payload.get("end_visitor") == "1":
             visitor_jar.clear(response, request)
         return response
 
     async def visitor(request: Request) -> Response:
-        refused = _refused(request)
+        refused = _refused(request, trusted, headers)
         if refused is not None:
             return refused
         ticket, _ = await ticket_of(request)
         if ticket is None:
-            return _error(400, "invalid_request", 'Send {"ticket": "<ticket>"}.')
+            return _error(400, "invalid_request", 'Send {"ticket": "<ticket>"}.', headers)
         try:
             started = await run_in_threadpool(get_store().redeem_visitor_ticket, ticket)
         except StoreUnavailable as error:
-            return _error(503, error.code, error.message)
+            return _error(503, error.code, error.message, headers)
         except AuthgateError as error:
-            return _error(400, error.code, error.message)
-        response = JSONResponse({"ok": True}, 200, _NO_STORE)
+            return _error(400, error.code, error.message, headers)
+        response = JSONResponse({"ok": True}, 200, headers)
         visitor_jar.write_token(response, request, started.token, until=started.visitor.expires_at)
         return response
 
     async def logout(request: Request) -> Response:
-        refused = _refused(request)
+        refused = _refused(request, trusted, headers)
         if refused is not None:
             return refused
         token = request.cookies.get(jar.name)
@@ -251,12 +277,12 @@ def build_cookie_routes(
             except NotAuthenticated:
                 pass
             except StoreUnavailable as error:
-                return _error(503, error.code, error.message)
+                return _error(503, error.code, error.message, headers)
             except AuthgateError:
                 logger.warning("unexpected error while checking a cookie to clear", exc_info=True)
             else:
-                return JSONResponse({"ok": True, "cleared": False}, 200, _NO_STORE)
-        response = JSONResponse({"ok": True, "cleared": True}, 200, _NO_STORE)
+                return JSONResponse({"ok": True, "cleared": False}, 200, headers)
+        response = JSONResponse({"ok": True, "cleared": True}, 200, headers)
         jar.clear(response, request)
         return response
 

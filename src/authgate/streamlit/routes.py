@@ -1,30 +1,34 @@
 """The routes an ``st.App`` entry script mounts for the gate.
 
     import streamlit as st
-    from authgate.streamlit import gate_routes
+    from authgate.streamlit import gate_middleware, gate_routes
 
-    app = st.App("main.py", routes=gate_routes())
+    app = st.App("main.py", routes=gate_routes(), middleware=gate_middleware())
 
 They live on the app's own origin under ``{baseUrlPath}/_authgate/`` (away
 from Streamlit's reserved prefixes and from ``/auth/*``, which ``st.login``
 uses) and find the process's one service through ``authgate.streamlit.factory``.
+``gate_middleware`` adds the browser headers (``browser_headers``) to every
+page and route of the app.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from authgate.config import AuthgateSettings
 from authgate.proxies import TrustedProxies
 from authgate.streamlit.backend import AuthBackend
+from authgate.streamlit.browser_headers import SecurityHeaders
 from authgate.streamlit.cookie_routes import SessionCookie, build_cookie_routes
 from authgate.streamlit.factory import default_settings, get_backend
 from authgate.streamlit.oidc_local import InProcessOidc, oidc_for
 from authgate.streamlit.oidc_routes import build_oidc_routes
 
-__all__ = ["ROUTE_PREFIX", "base_path", "gate_routes", "route_url"]
+__all__ = ["ROUTE_PREFIX", "base_path", "gate_middleware", "gate_routes", "route_url"]
 
 ROUTE_PREFIX = "/_authgate"
 
@@ -73,6 +77,8 @@ def gate_routes(
             base_path=base,
             prefix=ROUTE_PREFIX,
             visitor_cookie=replace(jar, name=settings.visitor_cookie_name),
+            proxies=TrustedProxies.of(settings.trusted_proxies),
+            frame_ancestors=settings.frame_ancestors,
         ),
         *build_oidc_routes(
             oidc,
@@ -83,3 +89,14 @@ def gate_routes(
             visitor_cookie=replace(jar, name=settings.visitor_cookie_name),
         ),
     ]
+
+
+def gate_middleware(settings: AuthgateSettings | None = None) -> list[Middleware]:
+    """Middleware for ``st.App(middleware=...)``: the browser headers on every page.
+
+    ``X-Frame-Options``, ``Content-Security-Policy: frame-ancestors``
+    (``AUTHGATE_FRAME_ANCESTORS``, default ``'self'``), ``X-Content-Type-Options``
+    and ``Referrer-Policy``; see ``authgate.streamlit.browser_headers``.
+    """
+    settings = settings or default_settings()
+    return [Middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)]

@@ -1,7 +1,9 @@
 """Account recovery and email verification: forgot password, forgot username, reset, verify.
 
 The "forgot" routes answer 202 with one fixed body whether or not an account
-matched, so they cannot be used to find accounts. Without a mail
+matched, so they cannot be used to find accounts; the lookup itself (resend
+limit, token, mail) runs as a background task after the response is sent,
+the same task for every login, so the answer's timing tells nothing either. Without a mail
 configuration they answer 403 ``recovery_not_configured`` instead: the
 answer depends only on the deployment, never on the account, and tells the
 user that an administrator resets passwords here. (403 like
@@ -11,9 +13,10 @@ access logs.
 """
 
 from collections.abc import Callable
+from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, status
+from fastapi import APIRouter, BackgroundTasks, Depends, Request, status
 from fastapi.types import DecoratedCallable
 
 from authgate.api._password_pool import PasswordWorkPool
@@ -32,6 +35,7 @@ from authgate.api.schemas_mfa import (
     VerifyEmailRequest,
 )
 from authgate.api.security import GetAuth, build_authenticate, client_ip, user_agent
+from authgate.core.recovery.deferred import run_job
 from authgate.core.recovery.password_reset import AccountRecovery
 from authgate.core.tokens.service import TokenContext
 from authgate.root import Authgate
@@ -66,21 +70,21 @@ def build_recovery_router(
 
     @forgot_route("/password/forgot")
     def forgot_password(
-        body: ForgotPasswordRequest, request: Request, auth: Auth
+        body: ForgotPasswordRequest, request: Request, auth: Auth, later: BackgroundTasks
     ) -> AcceptedResponse:
         """Email a 30-minute reset link if the username or address names an active account."""
         recovery = auth.recovery
-        send = recovery.request_password_reset
-        return _mail_if_any(recovery, send, body.login, request, _RESET_LINK_SENT)
+        send = recovery.send_password_reset
+        return _mail_if_any(recovery, send, body.login, request, later, _RESET_LINK_SENT)
 
     @forgot_route("/username/forgot")
     def forgot_username(
-        body: ForgotUsernameRequest, request: Request, auth: Auth
+        body: ForgotUsernameRequest, request: Request, auth: Auth, later: BackgroundTasks
     ) -> AcceptedResponse:
         """Email the username registered with an address, if there is one."""
         recovery = auth.recovery
-        send = recovery.request_username_reminder
-        return _mail_if_any(recovery, send, body.email, request, _USERNAME_SENT)
+        send = recovery.send_username_reminder
+        return _mail_if_any(recovery, send, body.email, request, later, _USERNAME_SENT)
 
     @router.post(
         "/password/reset/inspect",
@@ -156,14 +160,17 @@ def build_recovery_router(
 
 def _mail_if_any(
     recovery: AccountRecovery,
-    send: Callable[..., object],
+    send: Callable[..., None],
     to: str,
     request: Request,
+    later: BackgroundTasks,
     message: str,
 ) -> AcceptedResponse:
     """Have ``send`` mail ``to``'s account, if one matches; the answer is the same either way.
 
-    Without a mail configuration, 403 ``recovery_not_configured`` instead.
+    ``send`` runs after the response has gone out (``later``), for every
+    request alike. Without a mail configuration, 403
+    ``recovery_not_configured`` instead.
     """
     if not recovery.mail_enabled:
         raise ApiError(
@@ -172,5 +179,6 @@ def _mail_if_any(
             "Self-service recovery is not available here: "
             "ask an administrator to reset your password.",
         )
-    send(to, ip=client_ip(request), user_agent=user_agent(request))
+    job = partial(send, to, ip=client_ip(request), user_agent=user_agent(request))
+    later.add_task(run_job, job)  # logged, not raised: the answer has gone out
     return AcceptedResponse(message=message)

@@ -18,11 +18,10 @@ import os
 from collections.abc import Sequence
 
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from authgate.config import AuthgateSettings
+from authgate.core.secrets import derive_key
 from authgate.errors import ConfigurationError
 
 __all__ = ["SecretBox"]
@@ -32,15 +31,8 @@ _NONCE_BYTES = 12
 
 
 def _derive(secret_key: str, purpose: str) -> AESGCM:
-    if not secret_key:
-        raise ConfigurationError("An encryption key needs a non-empty secret key.")
-    key = HKDF(
-        algorithm=hashes.SHA256(),
-        length=32,
-        salt=b"authgate secretbox",
-        info=f"authgate/{purpose}/{_VERSION}".encode(),
-    ).derive(secret_key.encode("utf-8"))
-    return AESGCM(key)
+    info = f"authgate/{purpose}/{_VERSION}".encode()
+    return AESGCM(derive_key(secret_key, salt=b"authgate secretbox", info=info))
 
 
 class SecretBox:

@@ -62,6 +62,7 @@ class MfaService:
     lockout: Lockout
     passwords: PasswordService
     box: SecretBox
+    codes: recovery_codes.RecoveryCodeHasher
     verifier: SecondFactorVerifier
     required_roles: tuple[str, ...]
     issuer: str
@@ -149,7 +150,7 @@ class MfaService:
                 raise MfaInvalidCode()
             if not work.mfa.enable(user.id, step=step, now=now):
                 raise InvalidInput(_ALREADY_ON)
-            codes = recovery_codes.replace_codes(work.mfa, user.id, now=now)
+            codes = recovery_codes.replace_codes(work.mfa, self.codes, user.id, now=now)
             work.emit(
                 MfaEnrolled(
                     user=user,
@@ -170,7 +171,7 @@ class MfaService:
         now = self.clock.now()
         with self.uow.write() as work:
             user = require_user(work.users, user_id)
-            codes = recovery_codes.replace_codes(work.mfa, user.id, now=now)
+            codes = recovery_codes.replace_codes(work.mfa, self.codes, user.id, now=now)
             work.emit(
                 RecoveryCodesRegenerated(
                     user=user,

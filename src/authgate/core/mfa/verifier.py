@@ -69,6 +69,7 @@ class SecondFactorVerifier:
     uow: UnitOfWork
     lockout: Lockout
     box: SecretBox
+    codes: recovery_codes.RecoveryCodeHasher
     clock: Clock
 
     def verify(
@@ -121,7 +122,7 @@ class SecondFactorVerifier:
             return "not_enrolled"
         if kind == "totp":
             return self._accept_totp(work.mfa, factor, value, now)
-        if not recovery_codes.use_code(work.mfa, user.id, value, now=now):
+        if not recovery_codes.use_code(work.mfa, self.codes, user.id, value, now=now):
             return "invalid_recovery_code"
         work.emit(
             RecoveryCodeUsed(

@@ -17,12 +17,19 @@ Rules this module guards:
   again cannot flood a mailbox nor starve the owner.
 - Mail goes out after the commit; a delivery failure is logged, not raised,
   so the answer stays the same.
+- No timing oracle: ``request_password_reset`` and
+  ``request_username_reminder`` only hand the lookup to ``later`` (a
+  ``Deferred``) and return. The account's work (resend limit, token write,
+  mail) happens in ``send_password_reset``/``send_username_reminder``, the
+  same job for every login, after the answer; the API runs that job as a
+  background task once the response is out.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 
 from authgate.core.identity import normalize_login, sanitize_client_text
 from authgate.core.lockout.guard import Lockout
@@ -34,6 +41,7 @@ from authgate.core.ports.tokens import OneTimeTokenRecord, OneTimeTokenRepositor
 from authgate.core.ports.users import UserCredentials, UserRepository
 from authgate.core.records import AuthUser, Client
 from authgate.core.recovery import mail_templates
+from authgate.core.recovery.deferred import Deferred, RunNow
 from authgate.core.recovery.events import (
     PasswordReset,
     PasswordResetRequested,
@@ -67,7 +75,8 @@ class AccountRecovery:
 
     ``reset_path`` is the page (under ``public_url``) that reads ``?token=``
     from the link. ``mfa`` checks codes on resets of MFA accounts; ``lockout``
-    forgets the account's failures once a reset succeeds.
+    forgets the account's failures once a reset succeeds. ``later`` runs the
+    "forgot" lookups after the answer (default: at once, in the caller).
     """
 
     uow: UnitOfWork
@@ -79,6 +88,7 @@ class AccountRecovery:
     public_url: str | None
     reset_path: str = "reset-password"
     site_name: str
+    later: Deferred = field(default_factory=RunNow)
 
     @property
     def mail_enabled(self) -> bool:
@@ -88,8 +98,19 @@ class AccountRecovery:
     def request_password_reset(
         self, login: str, *, ip: str | None = None, user_agent: str | None = None
     ) -> None:
+        """Have a reset link emailed if ``login`` names an active account; answer at once.
+
+        The lookup and everything after it run through ``later``, so the call
+        does the same work whether or not the account exists.
+        """
+        self.later.submit(partial(self.send_password_reset, login, ip=ip, user_agent=user_agent))
+
+    def send_password_reset(
+        self, login: str, *, ip: str | None = None, user_agent: str | None = None
+    ) -> None:
         """Email a reset link if ``login`` (username or email) names an active account.
 
+        The job behind ``request_password_reset``: run it after the answer.
         Returns None in every case and raises nothing for unknown input; at
         most one link per account per minute goes out (no mailbox flooding).
         """
@@ -181,7 +202,16 @@ class AccountRecovery:
     def request_username_reminder(
         self, email: str, *, ip: str | None = None, user_agent: str | None = None
     ) -> None:
-        """Email the username registered with ``email``; None whether or not there is one."""
+        """Have the username registered with ``email`` mailed to it; answer at once."""
+        self.later.submit(partial(self.send_username_reminder, email, ip=ip, user_agent=user_agent))
+
+    def send_username_reminder(
+        self, email: str, *, ip: str | None = None, user_agent: str | None = None
+    ) -> None:
+        """Email the username registered with ``email``; None whether or not there is one.
+
+        The job behind ``request_username_reminder``: run it after the answer.
+        """
         key, attempted = _lookup_key(email)
         now = self.uow.clock.now()
         message: MailMessage | None = None
