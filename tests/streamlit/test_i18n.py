@@ -19,6 +19,7 @@ import authgate.streamlit
 from authgate import errors as e
 from authgate.core.passwords import validators
 from authgate.streamlit import i18n, passkey_texts, texts
+from authgate.streamlit.ui import oidc
 
 Text = str | tuple[str, ...]
 
@@ -130,6 +131,11 @@ def test_a_text_chosen_by_code_is_translated_and_refuses_odd_codes() -> None:
     for odd in ("no_such_reason", "CANCELLED", "../cancelled", "", "cancelled x"):
         assert i18n.keyed_text(texts, "OIDC_ERROR_", odd) is None
     assert i18n.keyed_text(texts, "DEBUG_REASON_", "cookie") == texts.DEBUG_REASON_COOKIE
+    i18n.use_language("es")
+    assert oidc.error_text("cancelled", "Google") == "Se canceló el inicio de sesión con Google."
+    assert oidc.error_text("no_such_reason", "Google") == (
+        "Falló el inicio de sesión con Google. Inténtelo de nuevo."
+    )
 
 
 def test_the_english_catalog_holds_every_text_and_nothing_else() -> None:
