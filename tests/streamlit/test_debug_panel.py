@@ -85,7 +85,7 @@ def test_rows_name_every_time_with_its_countdown() -> None:
     assert rows[texts.DEBUG_MFA].startswith(texts.DEBUG_MFA_ON)
     assert texts.DEBUG_MFA_SESSION in rows[texts.DEBUG_MFA]
     assert rows[texts.DEBUG_CACHE_AGE] == "12 s ago"
-    assert rows[texts.DEBUG_REVALIDATED] == texts.DEBUG_REASONS["cookie"]
+    assert rows[texts.DEBUG_REVALIDATED] == texts.DEBUG_REASON_COOKIE
     assert texts.DEBUG_ACCESS_EXPIRY not in rows  # in-process: no tokens
 
 
@@ -141,4 +141,4 @@ def test_the_gate_draws_the_panel_only_when_asked(
     assert login.session.id[:8].replace("-", "\\-") in shown.replace("\\_", "_")
     assert login.session.id not in shown
     assert login.token not in shown
-    assert texts.DEBUG_REASONS["cookie"] in shown
+    assert texts.DEBUG_REASON_COOKIE in shown

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
 import string
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -13,9 +15,38 @@ from typing import Any
 import pytest
 from streamlit.util import calc_hash
 
+import authgate.streamlit
 from authgate import errors as e
 from authgate.core.passwords import validators
-from authgate.streamlit import i18n, texts
+from authgate.streamlit import i18n, passkey_texts, texts
+from authgate.streamlit.ui import oidc
+
+Text = str | tuple[str, ...]
+
+
+def _every_module() -> list[str]:
+    """Import every module of authgate.streamlit, so each text module registers its catalog."""
+    package = authgate.streamlit
+    names = [m.name for m in pkgutil.walk_packages(package.__path__, f"{package.__name__}.")]
+    for name in names:
+        importlib.import_module(name)
+    return names
+
+
+MODULES = _every_module()
+
+
+def _english() -> dict[str, Text]:
+    merged: dict[str, Text] = {}
+    for source in i18n.SOURCES.values():
+        merged.update(source)
+    return merged
+
+
+def _gaps(catalog: Mapping[str, Text]) -> tuple[list[str], list[str]]:
+    """The texts a catalog lacks, and those it has that no text module defines."""
+    english = _english()
+    return sorted(set(english) - set(catalog)), sorted(set(catalog) - set(english))
 
 
 @pytest.fixture(autouse=True)
@@ -32,11 +63,10 @@ def _fields(value: str | tuple[str, ...]) -> list[set[str]]:
 @pytest.mark.parametrize("language", sorted(i18n.CATALOGS))
 def test_every_language_defines_every_text_with_the_same_placeholders(language: str) -> None:
     catalog = i18n.CATALOGS[language].TEXTS
-    missing = sorted(set(texts.ENGLISH) - set(catalog))
-    unknown = sorted(set(catalog) - set(texts.ENGLISH))
+    missing, unknown = _gaps(catalog)
     assert not missing, f"{language} lacks translations of: {', '.join(missing)}"
     assert not unknown, f"{language} translates texts that no longer exist: {', '.join(unknown)}"
-    for name, english in texts.ENGLISH.items():
+    for name, english in _english().items():
         translated = catalog[name]
         assert type(translated) is type(english), f"{language}.{name}: str versus tuple"
         assert _fields(translated) == _fields(english), f"{language}.{name}: other placeholders"
@@ -59,14 +89,53 @@ def test_the_policy_codes_listed_are_those_the_validators_raise() -> None:
     assert raised == set(i18n.VIOLATION_CODES)
 
 
-def test_no_text_is_defined_below_the_languages_block() -> None:
-    """A text written after texts.py's closing block would bypass every translation."""
+def test_every_text_module_is_a_translated_source() -> None:
+    """A module of texts without the closing block would show English in every language."""
+    assert {texts.__name__, passkey_texts.__name__} <= set(i18n.SOURCES)
+    text_modules = {name for name in MODULES if name.rsplit(".", 1)[-1].endswith("texts")}
+    unregistered = sorted(text_modules - set(i18n.SOURCES))
+    assert not unregistered, f"end {', '.join(unregistered)} with the languages block"
+
+
+def test_text_names_are_unique_across_text_modules() -> None:
+    seen: dict[str, str] = {}
+    for module, source in i18n.SOURCES.items():
+        for name in source:
+            assert name not in seen, f"{name} is defined in {seen[name]} and {module}"
+            seen[name] = module
+
+
+def test_a_text_added_in_english_only_is_named_as_missing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(passkey_texts.ENGLISH, "PASSKEY_ONLY_IN_ENGLISH", "Only in English")
+    missing, unknown = _gaps(i18n.CATALOGS["de"].TEXTS)
+    assert "PASSKEY_ONLY_IN_ENGLISH" in missing and not unknown
+
+
+@pytest.mark.parametrize("module", sorted(i18n.SOURCES))
+def test_no_text_is_defined_below_the_languages_block(module: str) -> None:
+    """A text written after a text module's closing block would bypass every translation."""
     stray = sorted(
         name
-        for name, value in vars(texts).items()
+        for name, value in vars(sys.modules[module]).items()
         if name.isupper() and isinstance(value, str | tuple)
     )
-    assert not stray, f"move {', '.join(stray)} above the languages block of texts.py"
+    assert not stray, f"move {', '.join(stray)} above the languages block of {module}"
+
+
+def test_a_text_chosen_by_code_is_translated_and_refuses_odd_codes() -> None:
+    i18n.use_language("de")
+    assert i18n.keyed_text(texts, "OIDC_ERROR_", "cancelled") == texts.OIDC_ERROR_CANCELLED
+    assert texts.OIDC_ERROR_CANCELLED == "Die Anmeldung mit {label} wurde abgebrochen."
+    for odd in ("no_such_reason", "CANCELLED", "../cancelled", "", "cancelled x"):
+        assert i18n.keyed_text(texts, "OIDC_ERROR_", odd) is None
+    assert i18n.keyed_text(texts, "DEBUG_REASON_", "cookie") == texts.DEBUG_REASON_COOKIE
+    i18n.use_language("es")
+    assert oidc.error_text("cancelled", "Google") == "Se canceló el inicio de sesión con Google."
+    assert oidc.error_text("no_such_reason", "Google") == (
+        "Falló el inicio de sesión con Google. Inténtelo de nuevo."
+    )
 
 
 def test_the_english_catalog_holds_every_text_and_nothing_else() -> None:
@@ -102,6 +171,7 @@ def test_texts_follow_the_language_and_fall_back_to_english(
     assert texts.LOGIN_TITLE == "Anmelden"
     i18n.use_language("es")
     assert texts.LOGIN_TITLE == "Iniciar sesión"
+    assert passkey_texts.PASSKEY_ADD == "Añadir una llave de acceso"
     monkeypatch.setitem(texts.ENGLISH, "ONLY_IN_ENGLISH", "Only in English")
     assert texts.ONLY_IN_ENGLISH == "Only in English"  # type: ignore[attr-defined]
     i18n.use_language("xx")
@@ -120,6 +190,11 @@ def test_core_errors_are_translated_by_code() -> None:
     locked = e.AccountLocked(datetime.now(UTC), 90)
     assert i18n.error_text(locked) == (
         "Zu viele Fehlversuche. Versuchen Sie es in 2 Minute(n) erneut."
+    )
+    spraying = e.TooManyAttempts(datetime.now(UTC), 30)
+    assert i18n.error_text(spraying) == (
+        "Zu viele fehlgeschlagene Anmeldungen aus Ihrem Netzwerk. "
+        "Versuchen Sie es in 1 Minute(n) erneut."
     )
     weak = e.WeakPassword(
         [

@@ -16,7 +16,7 @@ rule's length) is rebuilt from the error's own fields.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, MutableMapping
 from contextvars import ContextVar
 from types import ModuleType
 
@@ -27,12 +27,16 @@ __all__ = [
     "CATALOGS",
     "ERROR_FIELDS",
     "LANGUAGES",
+    "SOURCES",
     "VIOLATION_CODES",
     "choose_language",
     "current_language",
+    "english_catalog",
     "error_codes",
     "error_text",
+    "keyed_text",
     "lookup",
+    "reader",
     "use_language",
 ]
 
@@ -41,6 +45,14 @@ Text = str | tuple[str, ...]
 CATALOGS: dict[str, ModuleType] = {"de": de, "es": es}
 LANGUAGES: tuple[str, ...] = ("en", *CATALOGS)
 _TEXTS: dict[str, Mapping[str, Text]] = {code: module.TEXTS for code, module in CATALOGS.items()}
+SOURCES: dict[str, Mapping[str, Text]] = {}
+"""The English catalog of every text module (``texts``, ``passkey_texts``...), by module name.
+
+Filled as each module runs its closing ``english_catalog`` block; the
+completeness test imports every module of ``authgate.streamlit`` and checks
+each language against all of them. Text names are unique across modules:
+a catalog holds them in one ``TEXTS``.
+"""
 
 VIOLATION_CODES = frozenset(
     {
@@ -56,6 +68,7 @@ VIOLATION_CODES = frozenset(
 
 ERROR_FIELDS: Mapping[str, frozenset[str]] = {
     "account_locked": frozenset({"minutes"}),
+    "too_many_attempts": frozenset({"minutes"}),
     "password_too_short": frozenset({"count"}),
     "password_too_long": frozenset({"count"}),
 }
@@ -64,6 +77,7 @@ ERROR_FIELDS: Mapping[str, frozenset[str]] = {
 _DETAILED = frozenset({"invalid_input", "invalid_username", "invalid_email"})
 _language: ContextVar[str] = ContextVar("authgate_language", default="en")
 _NUMBER = re.compile(r"\d+")
+_KEY = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
 
 def choose_language(configured: str | None, browser: str | None) -> str:
@@ -85,7 +99,7 @@ def current_language() -> str:
     return _language.get()
 
 
-def lookup(name: str, english: Mapping[str, Text]) -> Text:
+def lookup(name: str, english: Mapping[str, Text], module: str = "texts") -> Text:
     """The text ``name`` in the current language, or in English when not translated."""
     language = _language.get()
     if language != "en":
@@ -95,7 +109,47 @@ def lookup(name: str, english: Mapping[str, Text]) -> Text:
     try:
         return english[name]
     except KeyError:
-        raise AttributeError(f"authgate.streamlit.texts has no text {name!r}") from None
+        raise AttributeError(f"{module} has no text {name!r}") from None
+
+
+def english_catalog(namespace: MutableMapping[str, object]) -> dict[str, Text]:
+    """Move a text module's constants (its ``globals()``) into its English catalog.
+
+    Every UPPERCASE str or tuple leaves the module, so that reading it goes
+    through the module's ``__getattr__`` (``reader``) and answers in the
+    language of the run; an application's later assignment lands in the
+    module again and wins in every language. Dicts are not texts: write one
+    constant per key (``OIDC_ERROR_CANCELLED``) and read it with ``keyed_text``.
+    """
+    english: dict[str, Text] = {
+        name: value
+        for name, value in namespace.items()
+        if name.isupper() and isinstance(value, str | tuple)
+    }
+    for name in english:
+        del namespace[name]
+    SOURCES[str(namespace["__name__"])] = english
+    return english
+
+
+def reader(module: str, english: Mapping[str, Text]) -> Callable[[str], Text]:
+    """A text module's ``__getattr__``: its texts in the language of the run."""
+
+    def __getattr__(name: str) -> Text:
+        return lookup(name, english, module)
+
+    return __getattr__
+
+
+def keyed_text(source: ModuleType, prefix: str, key: str) -> str | None:
+    """The text ``<prefix><KEY>`` of ``source`` (``OIDC_ERROR_`` + "cancelled"), if there is one.
+
+    ``key`` may come from a URL: only a short lowercase word is looked up.
+    """
+    if not _KEY.fullmatch(key):
+        return None
+    value = getattr(source, prefix + key.upper(), None)
+    return value if isinstance(value, str) else None
 
 
 def error_codes() -> frozenset[str]:

@@ -14,12 +14,17 @@ Error messages from the core are translated by their code
 
 Add a text as ``NAME = "English"`` anywhere above the closing block, and
 its translations to each module of ``locales`` (the completeness test lists
-what is missing).
+what is missing). Texts are str or tuple; a family of texts chosen by a code
+is one constant per code (``OIDC_ERROR_CANCELLED``), read with
+``i18n.keyed_text(texts, "OIDC_ERROR_", code)``. Another text module
+(``passkey_texts``) ends with the same closing block.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from authgate.streamlit import i18n as _i18n
 
 # -- page titles -------------------------------------------------------------
 LOGIN_TITLE = "Log in"
@@ -289,13 +294,12 @@ DEBUG_MFA_OFF = "off for the account"
 DEBUG_MFA_SESSION = "this session passed a second factor"
 DEBUG_CACHE_AGE = "Gate cache validated"
 DEBUG_REVALIDATED = "Why it last revalidated"
-DEBUG_REASONS = {
-    "cookie": "first run of this tab: the session cookie",
-    "login": "a login in this tab",
-    "state_changed": "a logout, disable or password change in this process",
-    "interval": "the revalidation interval passed",
-    "expiry": "the session's expiry time was reached",
-}
+# why the gate last revalidated: DEBUG_REASON_ + the reason code, upper-case
+DEBUG_REASON_COOKIE = "first run of this tab: the session cookie"
+DEBUG_REASON_LOGIN = "a login in this tab"
+DEBUG_REASON_STATE_CHANGED = "a logout, disable or password change in this process"
+DEBUG_REASON_INTERVAL = "the revalidation interval passed"
+DEBUG_REASON_EXPIRY = "the session's expiry time was reached"
 DEBUG_ACCESS_EXPIRY = "Access token expiry"
 DEBUG_LAST_REFRESH = "Last token refresh"
 DEBUG_IN = "in {span}"
@@ -318,22 +322,25 @@ OIDC_UNLINKED = "{label} was unlinked."
 OIDC_LINKED_AT = "Linked {when}"
 OIDC_LAST_USED = "last used {when}"
 OIDC_REDIRECT_URI = "Redirect URI to register at {label}: `{uri}`"
-OIDC_ERRORS = {
-    "provider_unreachable": "Could not reach {label}. Please try again.",
-    "state_invalid": "This sign-in with {label} expired or was already used. Please start again.",
-    "token_invalid": "{label} sent an answer that could not be verified. Please try again.",
-    "cancelled": "Sign-in with {label} was cancelled.",
-    "provider_error": "{label} could not sign you in. Please try again.",
-    "email_domain": "Accounts from this email domain may not sign in here.",
-    "no_account": "No account here belongs to this {label} identity. Ask an administrator.",
-    "already_linked": "This {label} identity is already linked to another account.",
-    "account_disabled": "This account is disabled. Contact an administrator.",
-    "account_locked": "Too many failed attempts on this account. Try again later.",
-    "email_not_verified": "Please verify your email address before logging in.",
-    "not_logged_in": "Log in first, then link {label} from your Account page.",
-    "unknown_provider": "This sign-in provider is not configured.",
-    "store_unavailable": "The authentication service is temporarily unavailable. Please try again.",
-}
+# a failed provider sign-in: OIDC_ERROR_ + the reason code, upper-case
+OIDC_ERROR_PROVIDER_UNREACHABLE = "Could not reach {label}. Please try again."
+OIDC_ERROR_STATE_INVALID = (
+    "This sign-in with {label} expired or was already used. Please start again."
+)
+OIDC_ERROR_TOKEN_INVALID = "{label} sent an answer that could not be verified. Please try again."
+OIDC_ERROR_CANCELLED = "Sign-in with {label} was cancelled."
+OIDC_ERROR_PROVIDER_ERROR = "{label} could not sign you in. Please try again."
+OIDC_ERROR_EMAIL_DOMAIN = "Accounts from this email domain may not sign in here."
+OIDC_ERROR_NO_ACCOUNT = "No account here belongs to this {label} identity. Ask an administrator."
+OIDC_ERROR_ALREADY_LINKED = "This {label} identity is already linked to another account."
+OIDC_ERROR_ACCOUNT_DISABLED = "This account is disabled. Contact an administrator."
+OIDC_ERROR_ACCOUNT_LOCKED = "Too many failed attempts on this account. Try again later."
+OIDC_ERROR_EMAIL_NOT_VERIFIED = "Please verify your email address before logging in."
+OIDC_ERROR_NOT_LOGGED_IN = "Log in first, then link {label} from your Account page."
+OIDC_ERROR_UNKNOWN_PROVIDER = "This sign-in provider is not configured."
+OIDC_ERROR_STORE_UNAVAILABLE = (
+    "The authentication service is temporarily unavailable. Please try again."
+)
 OIDC_UNKNOWN_PROVIDER = "the identity provider"
 OIDC_ERROR_FALLBACK = "Signing in with {label} failed. Please try again."
 OIDC_ADMIN_HEADER = "Linked sign-in providers"
@@ -343,16 +350,7 @@ OIDC_UNLINKED_USER = "{label} was unlinked from {username}."
 # -- languages: keep this block last ----------------------------------------------------
 # Every NAME above moves into ENGLISH; reading ``texts.NAME`` then goes through
 # ``__getattr__``, which answers in the language of the current run.
-ENGLISH: dict[str, str | tuple[str, ...]] = {
-    _name: _value
-    for _name, _value in globals().items()
-    if _name.isupper() and isinstance(_value, str | tuple)
-}
-for _name in ENGLISH:
-    del globals()[_name]
+ENGLISH = _i18n.english_catalog(globals())
 
 if not TYPE_CHECKING:  # mypy keeps checking names against the constants above
-    from authgate.streamlit.i18n import lookup as _lookup
-
-    def __getattr__(name: str) -> str | tuple[str, ...]:
-        return _lookup(name, ENGLISH)
+    __getattr__ = _i18n.reader(__name__, ENGLISH)

@@ -18,7 +18,7 @@ from typing import Protocol, runtime_checkable
 
 import streamlit as st
 
-from authgate.streamlit import texts
+from authgate.streamlit import i18n, texts
 from authgate.streamlit._remote_cache import TokenTiming
 from authgate.streamlit.backend import AuthBackend
 from authgate.streamlit.state import TabAuth
@@ -83,7 +83,7 @@ def debug_rows(
         DebugRow(texts.DEBUG_ROLES, ", ".join(sorted(user.roles)) or "-"),
         DebugRow(texts.DEBUG_MFA, _mfa_state(auth)),
         DebugRow(texts.DEBUG_CACHE_AGE, countdown(auth.checked_at - monotonic_now)),
-        DebugRow(texts.DEBUG_REVALIDATED, texts.DEBUG_REASONS.get(auth.reason, auth.reason)),
+        DebugRow(texts.DEBUG_REVALIDATED, _reason(auth.reason)),
     ]
     if tokens is not None:
         rows += [
@@ -91,6 +91,10 @@ def debug_rows(
             DebugRow(texts.DEBUG_LAST_REFRESH, countdown(-tokens.received_ago)),
         ]
     return rows
+
+
+def _reason(code: str) -> str:
+    return i18n.keyed_text(texts, "DEBUG_REASON_", code) or code
 
 
 def _mfa_state(auth: TabAuth) -> str:

@@ -21,7 +21,7 @@ import streamlit as st
 
 from authgate.core.records import SessionContext
 from authgate.errors import AuthgateError
-from authgate.streamlit import texts
+from authgate.streamlit import i18n, texts
 from authgate.streamlit.navigation import GateRun
 from authgate.streamlit.oidc_local import InProcessOidc, oidc_for
 from authgate.streamlit.oidc_routes import STEP_COOKIE, safe_next
@@ -46,7 +46,8 @@ _STYLE = (
 
 
 def error_text(reason: str, label: str) -> str:
-    return texts.OIDC_ERRORS.get(reason, texts.OIDC_ERROR_FALLBACK).format(label=label)
+    template = i18n.keyed_text(texts, "OIDC_ERROR_", reason) or texts.OIDC_ERROR_FALLBACK
+    return template.format(label=label)
 
 
 def provider_link(name: str, *, next_path: str = "", purpose: str = "login") -> str:
