@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session as DbSession
 
 from authgate.core.lockout.policy import ThrottlePolicy, ThrottleStatus
@@ -24,6 +24,11 @@ from authgate.store.sql_store import SqlStore
 __all__ = ["DatabaseThrottle"]
 
 _INSERT_RACES = 3
+# Built once: every login reads its counter (a statement with the key inline
+# would need a new cache key each time).
+_STATUS = select(
+    LoginThrottle.failures, LoginThrottle.last_failure_at, LoginThrottle.locked_until
+).where(LoginThrottle.key == bindparam("key"))
 
 
 class DatabaseThrottle:
@@ -47,11 +52,7 @@ class DatabaseThrottle:
             return self._status(repositories.db, key, now)
 
     def _status(self, db: DbSession, key: str, now: datetime) -> ThrottleStatus:
-        row = db.execute(
-            select(
-                LoginThrottle.failures, LoginThrottle.last_failure_at, LoginThrottle.locked_until
-            ).where(LoginThrottle.key == key)
-        ).first()
+        row = db.execute(_STATUS, {"key": key}).first()
         if row is None or self.policy.forgets(row.last_failure_at, row.locked_until, now):
             return ThrottleStatus(key, 0, None)
         return ThrottleStatus(key, row.failures, row.locked_until)

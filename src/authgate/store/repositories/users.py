@@ -54,6 +54,14 @@ def _user_query(dialect: str, match: _Match, credentials: bool) -> Select[Any]:
     return select(*columns).where(where).limit(1)
 
 
+# Built once (every login runs it); also the "still active" check of a login.
+_STAMP_LOGIN = (
+    update(User.__table__)
+    .where(User.__table__.c.id == bindparam("uid"), User.__table__.c.is_active.is_(True))
+    .values(last_login_at=bindparam("now"))
+)
+
+
 def _like_pattern(search: str) -> str:
     """``%search%`` with the user's own ``%``, ``_`` and ``\\`` matching literally."""
     escaped = search.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -246,13 +254,8 @@ class SqlUserRepository:
 
     def stamp_login(self, user_id: int, *, now: datetime) -> bool:
         """One UPDATE that is also the "still active" check, so a disabled account gets nothing."""
-        stamped = apply(
-            self.db,
-            update(User)
-            .where(User.id == user_id, User.is_active.is_(True))
-            .values(last_login_at=now),
-        )
-        return stamped == 1
+        result = self.db.execute(_STAMP_LOGIN, {"uid": user_id, "now": now})
+        return int(getattr(result, "rowcount", 0) or 0) == 1
 
     def delete(self, user_id: int) -> None:
         """Delete the account; its roles, sessions, tokens and factor go by foreign-key cascade."""
