@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session as DbSession
 from authgate.core.ports.audit import AuditEntry, AuditQuery
 from authgate.core.records import AuditRecord
 from authgate.store.models import AuditEvent
-from authgate.store.repositories._mapping import to_audit
+from authgate.store.repositories._mapping import table_of, to_audit
 
 __all__ = ["SqlAuditRepository"]
 
@@ -34,7 +34,7 @@ _COLUMNS = (
 
 # Built once: every login appends a row, and rebuilding the INSERT with its
 # values inline cost more Python than executing it.
-_INSERT = insert(AuditEvent.__table__)
+_INSERT = insert(table_of(AuditEvent))
 
 
 class SqlAuditRepository:

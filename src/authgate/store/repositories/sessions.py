@@ -23,6 +23,7 @@ from authgate.store.repositories._mapping import (
     USER_COLUMNS,
     apply,
     roles_column,
+    table_of,
     to_session,
     to_user,
 )
@@ -51,7 +52,7 @@ def _view_query(dialect: str, by: Literal["id", "token_hash"]) -> Select[Any]:
 
 # Built once: a statement rebuilt per call with its values inline costs more
 # Python (cache key, ORM bulk path) than the INSERT itself on a login.
-_INSERT = insert(Session.__table__)
+_INSERT = insert(table_of(Session))
 
 
 def _live(now: datetime) -> Any:

@@ -20,7 +20,7 @@ from authgate.core.ports.tokens import (
     RefreshLink,
 )
 from authgate.store.models import OneTimeToken, RefreshToken
-from authgate.store.repositories._mapping import apply
+from authgate.store.repositories._mapping import apply, table_of
 
 __all__ = ["SqlOneTimeTokenRepository", "SqlRefreshTokenRepository"]
 
@@ -48,7 +48,7 @@ _LINK_COLUMNS = (
 
 
 # Built once: each login and refresh writes a link (see sessions.py's _INSERT).
-_INSERT_LINK = insert(RefreshToken.__table__)
+_INSERT_LINK = insert(table_of(RefreshToken))
 
 
 def _delete_batch(db: DbSession, table: Any, *, now: datetime, batch_size: int) -> int:

@@ -25,6 +25,7 @@ from authgate.store.repositories._mapping import (
     USER_COLUMNS,
     apply,
     roles_column,
+    table_of,
     to_user,
     unique_keys,
 )
@@ -55,9 +56,10 @@ def _user_query(dialect: str, match: _Match, credentials: bool) -> Select[Any]:
 
 
 # Built once (every login runs it); also the "still active" check of a login.
+_USERS = table_of(User)
 _STAMP_LOGIN = (
-    update(User.__table__)
-    .where(User.__table__.c.id == bindparam("uid"), User.__table__.c.is_active.is_(True))
+    update(_USERS)
+    .where(_USERS.c.id == bindparam("uid"), _USERS.c.is_active.is_(True))
     .values(last_login_at=bindparam("now"))
 )
 
