@@ -1,4 +1,10 @@
-"""The demo's own table: each user's chat history, next to authgate's tables.
+"""The demo's own table: each owner's chat history, next to authgate's tables.
+
+An owner is whoever is at the keyboard: a user (``"user:<id>"``) or an
+anonymous visitor (``"visitor:<id>"``), the keys of authgate's
+``current_visitor()``. When a visitor logs in or registers, authgate calls
+``hand_over`` (installed in ``app.py`` as ``visitors.handoff``) and the
+visitor's messages become the user's.
 
 It lives on the same database URL as authgate (authgate's engine) but in
 the demo's own SQLAlchemy metadata, created here on first use: an
@@ -26,19 +32,29 @@ from sqlalchemy import (
     delete,
     insert,
     select,
+    update,
 )
 
+from authgate.core.visitors import user_owner, visitor_owner
 from authgate.store.engine import create_store_engine
 from authgate.streamlit import get_service
 
-__all__ = ["Message", "add_message", "clear_history", "demo_engine", "history", "reply_to"]
+__all__ = [
+    "Message",
+    "add_message",
+    "clear_history",
+    "demo_engine",
+    "hand_over",
+    "history",
+    "reply_to",
+]
 
 metadata = MetaData()
 messages = Table(
-    "demo_chat_messages",
+    "demo_chat",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("user_id", Integer, nullable=False, index=True),
+    Column("owner", String(64), nullable=False, index=True),
     Column("author", String(8), nullable=False),
     Column("body", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
@@ -81,12 +97,12 @@ def _ensure_table(engine: Engine) -> None:
             _ready.add(key)
 
 
-def add_message(engine: Engine, user_id: int, author: str, body: str) -> None:
+def add_message(engine: Engine, owner: str, author: str, body: str) -> None:
     _ensure_table(engine)
     with engine.begin() as connection:
         connection.execute(
             insert(messages).values(
-                user_id=user_id,
+                owner=owner,
                 author=author,
                 body=body[:MAX_MESSAGE],
                 created_at=datetime.now(UTC),
@@ -94,23 +110,37 @@ def add_message(engine: Engine, user_id: int, author: str, body: str) -> None:
         )
 
 
-def history(engine: Engine, user_id: int, *, limit: int = 200) -> list[Message]:
-    """This user's messages only, oldest first."""
+def history(engine: Engine, owner: str | None, *, limit: int = 200) -> list[Message]:
+    """This owner's messages only, oldest first (none for nobody)."""
+    if owner is None:
+        return []
     _ensure_table(engine)
     with engine.connect() as connection:
         rows = connection.execute(
             select(messages.c.author, messages.c.body, messages.c.created_at)
-            .where(messages.c.user_id == user_id)
+            .where(messages.c.owner == owner)
             .order_by(messages.c.id.desc())
             .limit(limit)
         ).all()
     return [Message(r.author, r.body, r.created_at) for r in reversed(rows)]
 
 
-def clear_history(engine: Engine, user_id: int) -> None:
+def clear_history(engine: Engine, owner: str) -> None:
     _ensure_table(engine)
     with engine.begin() as connection:
-        connection.execute(delete(messages).where(messages.c.user_id == user_id))
+        connection.execute(delete(messages).where(messages.c.owner == owner))
+
+
+def hand_over(visitor_id: str, user_id: int) -> None:
+    """authgate's hand-off hook: a visitor logged in, so its messages become the user's."""
+    engine = demo_engine()
+    _ensure_table(engine)
+    with engine.begin() as connection:
+        connection.execute(
+            update(messages)
+            .where(messages.c.owner == visitor_owner(visitor_id))
+            .values(owner=user_owner(user_id))
+        )
 
 
 def reply_to(text: str, *, name: str) -> str:

@@ -17,7 +17,7 @@ from demo_settings import demo_settings
 from authgate.errors import AuthgateError
 from authgate.streamlit import get_service
 
-__all__ = ["DEMO_ACCOUNTS", "DemoAccount", "seed_demo_accounts"]
+__all__ = ["DEMO_ACCOUNTS", "DemoAccount", "mail_help", "seed_demo_accounts"]
 
 logger = logging.getLogger("authgate.demo")
 
@@ -41,6 +41,14 @@ def login_help() -> str:
     return "authgate demo mode - log in with:\n" + "\n".join(lines)
 
 
+def mail_help() -> str | None:
+    """Where demo mode's mail goes (password-reset and verification links), if to a folder."""
+    folder = demo_settings().mail_dir
+    if folder is None:
+        return None
+    return f"authgate demo mode - mail is not sent but written to {folder.resolve()}"
+
+
 def seed_demo_accounts() -> bool:
     """Create the demo accounts if demo mode is on and the database is empty.
 
@@ -55,6 +63,9 @@ def seed_demo_accounts() -> bool:
         auth = get_service()
         if not auth.settings.demo_mode:
             return False
+        mail = mail_help()
+        if mail is not None:
+            print(mail, flush=True)
         if auth.accounts.count_users() > 0:
             print("authgate demo mode: accounts already exist; see docs/streamlit.md for logins.")
             return False

@@ -11,7 +11,7 @@ gate.run(
     [
         GatePage("views/home.py", title="Home", icon=":material/home:", public=True, default=True),
         GatePage("views/about.py", title="About", icon=":material/info:", public=True),
-        GatePage("views/chat.py", title="Chat", icon=":material/chat:"),
+        GatePage("views/chat.py", title="Chat", icon=":material/chat:", public=True),
         GatePage("views/dashboard.py", title="Dashboard", icon=":material/monitoring:"),
         gate.account_page(),
         gate.admin_page(),

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     BaseModel,
@@ -153,6 +155,16 @@ class AuthgateSettings(BaseSettings):
     cookie_secure: Literal["auto", "always", "never"] = "auto"
     cookie_ticket_ttl: Duration = timedelta(seconds=30)
 
+    # Anonymous visitors (created only when a page keeps something for one)
+    visitor_lifetime: Duration = timedelta(days=7)
+    visitor_cookie_name: str = "authgate_visitor"
+    visitor_rate_limit: int = Field(default=20, ge=1)
+    """New anonymous visitors one client address may start per ``visitor_rate_window``."""
+    visitor_rate_window: Duration = timedelta(hours=1)
+
+    # Language of the built-in pages: "en", "de" or "es"; unset follows the browser
+    language: str | None = None
+
     # Throttling
     lockout_threshold: int = Field(default=5, ge=1)
     lockout_base_delay: Duration = timedelta(seconds=30)
@@ -187,10 +199,22 @@ class AuthgateSettings(BaseSettings):
     smtp_security: Literal["starttls", "ssl", "none"] = "starttls"
     mail_from: str = "authgate <no-reply@localhost>"
     mail_dir: Path | None = None
-    public_url: str = "http://localhost:8501"
+    """Write mail as ``.eml`` files here (development); demo mode defaults to ``data_dir/mail``."""
+    public_url: str | None = None
+    """The app's address in links sent by mail; unset: taken from the browser's request."""
+
+    # Passkeys (WebAuthn); empty means: derived from public_url
+    passkey_rp_id: str | None = None
+    """The relying party id (a domain, never an IP address); default: the host of public_url."""
+    passkey_rp_name: str | None = None
+    """The name browsers show in their passkey prompt; default: mfa_issuer."""
+    passkey_origins: StringList = ()
+    """Origins whose passkey answers are accepted; default: the origin of public_url."""
 
     # Demo (refused in production: its accounts' passwords are public)
     demo_mode: bool = False
+    debug_panel: bool = False
+    """A sidebar panel with the session's times and the gate's cache (refused in production)."""
 
     @field_validator("database_url")
     @classmethod
@@ -204,11 +228,24 @@ class AuthgateSettings(BaseSettings):
 
     @field_validator("public_url")
     @classmethod
-    def _public_url_is_http(cls, value: str) -> str:
+    def _public_url_is_http(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
         value = value.strip().rstrip("/")
         if not value.startswith(("http://", "https://")) or "?" in value or "#" in value:
             raise ValueError("public_url must be an http(s) base URL without query or fragment")
         return value
+
+    @field_validator("language")
+    @classmethod
+    def _language_tag(cls, value: str | None) -> str | None:
+        """A language tag ("de", "es-MX"); one authgate does not speak falls back to English."""
+        if value is None or not value.strip():
+            return None
+        tag = value.strip()
+        if not re.fullmatch(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*", tag):
+            raise ValueError(f"language must be a language tag such as 'de' or 'es', not {tag!r}")
+        return tag
 
     @field_validator("trusted_proxies")
     @classmethod
@@ -235,6 +272,10 @@ class AuthgateSettings(BaseSettings):
             raise ValueError("session_idle_timeout must be positive")
         if self.session_absolute_lifetime <= timedelta(0):
             raise ValueError("session_absolute_lifetime must be positive")
+        if self.visitor_lifetime <= timedelta(0) or self.visitor_rate_window <= timedelta(0):
+            raise ValueError("visitor_lifetime and visitor_rate_window must be positive")
+        if self.visitor_cookie_name == self.cookie_name:
+            raise ValueError("visitor_cookie_name must differ from cookie_name")
         if not self.api_prefix.startswith("/") or self.api_prefix.endswith("/"):
             raise ValueError("api_prefix must start with '/' and not end with '/'")
         client_ids = [client.client_id for client in self.oauth_clients]
@@ -242,8 +283,26 @@ class AuthgateSettings(BaseSettings):
             raise ValueError("oauth_clients lists a client_id twice")
         if self.mode == "production":
             self._refuse_demo_mode()
+            self._refuse_debug_panel()
             self._require_production_secret()
+            if self.public_url is None:
+                logger.warning(
+                    "AUTHGATE_PUBLIC_URL is unset in production: links in password-reset and "
+                    "verification mail are built from the address the browser reports, which "
+                    "a client can forge. Set AUTHGATE_PUBLIC_URL to the app's public address."
+                )
+        elif self.demo_mode and self.mail_dir is None and self.smtp_host is None:
+            self.mail_dir = self.data_dir / "mail"  # the demo's "Forgot password?" works
         return self
+
+    def _refuse_debug_panel(self) -> None:
+        """The panel shows session details meant for a developer's eyes: never in production."""
+        if self.debug_panel:
+            raise ConfigurationError(
+                "AUTHGATE_DEBUG_PANEL=true cannot be used with AUTHGATE_MODE=production: "
+                "the panel shows session details meant for development. "
+                "Unset AUTHGATE_DEBUG_PANEL in production."
+            )
 
     def _refuse_demo_mode(self) -> None:
         """Demo mode seeds accounts whose passwords are published: never in production."""
@@ -269,6 +328,23 @@ class AuthgateSettings(BaseSettings):
                     f"The secret of OAuth client {client.client_id!r} must be a random value "
                     f"of at least {_MIN_SECRET_LENGTH} characters in production mode."
                 )
+
+    def passkey_relying_party(self) -> tuple[str, str, tuple[str, ...]]:
+        """The passkey relying party as (id, name, allowed origins), defaults filled in.
+
+        WebAuthn ties a passkey to its RP id for good, so the default is the
+        host people type: the host of ``public_url``. Without ``public_url``
+        (links then follow the browser's address) passkeys assume Streamlit's
+        default ``http://localhost:8501``: set ``public_url`` or
+        ``passkey_rp_id``/``passkey_origins`` to use them anywhere else.
+        """
+        parsed = urlsplit(self.public_url or "http://localhost:8501")
+        host = parsed.hostname or "localhost"  # urlsplit lowercases it, as browsers do
+        rp_id = (self.passkey_rp_id or host).strip().lower()
+        default_port = {"http": 80, "https": 443}.get(parsed.scheme)
+        port = f":{parsed.port}" if parsed.port and parsed.port != default_port else ""
+        origins = self.passkey_origins or (f"{parsed.scheme}://{host}{port}",)
+        return rp_id, self.passkey_rp_name or self.mfa_issuer, tuple(origins)
 
     @property
     def is_production(self) -> bool:

@@ -30,15 +30,18 @@ __all__ = [
     "MfaInvalidCode",
     "MfaRequired",
     "NotAuthenticated",
+    "PasskeyRejected",
     "PasswordChangeRequired",
     "PermissionDenied",
     "PolicyViolation",
+    "ReauthenticationRequired",
     "RegistrationClosed",
     "SessionExpired",
     "SessionRevoked",
     "StoreUnavailable",
     "TokenExpired",
     "TokenReused",
+    "TooManyVisitors",
     "UserNotFound",
     "UsernameTaken",
     "WeakPassword",
@@ -128,6 +131,20 @@ class MfaRequired(AuthgateError):
     def __init__(self, message: str | None = None, *, ticket: str | None = None) -> None:
         self.ticket = ticket
         super().__init__(message)
+
+
+class PasskeyRejected(AuthgateError):
+    """A passkey answer did not verify (wrong challenge, origin, signature, malformed data)."""
+
+    code = "passkey_rejected"
+    default_message = "The passkey was not accepted. Please try again."
+
+
+class ReauthenticationRequired(AuthgateError):
+    """The action needs a recent login: confirm the password or use a passkey first."""
+
+    code = "reauthentication_required"
+    default_message = "Please confirm it is you: enter your password or use a passkey."
 
 
 class MfaInvalidCode(AuthgateError):
@@ -241,3 +258,10 @@ def _human_seconds(seconds: int) -> str:
         return f"{seconds} second{'s' if seconds != 1 else ''}"
     minutes = (seconds + 59) // 60
     return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+class TooManyVisitors(AuthgateError):
+    """This client started too many anonymous visitor sessions lately."""
+
+    code = "too_many_visitors"
+    default_message = "Too many new visits from your network. Please try again later."

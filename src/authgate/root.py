@@ -28,11 +28,16 @@ from authgate.core.clock import Clock, SystemClock
 from authgate.core.lockout.guard import Lockout
 from authgate.core.lockout.policy import ThrottlePolicy
 from authgate.core.login.flow import Logins
+from authgate.core.login.passkey import PasskeyLogin, PasskeySecondFactorLogin
 from authgate.core.login.password import PasswordLogin
 from authgate.core.login.second_factor import SecondFactorLogin
 from authgate.core.mfa.secretbox import SecretBox
 from authgate.core.mfa.service import MfaService
 from authgate.core.mfa.verifier import SecondFactorVerifier
+from authgate.core.passkeys.assertion import AssertionCheck
+from authgate.core.passkeys.ceremony import RelyingParty
+from authgate.core.passkeys.recent_login import RecentLogin
+from authgate.core.passkeys.service import PasskeyService
 from authgate.core.passwords.hashers import build_hashers
 from authgate.core.passwords.service import PasswordService
 from authgate.core.passwords.validators import PasswordPolicy
@@ -47,6 +52,7 @@ from authgate.core.tokens.introspection import TokenIntrospection
 from authgate.core.tokens.jwt_keys import load_key_set
 from authgate.core.tokens.service import TokenService
 from authgate.core.unit_of_work import EventHook, UnitOfWork
+from authgate.core.visitors.service import VisitorService
 from authgate.store.sql_store import SqlStore
 from authgate.store.throttle_sql import DatabaseThrottle
 
@@ -63,7 +69,11 @@ class Authgate:
     (is a token active, revoking one: RFC 7662 and 7009), ``clients`` (the
     OAuth 2.0 clients), ``mfa``, ``recovery`` (forgot password and username),
     ``verification`` (email links), ``audit`` (reading and exporting the log),
-    ``lockout``, ``uow`` (the unit of work every service shares) and ``store``.
+    ``passkeys`` (WebAuthn: adding, listing, removing; logging in with one is
+    the ``passkey`` login method), ``lockout``, ``visitors`` (anonymous visitors
+    and their hand-off at login; set ``visitors.handoff`` to move an
+    application's data), ``uow`` (the unit of work every service shares) and
+    ``store``.
     """
 
     def __init__(
@@ -159,7 +169,14 @@ class Authgate:
             site_name=s.mfa_issuer,
         )
         self.audit = AuditLog(uow=self.uow, clock=self.clock)
+        self.visitors = VisitorService(
+            uow=self.uow,
+            clock=self.clock,
+            lifetime=s.visitor_lifetime,
+            throttle=self._visitor_throttle(),
+        )
         self.logins = Logins(
+            visitors=self.visitors,
             uow=self.uow,
             sessions=self.sessions,
             lockout=self.lockout,
@@ -168,6 +185,7 @@ class Authgate:
         )
         self.logins.add(PasswordLogin(uow=self.uow, lockout=self.lockout, passwords=self.passwords))
         self.logins.add(SecondFactorLogin(uow=self.uow, verifier=verifier, clock=self.clock))
+        self.passkeys = self._passkeys()
         self.clients = ClientRegistry(
             ConfidentialClient(c.client_id, c.client_secret.get_secret_value(), c.may_introspect)
             for c in s.oauth_clients
@@ -194,6 +212,24 @@ class Authgate:
             migrate=migrate,
         )
 
+    def _passkeys(self) -> PasskeyService:
+        """The passkey service, with its two login methods registered on ``logins``."""
+        rp_id, rp_name, origins = self.settings.passkey_relying_party()
+        party = RelyingParty(rp_id=rp_id, name=rp_name, origins=origins)
+        check = AssertionCheck(
+            uow=self.uow, lockout=self.lockout, relying_party=party, clock=self.clock
+        )
+        self.logins.add(PasskeyLogin(check=check))
+        self.logins.add(PasskeySecondFactorLogin(uow=self.uow, check=check, clock=self.clock))
+        recent = RecentLogin(
+            uow=self.uow,
+            accounts=self.accounts,
+            check=check,
+            relying_party=party,
+            clock=self.clock,
+        )
+        return PasskeyService(uow=self.uow, relying_party=party, recent=recent, clock=self.clock)
+
     def _throttle(self, threshold: int) -> Throttle:
         s = self.settings
         policy = ThrottlePolicy(
@@ -202,10 +238,22 @@ class Authgate:
             max_delay=s.lockout_max_delay,
             window=s.failure_window,
         )
-        if s.redis_url:
+        return self._counter(policy)
+
+    def _visitor_throttle(self) -> Throttle:
+        """Counts new anonymous visitors per client: ``visitor_rate_limit`` per window."""
+        s = self.settings
+        window = s.visitor_rate_window
+        policy = ThrottlePolicy(
+            threshold=s.visitor_rate_limit, base_delay=window, max_delay=window, window=window
+        )
+        return self._counter(policy)
+
+    def _counter(self, policy: ThrottlePolicy) -> Throttle:
+        if self.settings.redis_url:
             from authgate.store.throttle_redis import RedisThrottle
 
-            return RedisThrottle.from_url(s.redis_url, policy)
+            return RedisThrottle.from_url(self.settings.redis_url, policy)
         return DatabaseThrottle(self.store, policy)
 
     @cached_property

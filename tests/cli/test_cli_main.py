@@ -7,6 +7,7 @@ in one ``error:`` line and exit code 1 (2 for usage errors), never a traceback.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -69,11 +70,99 @@ def test_db_downgrade_to_unknown_revision_is_one_line(
     assert "zzzz" in error_line(invoke("db", "downgrade", "zzzz"))
 
 
-def test_a_fresh_database_is_migrated_on_first_use(invoke: Invoke, tmp_path: Path) -> None:
-    result = invoke("users", "list")
+def test_a_fresh_database_is_migrated_on_first_use(
+    invoke: Invoke, tmp_path: Path, password: str
+) -> None:
+    result = invoke("users", "create", "first", "--password-stdin", input=password + "\n")
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == "no users"
     assert (tmp_path / "cli.db").exists()
+    listed = invoke("users", "list")
+    assert listed.exit_code == 0, listed.output
+    assert listed.stdout.split()[:5] == ["ID", "USERNAME", "EMAIL", "ROLES", "STATE"]
+    assert f"database: sqlite:///{tmp_path / 'cli.db'}" in listed.stderr
+
+
+@pytest.mark.parametrize(
+    "command", [("users", "list"), ("sessions", "list"), ("users", "list", "--json")]
+)
+def test_read_only_commands_never_create_a_database(
+    invoke: Invoke, error_line: ErrorLine, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    line = error_line(invoke(*command))
+    assert f"no database at {tmp_path / 'cli.db'}" in line and "authgate db upgrade" in line
+    assert not (tmp_path / "cli.db").exists()
+
+
+def test_db_current_does_not_create_the_file(invoke: Invoke, tmp_path: Path) -> None:
+    result = invoke("db", "current")
+    assert result.exit_code == 0 and result.stdout.strip() == "base (empty)"
+    assert "no file at" in result.stderr
+    assert not (tmp_path / "cli.db").exists()
+
+
+@pytest.mark.parametrize("command", [("users", "list"), ("users", "create", "bob")])
+def test_a_database_in_a_missing_folder_says_so(
+    invoke: Invoke, error_line: ErrorLine, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'nowhere' / 'auth.db'}"
+    line = error_line(
+        invoke(*command, "--password-stdin", input="x\n", url=url)
+        if command[1] == "create"
+        else invoke(*command, url=url)
+    )
+    assert f"the folder {tmp_path / 'nowhere'} does not exist" in line
+    assert "temporarily unavailable" not in line
+
+
+@pytest.mark.parametrize(
+    ("url", "hint"),
+    [
+        ("postgresql://app@db.example/auth", "pip install 'authgate[postgres]'"),
+        ("mysql://app@db.example/auth", "pip install 'authgate[mysql]'"),
+    ],
+)
+def test_a_missing_driver_names_the_extra(
+    invoke: Invoke,
+    error_line: ErrorLine,
+    monkeypatch: pytest.MonkeyPatch,
+    url: str,
+    hint: str,
+) -> None:
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name in {"psycopg", "pymysql"} else real(name, *a),
+    )
+    assert hint in error_line(invoke("users", "list", url=url))
+
+
+def test_users_create_checks_name_and_password_before_the_confirmation(
+    invoke: Invoke, error_line: ErrorLine, create_user: CreateUser, password: str
+) -> None:
+    weak = invoke("users", "create", "carol", input="short\n")
+    assert "at least 8 characters" in error_line(weak)
+    assert "Repeat for confirmation" not in weak.output
+    bad_name = invoke("users", "create", "x", input=password + "\n")
+    assert "Username" in error_line(bad_name)
+    assert "Repeat for confirmation" not in bad_name.output
+    create_user("carol")
+    taken = invoke("users", "create", "carol", input=password + "\n")
+    assert "already taken" in error_line(taken)
+    assert "Repeat for confirmation" not in taken.output
+    mismatch = invoke("users", "create", "dave", input=f"{password}\nsomething-else-1\n")
+    assert "do not match" in mismatch.stderr and mismatch.exit_code == 1  # then end of input
+    made = invoke("users", "create", "erin", input=f"{password}\n{password}\n")
+    assert made.exit_code == 0, made.output
+    assert "Repeat for confirmation" in made.output
+
+
+def test_help_shows_no_type_beside_flags(invoke: Invoke) -> None:
+    for command in (("users", "list"), ("users", "create"), ("sessions", "list"), ()):
+        result = invoke(*command, "--help", url=None)
+        assert result.exit_code == 0, result.output
+        assert "<bool>" not in result.output
+        assert "--help" in result.output
 
 
 def test_database_url_comes_from_the_environment_without_the_option(
@@ -256,7 +345,8 @@ def test_create_bad_role_is_one_line(
 def test_list_prints_a_row_per_user(create_user: CreateUser, invoke: Invoke) -> None:
     create_user("alice", "-r", "admin", "--email", "alice@example.org")
     create_user("bob")
-    lines = invoke("users", "list").stdout.strip().splitlines()
+    header, *lines = invoke("users", "list").stdout.strip().splitlines()
+    assert header.split() == ["ID", "USERNAME", "EMAIL", "ROLES", "STATE"]
     assert len(lines) == 2
     assert lines[0].split() == ["1", "alice", "alice@example.org", "admin", "active"]
     assert lines[1].split() == ["2", "bob", "-", "user", "active"]
@@ -305,7 +395,7 @@ def test_list_search_by_name_and_email(create_user: CreateUser, invoke: Invoke) 
 
 def _names(result: Result) -> list[str]:
     assert result.exit_code == 0, result.output
-    return [line.split()[1] for line in result.stdout.strip().splitlines()]
+    return [line.split()[1] for line in result.stdout.strip().splitlines()[1:]]
 
 
 # -- disable, enable, set-password, set-roles, unlock, delete ---------------------------------
@@ -460,7 +550,7 @@ def test_delete_asks_first(
     ],
 )
 def test_an_unknown_user_is_one_line(
-    argv: list[str], invoke: Invoke, error_line: ErrorLine
+    argv: list[str], invoke: Invoke, error_line: ErrorLine, cli_auth: Authgate
 ) -> None:
     assert error_line(invoke(*argv)) == "error: no user 'ghost'"
 
@@ -484,12 +574,13 @@ def test_sessions_list_all_and_by_user(
     ]
     bob = cli_auth.logins.password("bob", password).session.id
 
-    lines = invoke("sessions", "list").stdout.strip().splitlines()
+    header, *lines = invoke("sessions", "list").stdout.strip().splitlines()
+    assert header.split()[:3] == ["SESSION", "USER", "IP"]
     assert {line.split()[0] for line in lines} == {*alice, bob}
     assert any(line.split()[:3] == [alice[0], "alice", "10.0.0.1"] for line in lines)
     assert any(line.split()[:3] == [bob, "bob", "-"] for line in lines)
 
-    only_alice = invoke("sessions", "list", "--user", "alice").stdout.strip().splitlines()
+    only_alice = invoke("sessions", "list", "--user", "alice").stdout.strip().splitlines()[1:]
     assert {line.split()[0] for line in only_alice} == set(alice)
 
 
@@ -537,19 +628,28 @@ def test_sessions_cleanup_deletes_only_expired(
     create_user("alice")
     past = Authgate.from_settings(
         AuthgateSettings(database_url=db_url),
-        clock=FrozenClock(datetime.now(UTC) - timedelta(days=2)),
+        clock=FrozenClock(datetime.now(UTC) - timedelta(days=8)),
     )
     try:
         for _ in range(3):
             past.logins.password("alice", password)
+        old_visitors = [past.visitors.start(ip=f"192.0.2.{n}") for n in range(3)]
     finally:
         past.close()
     live = cli_auth.logins.password("alice", password).token
+    visitor = cli_auth.visitors.start()
 
     result = invoke("sessions", "cleanup", "--batch-size", "2")
-    assert result.exit_code == 0 and result.stdout.strip() == "deleted 3 expired session(s)"
+    assert result.exit_code == 0
+    assert result.stdout.strip() == (
+        "deleted 3 expired session(s) and 3 expired anonymous visitor(s)"
+    )
     cli_auth.sessions.validate(live)
-    assert invoke("sessions", "cleanup").stdout.strip() == "deleted 0 expired session(s)"
+    assert cli_auth.visitors.resolve(visitor.token) == visitor.visitor
+    assert all(cli_auth.visitors.resolve(v.token) is None for v in old_visitors)
+    assert invoke("sessions", "cleanup").stdout.strip() == (
+        "deleted 0 expired session(s) and 0 expired anonymous visitor(s)"
+    )
     _usage_error(invoke("sessions", "cleanup", "--batch-size", "0"))
 
 

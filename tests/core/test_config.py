@@ -119,3 +119,47 @@ def test_production_refuses_short_client_secrets() -> None:
     long_enough = [{"client_id": "orders", "client_secret": "y" * 20 + "z" * 20}]
     settings = AuthgateSettings(mode="production", secret_key=secret, oauth_clients=long_enough)  # type: ignore[arg-type]
     assert settings.oauth_clients[0].client_id == "orders"
+
+
+@pytest.mark.parametrize("value", ["de", "es-MX", "pt_BR", "  en  "])
+def test_language_accepts_language_tags(value: str) -> None:
+    assert AuthgateSettings(language=value).language == value.strip()
+
+
+@pytest.mark.parametrize("value", ["deutsch!", "d", "../etc", "de-"])
+def test_language_refuses_what_is_not_a_tag(value: str) -> None:
+    with pytest.raises(ValidationError, match="language tag"):
+        AuthgateSettings(language=value)
+
+
+def test_visitor_settings_have_safe_defaults_and_are_checked() -> None:
+    settings = AuthgateSettings()
+    assert settings.visitor_lifetime == timedelta(days=7) and settings.visitor_rate_limit == 20
+    assert AuthgateSettings(visitor_lifetime="2d").visitor_lifetime == timedelta(days=2)
+    with pytest.raises(ValidationError):
+        AuthgateSettings(visitor_lifetime="0s")
+    with pytest.raises(ValidationError):
+        AuthgateSettings(visitor_cookie_name="authgate_session")
+
+
+def test_passkey_relying_party_defaults_to_the_public_url() -> None:
+    settings = AuthgateSettings(public_url="https://App.Example.com:8443/base")
+    assert settings.passkey_relying_party() == (
+        "app.example.com",
+        "authgate",
+        ("https://app.example.com:8443",),
+    )
+    assert AuthgateSettings(public_url="https://example.com:443").passkey_relying_party()[2] == (
+        "https://example.com",
+    )
+    chosen = AuthgateSettings(
+        public_url="https://app.example.com",
+        passkey_rp_id="example.com",
+        passkey_rp_name="Example",
+        passkey_origins="https://app.example.com,https://admin.example.com",  # type: ignore[arg-type]
+    )
+    assert chosen.passkey_relying_party() == (
+        "example.com",
+        "Example",
+        ("https://app.example.com", "https://admin.example.com"),
+    )

@@ -20,6 +20,7 @@ from authgate.core.recovery.mail import (
     MailMessage,
     mailer_from_settings,
 )
+from authgate.core.recovery.mailing import FALLBACK_PUBLIC_URL, link, request_public_url
 
 MESSAGE = MailMessage(to="alice@example.com", subject="Reset", text="Open https://x/y?token=t\n")
 
@@ -105,11 +106,55 @@ def test_public_url_is_a_clean_base(tmp_path: Path, given: str, kept: str) -> No
 
 
 @pytest.mark.parametrize(
-    "bad", ["localhost:8501", "ftp://example.org", "https://x.org/?a=1", "https://x.org/#f", ""]
+    "bad", ["localhost:8501", "ftp://example.org", "https://x.org/?a=1", "https://x.org/#f"]
 )
 def test_public_url_must_be_http(tmp_path: Path, bad: str) -> None:
     with pytest.raises(ValidationError):
         AuthgateSettings(data_dir=tmp_path, public_url=bad)
+
+
+@pytest.mark.parametrize("unset", [None, "", "  "])
+def test_public_url_is_optional(tmp_path: Path, unset: str | None) -> None:
+    assert AuthgateSettings(data_dir=tmp_path, public_url=unset).public_url is None
+
+
+def test_links_use_the_setting_then_the_request_then_the_fallback() -> None:
+    assert link("https://set.example", "reset-password", "t") == (
+        "https://set.example/reset-password?token=t"
+    )
+    with request_public_url("http://127.0.0.1:8765/"):
+        assert link(None, "reset-password", "t") == "http://127.0.0.1:8765/reset-password?token=t"
+        assert link("https://set.example", "x", "t").startswith("https://set.example/")
+    assert link(None, "verify-email", "t") == f"{FALLBACK_PUBLIC_URL}/verify-email?token=t"
+
+
+def test_production_without_a_public_url_warns(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    secret = "k" + "0123456789abcdefghijklmnopqrstuvwxyz"
+    with caplog.at_level("WARNING", logger="authgate.config"):
+        AuthgateSettings(data_dir=tmp_path, mode="production", secret_key=secret)
+    assert "AUTHGATE_PUBLIC_URL is unset in production" in caplog.text
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="authgate.config"):
+        AuthgateSettings(
+            data_dir=tmp_path,
+            mode="production",
+            secret_key=secret,
+            public_url="https://app.example.org",
+        )
+    assert "AUTHGATE_PUBLIC_URL" not in caplog.text
+
+
+def test_demo_mode_writes_mail_to_a_folder_by_default(tmp_path: Path) -> None:
+    demo = AuthgateSettings(data_dir=tmp_path, demo_mode=True)
+    assert demo.mail_dir == tmp_path / "mail"
+    files = mailer_from_settings(demo)
+    assert isinstance(files, FileMailer) and files.directory == tmp_path / "mail"
+    chosen = AuthgateSettings(data_dir=tmp_path, demo_mode=True, mail_dir=tmp_path / "elsewhere")
+    assert chosen.mail_dir == tmp_path / "elsewhere"
+    smtp = AuthgateSettings(data_dir=tmp_path, demo_mode=True, smtp_host="mail.example.org")
+    assert smtp.mail_dir is None
 
 
 def test_mail_settings_from_the_environment(

@@ -27,7 +27,7 @@ def test_the_greeting_writes_the_display_name_verbatim(
     app = AppTest.from_file(str(HOME), default_timeout=30).run()
     assert not app.exception
     greetings = [element.value for element in app.text]
-    assert greetings == [f"Welcome back, {name}. Your roles: admin, user."]
+    assert greetings == [f"Welcome, {name}. Your roles: admin, user."]
     assert all(name not in element.value for element in app.markdown)
 
 

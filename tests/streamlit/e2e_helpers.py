@@ -29,19 +29,21 @@ new MutationObserver(() => {
 """
 
 
-def session_cookie(context: Any) -> dict[str, Any] | None:
-    return next((c for c in context.cookies() if c["name"] == COOKIE), None)
+def session_cookie(context: Any, name: str = COOKIE) -> dict[str, Any] | None:
+    return next((c for c in context.cookies() if c["name"] == name), None)
 
 
-def wait_for_cookie(context: Any, *, present: bool = True, timeout: float = 15) -> Any:
+def wait_for_cookie(
+    context: Any, *, present: bool = True, timeout: float = 15, name: str = COOKIE
+) -> Any:
     """Poll the browser's cookie jar (HttpOnly cookies are invisible to page scripts)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        cookie = session_cookie(context)
+        cookie = session_cookie(context, name)
         if (cookie is not None) == present:
             return cookie
         time.sleep(0.05)
-    raise AssertionError(f"session cookie {'never set' if present else 'never cleared'}")
+    raise AssertionError(f"cookie {name} {'never set' if present else 'never cleared'}")
 
 
 def fill_login(page: Any, username: str, password: str, *, remember: bool = False) -> None:

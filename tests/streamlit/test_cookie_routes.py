@@ -156,3 +156,46 @@ def test_cookie_configuration_is_checked() -> None:
         SessionCookie(name="bad name")
     with pytest.raises(ValueError):
         SessionCookie(path="relative")
+
+
+# -- the anonymous visitor's cookie --------------------------------------------------
+
+
+def test_a_visitor_ticket_sets_a_persistent_httponly_visitor_cookie(
+    client: TestClient, gate_service: Authgate
+) -> None:
+    started = gate_service.visitors.start()
+    ticket = gate_service.visitors.issue_cookie_ticket(started.token)
+    answer = client.post("/_authgate/visitor", json={"ticket": ticket}, headers=ORIGIN)
+    assert answer.status_code == 200, answer.text
+    header = answer.headers["set-cookie"]
+    assert header.startswith("authgate_visitor=") and "HttpOnly" in header
+    assert "SameSite=lax" in header and "Max-Age=" in header
+    assert header.startswith(f"authgate_visitor={started.token};")
+    again = client.post("/_authgate/visitor", json={"ticket": ticket}, headers=ORIGIN)
+    assert again.status_code == 400 and again.json()["error"] == "token_reused"
+
+
+@pytest.mark.parametrize("body", [{}, {"ticket": ""}, {"ticket": 3}, {"ticket": "x" * 600}])
+def test_the_visitor_route_refuses_bad_bodies_and_other_origins(
+    client: TestClient, body: object
+) -> None:
+    assert client.post("/_authgate/visitor", json=body, headers=ORIGIN).status_code == 400
+    foreign = {"Origin": "http://evil.example"}
+    assert (
+        client.post("/_authgate/visitor", json={"ticket": "t"}, headers=foreign).status_code == 403
+    )
+
+
+def test_a_session_redeem_that_ends_the_visitor_clears_its_cookie(
+    client: TestClient, gate_service: Authgate
+) -> None:
+    ticket, _ = _ticket(gate_service)
+    body = {"ticket": ticket, "end_visitor": "1"}
+    answer = client.post("/_authgate/session", json=body, headers=ORIGIN)
+    cookies = answer.headers.get_list("set-cookie")
+    assert any(c.startswith("authgate_session=") for c in cookies)
+    assert any(c.startswith("authgate_visitor=") and "Max-Age=0" in c for c in cookies)
+    plain, _ = _ticket(gate_service)
+    answer = client.post("/_authgate/session", json={"ticket": plain}, headers=ORIGIN)
+    assert not any(c.startswith("authgate_visitor=") for c in answer.headers.get_list("set-cookie"))

@@ -16,6 +16,7 @@ import pytest
 from e2e_helpers import (
     WATCH_PASSWORD_INPUT,
     DemoServer,
+    fill_login,
     heading,
     log_in,
     logged_in,
@@ -89,7 +90,7 @@ def test_logout_ends_the_session_on_the_api(
     wait_for_cookie(context, present=False)
     user = api.service.accounts.find_user(name)
     assert user is not None and api.service.sessions.list_for(user.id) == []
-    page.goto(f"{remote_demo.url}/chat")
+    page.goto(f"{remote_demo.url}/dashboard")
     page.get_by_text(texts.LOGIN_REQUIRED).wait_for()
     expect(logged_in(page)).to_have_count(0)
 
@@ -124,7 +125,8 @@ def test_chat_works_with_the_demos_own_database(
 ) -> None:
     name = new_user(api)
     page = context.new_page()
-    log_in(page, remote_demo.url, name, PASSWORD, path="chat")
+    log_in(page, remote_demo.url, name, PASSWORD)
+    page.goto(f"{remote_demo.url}/chat")  # public: log in first, then chat as the user
     heading(page, "Chat").wait_for()
     page.get_by_placeholder("Say something").fill("a note kept in remote mode")
     page.get_by_placeholder("Say something").press("Enter")
@@ -134,4 +136,35 @@ def test_chat_works_with_the_demos_own_database(
         tables = set(inspect(engine).get_table_names())
     finally:
         engine.dispose()
-    assert tables == {"demo_chat_messages"}  # the demo's data only: no authgate tables
+    assert tables == {"demo_chat"}  # the demo's data only: no authgate tables
+
+
+def test_a_visitor_who_logs_in_is_handed_to_the_hook_on_the_api_side(
+    api: ApiServer, remote_demo: DemoServer, context: Any
+) -> None:
+    handed: list[tuple[str, int]] = []
+    api.service.visitors.handoff = lambda visitor_id, user_id: handed.append((visitor_id, user_id))
+    try:
+        name = new_user(api)
+        page = context.new_page()
+        page.goto(f"{remote_demo.url}/chat")
+        heading(page, "Chat").wait_for()
+        box = page.get_by_placeholder("Say something")
+        box.fill("a remote visitor's note")
+        box.press("Enter")
+        page.get_by_text("You said: a remote visitor's note").wait_for()
+        cookie = wait_for_cookie(context, name="authgate_visitor")
+        assert cookie["httpOnly"] is True
+        visitor = api.service.visitors.resolve(cookie["value"])  # started through the API
+        assert visitor is not None
+        page.get_by_role("link", name=texts.LOGIN_TITLE).first.click()
+        page.wait_for_function("location.pathname === '/login'")
+        settled(page)
+        fill_login(page, name, PASSWORD)
+        logged_in(page).wait_for()
+        user = api.service.accounts.find_user(name)
+        assert user is not None and handed == [(visitor.id, user.id)]
+        wait_for_cookie(context, present=False, name="authgate_visitor")
+        assert api.service.visitors.resolve(cookie["value"]) is None
+    finally:
+        api.service.visitors.handoff = None

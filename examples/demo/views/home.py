@@ -14,10 +14,18 @@ from authgate.streamlit import current_user
 user = current_user()
 st.title("authgate demo")
 if user is None:
-    st.write("A multi-page Streamlit app behind authgate. Log in to see Chat and Dashboard.")
+    st.write(
+        "A multi-page Streamlit app behind authgate. Anyone may chat; "
+        "log in to see the Dashboard (register to keep your chat)."
+    )
     settings = demo_settings()
     if settings.demo_mode and not settings.api_url:
         logins = ", ".join(f"`{a.username}` / `{a.password}`" for a in DEMO_ACCOUNTS)
         st.info(f"Demo mode: log in as {logins}.")
+        if settings.mail_dir is not None:
+            st.caption(
+                "Mail (password-reset and verification links) is not sent in demo mode: "
+                f"it is written as .eml files to `{settings.mail_dir.resolve()}` on the server."
+            )
 else:
-    st.text(f"Welcome back, {user.label}. Your roles: {', '.join(sorted(user.roles))}.")
+    st.text(f"Welcome, {user.label}. Your roles: {', '.join(sorted(user.roles))}.")

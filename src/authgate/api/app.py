@@ -13,6 +13,7 @@ from __future__ import annotations
 from fastapi import Depends, FastAPI, Request
 
 from authgate.api._password_pool import PasswordWorkPool
+from authgate.api.docs import install_offline_docs
 from authgate.api.errors import install_error_handlers
 from authgate.api.mfa_guard import build_mfa_enrollment_guard
 from authgate.api.request_body import BodySizeLimit, DuplicateJsonKeys, document_body_limit
@@ -25,11 +26,14 @@ from authgate.api.routers import (
 )
 from authgate.api.routers.admin import build_admin_router
 from authgate.api.routers.admin_activity import build_admin_activity_router
+from authgate.api.routers.admin_passkeys import build_admin_passkeys_router
 from authgate.api.routers.gate import build_gate_router
 from authgate.api.routers.mfa import build_mfa_router
 from authgate.api.routers.oauth import build_oauth_router
 from authgate.api.routers.oauth_metadata import build_oauth_metadata_router
+from authgate.api.routers.passkeys import build_passkeys_router
 from authgate.api.routers.recovery import build_recovery_router
+from authgate.api.routers.visitors import build_visitors_router
 from authgate.api.security import PROXIES_STATE_KEY
 from authgate.config import AuthgateSettings
 from authgate.proxies import TrustedProxies
@@ -73,10 +77,11 @@ def create_api(auth: Authgate, *, settings: AuthgateSettings | None = None) -> F
         summary="Authentication API: JWT access tokens with rotating refresh tokens.",
         version=_version(),
         openapi_url=f"{prefix}/openapi.json",
-        docs_url=f"{prefix}/docs",
+        docs_url=None,  # install_offline_docs serves it without a CDN
         redoc_url=None,
-        swagger_ui_oauth2_redirect_url=f"{prefix}/docs/oauth2-redirect",
+        swagger_ui_oauth2_redirect_url=None,
     )
+    install_offline_docs(app, prefix=prefix)
     setattr(app.state, _STATE_KEY, auth)
     setattr(app.state, PROXIES_STATE_KEY, TrustedProxies.of(settings.trusted_proxies))
     install_error_handlers(app)
@@ -107,6 +112,9 @@ def create_api(auth: Authgate, *, settings: AuthgateSettings | None = None) -> F
     app.include_router(
         build_gate_router(get_auth, token_url=token_url, password_pool=pool), prefix=prefix
     )
+    app.include_router(build_visitors_router(get_auth), prefix=prefix)
+    for build_passkeys in (build_passkeys_router, build_admin_passkeys_router):
+        app.include_router(build_passkeys(get_auth, token_url=token_url), prefix=prefix)
     app.include_router(build_health_router(get_auth), prefix=prefix)
     app.include_router(build_jwks_router(get_auth))
     app.include_router(build_oauth_metadata_router(get_auth, prefix=prefix))

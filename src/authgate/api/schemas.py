@@ -27,6 +27,7 @@ __all__ = [
     "RecordOut",
     "RefreshRequest",
     "RegisterRequest",
+    "SelfRegisterRequest",
     "SessionOut",
     "TokenFields",
     "TokenResponse",
@@ -46,6 +47,15 @@ class RegisterRequest(BaseModel):
     display_name: str | None = Field(default=None, max_length=128)
 
 
+class SelfRegisterRequest(RegisterRequest):
+    visitor_token: str | None = Field(
+        default=None,
+        max_length=512,
+        description="The anonymous visitor's token (POST {prefix}/visitors): on success its "
+        "data is handed to the new user and the visitor ends.",
+    )
+
+
 class LoginRequest(BaseModel):
     username: str = Field(min_length=1, max_length=320, description="Username or email address.")
     password: str = _PASSWORD
@@ -53,6 +63,12 @@ class LoginRequest(BaseModel):
         default=True,
         description="Long-lived session (refresh tokens last their full lifetime); "
         "false bounds them by the ordinary session lifetime and idle timeout.",
+    )
+    visitor_token: str | None = Field(
+        default=None,
+        max_length=512,
+        description="The anonymous visitor's token (POST {prefix}/visitors): on success its "
+        "data is handed to the new user and the visitor ends.",
     )
 
 

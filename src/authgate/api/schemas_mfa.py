@@ -80,6 +80,9 @@ class LoginErrorResponse(BaseModel):
 class MfaLoginRequest(BaseModel):
     ticket: str = Field(min_length=1, max_length=512, description="The login's mfa_ticket.")
     code: str = _CODE
+    visitor_token: str | None = Field(
+        default=None, max_length=512, description="As for the login's first step."
+    )
 
 
 # -- enrolment and management --------------------------------------------------------

@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
+from authgate.cli._database import DatabaseProblem, check_database, describe_database
 from authgate.cli._stauth import StauthImportError
 from authgate.config import AuthgateSettings
 from authgate.errors import AuthgateError
@@ -26,6 +27,8 @@ __all__ = [
     "DatabaseUrl",
     "MustChangePassword",
     "PasswordStdin",
+    "check_database_option",
+    "confirm_password",
     "load_settings",
     "one_line_errors",
     "open_auth",
@@ -66,21 +69,34 @@ def load_settings(database_url: str | None) -> AuthgateSettings:
         raise CliError(f"invalid configuration ({where}): {first.get('msg')}") from None
 
 
+def check_database_option(database_url: str | None) -> None:
+    """Check the database a command would use (folder, driver) without connecting."""
+    check_database(load_settings(database_url).database_url, create=True)
+
+
 @contextmanager
-def open_auth(database_url: str | None, *, migrate: bool = True) -> Iterator[Authgate]:
+def open_auth(
+    database_url: str | None, *, migrate: bool = True, read_only: bool = False
+) -> Iterator[Authgate]:
     """The services on the chosen database, closed (pool released) when the command ends.
 
-    Commands migrate a fresh database on first use, so ``users create`` works
-    on an empty file; the ``db`` commands pass ``migrate=False`` because
-    choosing the revision is their job. No mailer: nothing an administrator
-    does from the shell sends mail, and a background mailer could lose a
-    message when the process exits.
+    Commands that change something migrate a fresh database on first use, so
+    ``users create`` works on an empty file; the ``db`` commands pass
+    ``migrate=False`` because choosing the revision is their job. A
+    ``read_only`` command never creates one, and once done says on standard
+    error which database it read. No mailer: nothing an administrator does from the
+    shell sends mail, and a background mailer could lose a message when the
+    process exits.
     """
-    auth = Authgate.from_settings(load_settings(database_url), mailer=None, migrate=migrate)
+    settings = load_settings(database_url)
+    check_database(settings.database_url, create=not read_only)
+    auth = Authgate.from_settings(settings, mailer=None, migrate=migrate)
     try:
         yield auth
     finally:
         auth.close()
+    if read_only:  # after the output, and never beside an error line
+        typer.echo(f"database: {describe_database(settings.database_url)}", err=True)
 
 
 @contextmanager
@@ -93,7 +109,7 @@ def one_line_errors() -> Iterator[None]:
     except typer.Abort:  # end of input (or Ctrl-C) at a prompt
         typer.echo("error: aborted", err=True)
         raise typer.Exit(1) from None
-    except (AuthgateError, CliError, StauthImportError) as error:
+    except (AuthgateError, CliError, DatabaseProblem, StauthImportError) as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1) from None
     except ValidationError as error:
@@ -117,8 +133,8 @@ def with_new_password(from_stdin: bool, database_url: str | None) -> Iterator[tu
             yield password, auth
 
 
-def read_password(from_stdin: bool) -> str:
-    """A password from a hidden, confirmed prompt, or one line of standard input.
+def read_password(from_stdin: bool, *, confirm: bool = True) -> str:
+    """A password from a hidden prompt (confirmed unless ``confirm`` is False), or stdin.
 
     Never from an argument: it would end up in shell history and ``ps``.
     """
@@ -127,8 +143,17 @@ def read_password(from_stdin: bool) -> str:
         if not line:
             raise CliError("no password on standard input")
         return line.rstrip("\r\n")
-    value: str = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    value: str = typer.prompt("Password", hide_input=True, confirmation_prompt=confirm)
     return value
+
+
+def confirm_password(password: str) -> bool:
+    """Ask for the password a second time; False (said on stderr) when the two differ."""
+    again: str = typer.prompt("Repeat for confirmation", hide_input=True)
+    if again != password:
+        typer.echo("The two entered values do not match; enter the password again.", err=True)
+        return False
+    return True
 
 
 def user_id(auth: Authgate, login: str) -> int:

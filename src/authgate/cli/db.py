@@ -6,11 +6,12 @@ from typing import Annotated
 
 import typer
 
-from authgate.cli._command import DatabaseUrl, one_line_errors, open_auth
+from authgate.cli._command import DatabaseUrl, load_settings, one_line_errors, open_auth
+from authgate.cli._database import sqlite_file
 
 __all__ = ["db_app"]
 
-db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True, rich_markup_mode=None)
 
 
 @db_app.command("upgrade")
@@ -34,6 +35,12 @@ def db_downgrade(revision: str, database_url: DatabaseUrl = None) -> None:
 
 @db_app.command("current")
 def db_current(database_url: DatabaseUrl = None) -> None:
-    """Show the database's migration revision."""
-    with one_line_errors(), open_auth(database_url, migrate=False) as auth:
-        typer.echo(auth.store.revision() or "base (empty)")
+    """Show the database's migration revision (a missing SQLite file is not created)."""
+    with one_line_errors():
+        path = sqlite_file(load_settings(database_url).database_url)
+        if path is not None and path.parent.is_dir() and not path.exists():
+            typer.echo(f"database: no file at {path.resolve()} yet", err=True)
+            typer.echo("base (empty)")
+            return
+        with open_auth(database_url, migrate=False, read_only=True) as auth:
+            typer.echo(auth.store.revision() or "base (empty)")

@@ -29,6 +29,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: the rich one shows a "<bool>" type beside every flag
 )
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")

@@ -15,7 +15,7 @@ from authgate.core.records import SessionRecord
 
 __all__ = ["sessions_app"]
 
-sessions_app = typer.Typer(help="Login sessions.", no_args_is_help=True)
+sessions_app = typer.Typer(help="Login sessions.", no_args_is_help=True, rich_markup_mode=None)
 
 
 @sessions_app.command("list")
@@ -23,18 +23,21 @@ def sessions_list(
     database_url: DatabaseUrl = None,
     user: Annotated[str | None, typer.Option("--user", help="Only this user's sessions.")] = None,
 ) -> None:
-    """List live sessions."""
-    with one_line_errors(), open_auth(database_url) as auth:
+    """List live sessions (the database read is named on standard error)."""
+    with one_line_errors(), open_auth(database_url, read_only=True) as auth:
         rows: list[tuple[SessionRecord, str]]
         if user:
             rows = [(s, user) for s in auth.sessions.list_for(user_id(auth, user))]
         else:
             rows = auth.sessions.list_all()
+        if rows:
+            width = max(len(session.id) for session, _ in rows)
+            typer.echo(f"{'SESSION':<{width}}  {'USER':<24} {'IP':<16} {'LAST SEEN':<19}  EXPIRES")
         for session, name in rows:
             typer.echo(
-                f"{session.id}  {name:<24} {session.ip or '-':<16} "
-                f"last seen {session.last_seen_at:%Y-%m-%d %H:%M:%S}  "
-                f"expires {session.expires_at:%Y-%m-%d %H:%M:%S}"
+                f"{session.id:<{width}}  {name:<24} {session.ip or '-':<16} "
+                f"{session.last_seen_at:%Y-%m-%d %H:%M:%S}  "
+                f"{session.expires_at:%Y-%m-%d %H:%M:%S}"
             )
         if not rows:
             typer.echo("no live sessions")
@@ -65,6 +68,10 @@ def sessions_cleanup(
     database_url: DatabaseUrl = None,
     batch_size: Annotated[int, typer.Option(min=1, max=100_000)] = 1000,
 ) -> None:
-    """Delete expired sessions and one-time tokens in batches."""
+    """Delete expired sessions, anonymous visitors and one-time tokens in batches."""
     with one_line_errors(), open_auth(database_url) as auth:
-        typer.echo(f"deleted {auth.sessions.cleanup(batch_size=batch_size)} expired session(s)")
+        sessions = auth.sessions.cleanup(batch_size=batch_size)
+        visitors = auth.visitors.cleanup(batch_size=batch_size)
+        typer.echo(
+            f"deleted {sessions} expired session(s) and {visitors} expired anonymous visitor(s)"
+        )

@@ -17,16 +17,21 @@ from authgate.cli._command import (
     DatabaseUrl,
     MustChangePassword,
     PasswordStdin,
+    check_database_option,
+    confirm_password,
     one_line_errors,
     open_auth,
+    read_password,
     user_id,
     with_new_password,
 )
 from authgate.core.records import AuthUser
+from authgate.errors import UsernameTaken
+from authgate.root import Authgate
 
 __all__ = ["users_app"]
 
-users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
+users_app = typer.Typer(help="User accounts.", no_args_is_help=True, rich_markup_mode=None)
 
 
 @users_app.command("create")
@@ -41,20 +46,51 @@ def users_create(
     must_change: MustChangePassword = False,
     password_stdin: PasswordStdin = False,
 ) -> None:
-    """Create a user (roles default to 'user')."""
-    with with_new_password(password_stdin, database_url) as (password, auth):
-        user = auth.accounts.register(
-            username,
-            password,
-            email=email,
-            display_name=display_name,
-            roles=role or ["user"],
-            actor_id=0,
-            must_change_password=must_change,
-        )
-        typer.echo(
-            f"created user {user.username} (id {user.id}, roles {', '.join(sorted(user.roles))})"
-        )
+    """Create a user (roles default to 'user').
+
+    The username and the password are checked against the rules before the
+    password is asked for a second time, so a refused one is not typed twice.
+    """
+    with one_line_errors():
+        check_database_option(database_url)  # a bad folder or driver, before any typing
+        with open_auth(database_url) as auth:
+            while True:  # like a confirmed prompt: a mismatch asks for both again
+                password = read_password(password_stdin, confirm=False)
+                _check_new_user(auth, username, password, email)
+                if password_stdin or confirm_password(password):
+                    break
+            _create(auth, username, password, email, display_name, role, must_change)
+
+
+def _check_new_user(auth: Authgate, username: str, password: str, email: str | None) -> None:
+    """Raise what registering would raise for the name or the password, before confirming."""
+    name = auth.accounts.registration.rules.username(username).value
+    if auth.accounts.find_user(name) is not None:
+        raise UsernameTaken()
+    auth.policy.validate(password, username=name, email=email)
+
+
+def _create(
+    auth: Authgate,
+    username: str,
+    password: str,
+    email: str | None,
+    display_name: str | None,
+    role: list[str] | None,
+    must_change: bool,
+) -> None:
+    user = auth.accounts.register(
+        username,
+        password,
+        email=email,
+        display_name=display_name,
+        roles=role or ["user"],
+        actor_id=0,
+        must_change_password=must_change,
+    )
+    typer.echo(
+        f"created user {user.username} (id {user.id}, roles {', '.join(sorted(user.roles))})"
+    )
 
 
 @users_app.command("list")
@@ -63,9 +99,11 @@ def users_list(
     search: Annotated[str | None, typer.Option(help="Filter by name or email.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
 ) -> None:
-    """List users."""
-    with one_line_errors(), open_auth(database_url) as auth:
+    """List users (the database read is named on standard error)."""
+    with one_line_errors(), open_auth(database_url, read_only=True) as auth:
         users = auth.accounts.list_users(search=search, limit=1000)
+        if users and not as_json:
+            typer.echo(_row("ID", "USERNAME", "EMAIL", "ROLES", "STATE"))
         for user in users:
             typer.echo(json.dumps(_user_json(user)) if as_json else _user_row(user))
         if not users and not as_json:
@@ -84,12 +122,13 @@ def _user_json(user: AuthUser) -> dict[str, object]:
     }
 
 
+def _row(user_id: object, username: str, email: str, roles: str, state: str) -> str:
+    return f"{user_id!s:>6}  {username:<24} {email:<32} {roles:<20} {state}"
+
+
 def _user_row(user: AuthUser) -> str:
     state = "active" if user.is_active else "disabled"
-    return (
-        f"{user.id:>6}  {user.username:<24} {user.email or '-':<32} "
-        f"{','.join(sorted(user.roles)):<20} {state}"
-    )
+    return _row(user.id, user.username, user.email or "-", ",".join(sorted(user.roles)), state)
 
 
 def _set_active(login: str, database_url: str | None, active: bool) -> None:

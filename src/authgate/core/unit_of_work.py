@@ -27,10 +27,12 @@ from authgate.core.clock import Clock
 from authgate.core.events import AuthEvent
 from authgate.core.ports.audit import AuditRepository
 from authgate.core.ports.mfa import MfaRepository
+from authgate.core.ports.passkeys import PasskeyRepository
 from authgate.core.ports.sessions import SessionRepository
 from authgate.core.ports.store import Repositories, Store
 from authgate.core.ports.tokens import OneTimeTokenRepository, RefreshTokenRepository
 from authgate.core.ports.users import UserRepository
+from authgate.core.ports.visitors import VisitorRepository
 
 __all__ = ["EventHook", "StateVersion", "UnitOfWork", "Work"]
 
@@ -64,10 +66,12 @@ class Work:
         "events",
         "mfa",
         "one_time_tokens",
+        "passkeys",
         "refresh_tokens",
         "sessions",
         "stale",
         "users",
+        "visitors",
     )
 
     def __init__(self, repositories: Repositories, clock: Clock) -> None:
@@ -77,6 +81,8 @@ class Work:
         self.refresh_tokens: RefreshTokenRepository = repositories.refresh_tokens
         self.mfa: MfaRepository = repositories.mfa
         self.audit: AuditRepository = repositories.audit
+        self.visitors: VisitorRepository = repositories.visitors
+        self.passkeys: PasskeyRepository = repositories.passkeys
         self.events: list[AuthEvent] = []
         self.stale = False
         self._clock = clock

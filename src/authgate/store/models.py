@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     TypeDecorator,
@@ -33,12 +34,14 @@ __all__ = [
     "LoginThrottle",
     "MfaSecret",
     "OneTimeToken",
+    "Passkey",
     "RecoveryCode",
     "RefreshToken",
     "Role",
     "Session",
     "User",
     "UserRole",
+    "Visitor",
     "utc",
 ]
 
@@ -151,6 +154,23 @@ class Session(Base):
     user_agent: Mapped[str | None] = mapped_column(String(512))
 
 
+class Visitor(Base):
+    """An anonymous visitor (a browser not logged in that the app keeps data for).
+
+    Like a session, the browser holds the token and we hold its hash; the
+    ``id`` is what applications store their visitor-owned rows under.
+    """
+
+    __tablename__ = "authgate_visitors"
+    __table_args__ = (Index("ix_authgate_visitors_expires_at", "expires_at"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    ip: Mapped[str | None] = mapped_column(String(64))
+
+
 class OneTimeToken(Base):
     """A single-use, purpose-tagged token (email verification, reset, cookie ticket)."""
 
@@ -256,6 +276,32 @@ class RecoveryCode(Base):
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
+
+
+class Passkey(Base):
+    """A WebAuthn credential: its id, public key (never a private key), counter and flags.
+
+    Credential ids may be up to 1023 bytes, too long for a portable unique
+    index, so uniqueness and lookups go through ``credential_key``, their SHA-256.
+    """
+
+    __tablename__ = "authgate_passkeys"
+    __table_args__ = (Index("ix_authgate_passkeys_user_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("authgate_users.id", ondelete="CASCADE"))
+    credential_key: Mapped[str] = mapped_column(String(64), unique=True)
+    credential_id: Mapped[str] = mapped_column(String(1400))
+    user_handle: Mapped[str] = mapped_column(String(100))
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    sign_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    name: Mapped[str] = mapped_column(String(64))
+    transports: Mapped[list[str]] = mapped_column(JSON, default=list)
+    aaguid: Mapped[str] = mapped_column(String(36))
+    backup_eligible: Mapped[bool] = mapped_column(Boolean, default=False)
+    backed_up: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+    last_used_at: Mapped[datetime | None]
 
 
 # ``User.mfa_enabled``: loaded in the same SELECT as the user (a correlated

@@ -19,7 +19,9 @@ Script (``main.py``)::
         gate.admin_page(),
     ])
 
-Inside a page: ``current_user()``, ``require_login()``, ``require_role("admin")``.
+Inside a page: ``current_user()``, ``require_login()``, ``require_role("admin")``;
+``current_visitor()`` / ``ensure_visitor()`` for data kept for whoever is at the
+keyboard, logged in or not (handed to the account at login).
 """
 
 from authgate.streamlit.backend import AuthBackend
@@ -29,6 +31,7 @@ from authgate.streamlit.guards import current_user, require_login, require_role
 from authgate.streamlit.in_process import InProcessBackend
 from authgate.streamlit.pages import GatePage
 from authgate.streamlit.routes import gate_routes
+from authgate.streamlit.visitors import current_visitor, ensure_visitor
 
 __all__ = [
     "AuthBackend",
@@ -36,6 +39,8 @@ __all__ = [
     "GatePage",
     "InProcessBackend",
     "current_user",
+    "current_visitor",
+    "ensure_visitor",
     "gate_routes",
     "get_backend",
     "get_service",

@@ -25,7 +25,17 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-__all__ = ["CachedSession", "SessionTokens", "TokenCache"]
+__all__ = ["CachedSession", "SessionTokens", "TokenCache", "TokenTiming"]
+
+
+@dataclass(frozen=True)
+class TokenTiming:
+    """When a session's access token dies and when the pair last arrived (no token inside)."""
+
+    access_expires_in: float
+    """Seconds until the access token expires (negative once it has)."""
+    received_ago: float
+    """Seconds since the pair arrived: the login or the last refresh."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +65,13 @@ class SessionTokens:
             access_expires_at=now + expires_in,
             access_lifetime=max(0.0, float(expires_in)),
             refresh_expires_at=now + refresh_expires_in,
+        )
+
+    def timing(self, now: float) -> TokenTiming:
+        """The pair's deadlines as seconds from ``now`` (monotonic), for the debug panel."""
+        received_at = self.access_expires_at - self.access_lifetime
+        return TokenTiming(
+            access_expires_in=self.access_expires_at - now, received_ago=now - received_at
         )
 
     def needs_refresh(self, now: float, margin: float) -> bool:

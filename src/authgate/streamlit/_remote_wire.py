@@ -28,6 +28,7 @@ import httpx
 from authgate import errors as e
 from authgate.core.mfa.service import MfaStatus
 from authgate.core.mfa.totp import MfaEnrollment
+from authgate.core.ports.visitors import VisitorRecord
 from authgate.core.records import (
     AuditRecord,
     AuthUser,
@@ -36,6 +37,7 @@ from authgate.core.records import (
     StrengthEstimate,
 )
 from authgate.core.recovery.password_reset import PasswordResetInfo
+from authgate.core.visitors import VisitorPass
 from authgate.streamlit.admin_records import AdminSession, AdminUser
 
 __all__ = [
@@ -101,6 +103,7 @@ ERRORS_BY_CODE: dict[str, type[e.AuthgateError]] = {
         e.TokenExpired,
         e.TokenReused,
         e.InvalidClient,
+        e.TooManyVisitors,
     )
 }
 _DEFAULT_RETRY_SECONDS = 30
@@ -305,3 +308,14 @@ def parse_reset_info(data: Any) -> PasswordResetInfo:
         mfa_required=bool(data["mfa_required"]),
         expires_at=_time(data["expires_at"]),
     )
+
+
+def parse_visitor(data: Any) -> VisitorRecord:
+    """A ``VisitorRecord`` from the API's ``VisitorOut`` (its expiry stands in for its start)."""
+    expires = _time(data["expires_at"])
+    return VisitorRecord(id=str(data["visitor_id"]), created_at=expires, expires_at=expires)
+
+
+def parse_visitor_pass(data: Any) -> VisitorPass:
+    """A ``VisitorPass`` from the API's ``VisitorPassOut``."""
+    return VisitorPass(visitor=parse_visitor(data), token=str(data["visitor_token"]))

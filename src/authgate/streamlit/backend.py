@@ -26,6 +26,7 @@ from typing import Protocol, TypedDict, Unpack, runtime_checkable
 
 from authgate.core.mfa.service import MfaStatus
 from authgate.core.mfa.totp import MfaEnrollment
+from authgate.core.ports.visitors import VisitorRecord
 from authgate.core.records import (
     AuditRecord,
     AuthUser,
@@ -34,9 +35,17 @@ from authgate.core.records import (
     StrengthEstimate,
 )
 from authgate.core.recovery.password_reset import PasswordResetInfo
+from authgate.core.visitors import VisitorPass
 from authgate.streamlit.admin_records import AdminSession, AdminUser, AuditQuery
 
-__all__ = ["AuthBackend", "LoginOptions", "NewAccount", "RegisterDetails", "RequestMeta"]
+__all__ = [
+    "AuthBackend",
+    "LoginOptions",
+    "NewAccount",
+    "RegisterDetails",
+    "RequestMeta",
+    "VisitorOption",
+]
 
 
 class RequestMeta(TypedDict, total=False):
@@ -46,7 +55,13 @@ class RequestMeta(TypedDict, total=False):
     user_agent: str | None
 
 
-class LoginOptions(RequestMeta, total=False):
+class VisitorOption(RequestMeta, total=False):
+    """``visitor``: the tab's anonymous visitor token, handed to the user by a full login."""
+
+    visitor: str | None
+
+
+class LoginOptions(VisitorOption, total=False):
     """The keyword arguments of ``login``; ``remember`` defaults to False."""
 
     remember: bool
@@ -157,9 +172,27 @@ class AuthBackend(Protocol):
     # -- two-factor authentication ----------------------------------------------
 
     def complete_mfa_login(
-        self, ticket: str, code: str, **meta: Unpack[RequestMeta]
+        self, ticket: str, code: str, **meta: Unpack[VisitorOption]
     ) -> SessionContext:
         """Second login step: the ticket from ``MfaRequired`` plus a TOTP or recovery code."""
+        ...
+
+    # -- anonymous visitors -------------------------------------------------------
+
+    def start_visitor(self, **meta: Unpack[RequestMeta]) -> VisitorPass:
+        """Start an anonymous visitor (TooManyVisitors past the client's rate limit)."""
+        ...
+
+    def resolve_visitor(self, token: str) -> VisitorRecord | None:
+        """The live visitor the visitor cookie's token names, or None."""
+        ...
+
+    def issue_visitor_ticket(self, token: str) -> str:
+        """A single-use ticket the browser trades for the HttpOnly visitor cookie."""
+        ...
+
+    def redeem_visitor_ticket(self, ticket: str) -> VisitorPass:
+        """Spend a visitor ticket: the visitor and its token for the cookie."""
         ...
 
     def mfa_status(self, user_id: int) -> MfaStatus:

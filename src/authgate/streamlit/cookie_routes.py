@@ -11,6 +11,10 @@ body (which a cross-site form cannot send without a refused CORS preflight).
 - ``POST {base}/_authgate/session`` ``{"ticket": "..."}``: redeem the ticket
   (single-use, at most 60 s old); the session token is rotated by the store
   and the new one goes into the cookie, so no other copy of it exists.
+- ``POST {base}/_authgate/visitor`` ``{"ticket": "..."}``: the same for an
+  anonymous visitor's cookie (``authgate.streamlit.visitors``); a session
+  redeem with ``"end_visitor": "1"`` clears that cookie once the visitor was
+  handed to the user who just logged in.
 - ``POST {base}/_authgate/logout``: clear the cookie unless it still names a
   live session. The tab has already revoked its session in the store; a cookie
   that still validates belongs to a newer login from another tab of the same
@@ -33,6 +37,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from authgate.core.records import SessionContext
+from authgate.core.visitors import VisitorPass
 from authgate.errors import AuthgateError, InvalidToken, NotAuthenticated, StoreUnavailable
 
 __all__ = ["CookieSessionStore", "SessionCookie", "build_cookie_routes"]
@@ -50,6 +55,8 @@ class CookieSessionStore(Protocol):
     def redeem_cookie_ticket(self, ticket: str) -> tuple[str, SessionContext]: ...
 
     def validate_session(self, token: str) -> SessionContext: ...
+
+    def redeem_visitor_ticket(self, ticket: str) -> VisitorPass: ...
 
 
 @dataclass(frozen=True)
@@ -81,10 +88,16 @@ class SessionCookie:
     def write(
         self, response: Response, request: Request, token: str, context: SessionContext
     ) -> None:
+        until = context.session.absolute_expires_at if context.session.remember else None
+        self.write_token(response, request, token, until=until)
+
+    def write_token(
+        self, response: Response, request: Request, token: str, *, until: datetime | None
+    ) -> None:
+        """Set the cookie to ``token``: persistent until ``until``, else for the browser session."""
         max_age: int | None = None
-        if context.session.remember:
-            remaining = context.session.absolute_expires_at - datetime.now(UTC)
-            max_age = max(0, int(remaining.total_seconds()))
+        if until is not None:
+            max_age = max(0, int((until - datetime.now(UTC)).total_seconds()))
         response.set_cookie(
             self.name,
             token,
@@ -162,6 +175,7 @@ def build_cookie_routes(
     cookie: SessionCookie | None = None,
     base_path: str = "",
     prefix: str = "/_authgate",
+    visitor_cookie: SessionCookie | None = None,
 ) -> list[Route]:
     """The session and logout routes, ready for ``st.App(routes=...)`` or any Starlette app.
 
@@ -174,14 +188,21 @@ def build_cookie_routes(
     if not prefix.startswith("/") or prefix.endswith("/"):
         raise ValueError("prefix must start with '/' and not end with '/'")
     jar = cookie or SessionCookie(path=base + "/" if base else "/")
+    visitor_jar = visitor_cookie or SessionCookie(name="authgate_visitor", path=jar.path)
+
+    async def ticket_of(request: Request) -> tuple[str | None, dict[str, object]]:
+        payload = await _json_object(request) or {}
+        ticket = payload.get("ticket")
+        if not isinstance(ticket, str) or not ticket or len(ticket) > _MAX_TICKET:
+            return None, payload
+        return ticket, payload
 
     async def session(request: Request) -> Response:
         refused = _refused(request)
         if refused is not None:
             return refused
-        payload = await _json_object(request)
-        ticket = payload.get("ticket") if payload else None
-        if not isinstance(ticket, str) or not ticket or len(ticket) > _MAX_TICKET:
+        ticket, payload = await ticket_of(request)
+        if ticket is None:
             return _error(400, "invalid_request", 'Send {"ticket": "<ticket>"}.')
         try:
             # The store call blocks (a database write, or an HTTP round trip
@@ -198,6 +219,25 @@ def build_cookie_routes(
             return _error(400, error.code, error.message)
         response = JSONResponse({"ok": True}, 200, _NO_STORE)
         jar.write(response, request, token, context)
+        if payload.get("end_visitor") == "1":
+            visitor_jar.clear(response, request)
+        return response
+
+    async def visitor(request: Request) -> Response:
+        refused = _refused(request)
+        if refused is not None:
+            return refused
+        ticket, _ = await ticket_of(request)
+        if ticket is None:
+            return _error(400, "invalid_request", 'Send {"ticket": "<ticket>"}.')
+        try:
+            started = await run_in_threadpool(get_store().redeem_visitor_ticket, ticket)
+        except StoreUnavailable as error:
+            return _error(503, error.code, error.message)
+        except AuthgateError as error:
+            return _error(400, error.code, error.message)
+        response = JSONResponse({"ok": True}, 200, _NO_STORE)
+        visitor_jar.write_token(response, request, started.token, until=started.visitor.expires_at)
         return response
 
     async def logout(request: Request) -> Response:
@@ -223,4 +263,5 @@ def build_cookie_routes(
     return [
         Route(f"{base}{prefix}/session", session, methods=["POST"], name="authgate_session"),
         Route(f"{base}{prefix}/logout", logout, methods=["POST"], name="authgate_logout"),
+        Route(f"{base}{prefix}/visitor", visitor, methods=["POST"], name="authgate_visitor"),
     ]

@@ -23,11 +23,18 @@ import streamlit as st
 
 from authgate.streamlit import texts
 from authgate.streamlit.routes import route_url
-from authgate.streamlit.state import FLASH, PENDING_SYNC, Flash
+from authgate.streamlit.state import FLASH, PENDING_SYNC, PENDING_VISITOR_SYNC, Flash
 
-__all__ = ["PendingSync", "queue_cookie_clear", "queue_cookie_ticket", "render_pending_sync"]
+__all__ = [
+    "PendingSync",
+    "queue_cookie_clear",
+    "queue_cookie_ticket",
+    "queue_visitor_ticket",
+    "render_pending_sync",
+]
 
 COMPONENT_KEY: Final = "authgate_cookie_sync"
+VISITOR_COMPONENT_KEY: Final = "authgate_visitor_sync"
 
 _JS: Final = """
 export default function (component) {
@@ -55,15 +62,31 @@ _component = st.components.v2.component("authgate_cookie_sync", js=_JS)
 class PendingSync:
     """One request the browser still has to make: set or clear the cookie."""
 
-    action: Literal["session", "logout"]
+    action: Literal["session", "logout", "visitor"]
     nonce: str
     body: dict[str, str] = field(default_factory=dict, repr=False)
 
 
-def queue_cookie_ticket(ticket: str) -> None:
-    """Have the browser trade ``ticket`` for the session cookie on the next render."""
+def queue_cookie_ticket(ticket: str, *, end_visitor: bool = False) -> None:
+    """Have the browser trade ``ticket`` for the session cookie on the next render.
+
+    ``end_visitor`` also clears the anonymous visitor's cookie (its visitor
+    was just handed to the user who logged in).
+    """
     nonce = hashlib.sha256(ticket.encode()).hexdigest()[:24]
-    st.session_state[PENDING_SYNC] = PendingSync("session", nonce, {"ticket": ticket})
+    body = {"ticket": ticket, **({"end_visitor": "1"} if end_visitor else {})}
+    st.session_state[PENDING_SYNC] = PendingSync("session", nonce, body)
+
+
+def queue_visitor_ticket(ticket: str) -> None:
+    """Have the browser trade ``ticket`` for the visitor cookie, in this very run.
+
+    A visitor starts inside a page, after the gate drew its pending syncs,
+    and the page may not rerun soon: the component is mounted here at once.
+    """
+    nonce = hashlib.sha256(ticket.encode()).hexdigest()[:24]
+    st.session_state[PENDING_VISITOR_SYNC] = PendingSync("visitor", nonce, {"ticket": ticket})
+    _render_slot(PENDING_VISITOR_SYNC, VISITOR_COMPONENT_KEY)
 
 
 def queue_cookie_clear() -> None:
@@ -77,14 +100,19 @@ def _noop() -> None:
 
 def render_pending_sync() -> None:
     """Mount the component while an action is pending; drop it once the browser answered."""
-    pending: PendingSync | None = st.session_state.get(PENDING_SYNC)
+    _render_slot(PENDING_VISITOR_SYNC, VISITOR_COMPONENT_KEY)
+    _render_slot(PENDING_SYNC, COMPONENT_KEY)
+
+
+def _render_slot(slot: str, key: str) -> None:
+    pending: PendingSync | None = st.session_state.get(slot)
     if pending is None:
         return
     data = {"nonce": pending.nonce, "url": route_url(pending.action), "body": pending.body}
-    result: Any = _component(key=COMPONENT_KEY, data=data, on_done_change=_noop)
+    result: Any = _component(key=key, data=data, on_done_change=_noop)
     done = result.get("done") if result is not None else None
     if not isinstance(done, dict) or done.get("nonce") != pending.nonce:
         return
-    del st.session_state[PENDING_SYNC]
+    del st.session_state[slot]
     if pending.action == "session" and not done.get("ok"):
         st.session_state[FLASH] = Flash("warning", texts.COOKIE_NOT_SAVED)

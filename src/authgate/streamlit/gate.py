@@ -19,18 +19,21 @@ from pydantic import ValidationError
 
 from authgate.config import AuthgateSettings
 from authgate.core.records import AuthUser
+from authgate.core.recovery.mailing import request_public_url
 from authgate.errors import ConfigurationError, StoreUnavailable
 from authgate.streamlit import texts
 from authgate.streamlit.backend import AuthBackend
 from authgate.streamlit.cookie_sync import render_pending_sync
 from authgate.streamlit.factory import default_settings, get_backend
 from authgate.streamlit.guards import current_user
+from authgate.streamlit.i18n import choose_language, use_language
 from authgate.streamlit.navigation import GateRun, build_navigation, current_run, running
 from authgate.streamlit.pages import GatePage
 from authgate.streamlit.state import FLASH, NEXT_PAGE, Flash
-from authgate.streamlit.tab_session import resolve_user
+from authgate.streamlit.tab_session import app_url, current_auth, resolve_user
 from authgate.streamlit.ui.account import render_account
 from authgate.streamlit.ui.admin import render_admin
+from authgate.streamlit.ui.debug_panel import render_debug_panel
 from authgate.streamlit.ui.feedback import show_flash, show_unavailable
 from authgate.streamlit.ui.forgot import render_forgot
 from authgate.streamlit.ui.login import land_after_login, render_login_form
@@ -38,6 +41,7 @@ from authgate.streamlit.ui.register import render_register
 from authgate.streamlit.ui.reset import render_reset
 from authgate.streamlit.ui.sidebar import render_user_sidebar
 from authgate.streamlit.ui.verify_email import render_verify_email
+from authgate.streamlit.visitors import use_visitor_settings
 
 __all__ = ["Gate"]
 
@@ -103,21 +107,34 @@ class Gate:
         """The logged-in user of this tab (as resolved for this run), or None."""
         return current_user()
 
+    def _speak(self) -> None:
+        """Speak ``AUTHGATE_LANGUAGE``, else the browser's language, in this run's texts.
+
+        Called by ``run`` and by the page builders, which an app's script
+        calls before ``run`` (their titles are read at once).
+        """
+        use_language(choose_language(self.settings.language, st.context.locale))
+
     # -- built-in pages the application places in its list ----------------
 
     def account_page(
-        self, *, title: str = texts.ACCOUNT_TITLE, icon: str | None = ":material/person:"
+        self, *, title: str | None = None, icon: str | None = ":material/person:"
     ) -> GatePage:
+        """The built-in Account page; ``title`` defaults to the run's language's."""
+        self._speak()
+        title = title or texts.ACCOUNT_TITLE
         return GatePage(_with_run(render_account), title=title, icon=icon, url_path="account")
 
     def admin_page(
         self,
         *,
         roles: Sequence[str] = ("admin",),
-        title: str = texts.ADMIN_TITLE,
+        title: str | None = None,
         icon: str | None = ":material/admin_panel_settings:",
     ) -> GatePage:
         allowed = tuple(roles)
+        self._speak()
+        title = title or texts.ADMIN_TITLE
 
         def render(run: GateRun) -> None:
             render_admin(run, allowed)
@@ -211,6 +228,8 @@ class Gate:
     ) -> None:
         backend = self.backend
         settings = self.settings
+        use_visitor_settings(settings)
+        self._speak()
         user = resolve_user(
             backend,
             cookie_name=settings.cookie_name,
@@ -232,6 +251,8 @@ class Gate:
         current = st.navigation(run.pages, position=position, expanded=expanded)
         if user is not None:
             render_user_sidebar(backend, user)
+            if settings.debug_panel:
+                render_debug_panel(backend, current_auth())
         render_pending_sync()
         with running(run):
             self._redirect_to_login_if_needed(run, current.url_path)
@@ -240,7 +261,8 @@ class Gate:
                 st.warning(texts.MFA_ENROLMENT_REQUIRED)
             elif changing:
                 st.warning(texts.MUST_CHANGE_PASSWORD)
-            current.run()
+            with request_public_url(app_url(current.url_path)):
+                current.run()
 
     @staticmethod
     def _must_enrol(backend: AuthBackend, user: AuthUser) -> bool:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Unpack
 
 from authgate.core.mfa.service import MfaStatus
 from authgate.core.mfa.totp import MfaEnrollment
+from authgate.core.ports.visitors import VisitorRecord
 from authgate.core.records import (
     AuditRecord,
     AuthUser,
@@ -20,8 +21,15 @@ from authgate.core.records import (
     StrengthEstimate,
 )
 from authgate.core.recovery.password_reset import PasswordResetInfo
+from authgate.core.visitors import VisitorPass
 from authgate.streamlit.admin_records import AdminSession, AdminUser, AuditQuery
-from authgate.streamlit.backend import LoginOptions, NewAccount, RegisterDetails, RequestMeta
+from authgate.streamlit.backend import (
+    LoginOptions,
+    NewAccount,
+    RegisterDetails,
+    RequestMeta,
+    VisitorOption,
+)
 
 if TYPE_CHECKING:
     from authgate.root import Authgate
@@ -111,10 +119,22 @@ class InProcessBackend:
         return self.auth.mfa.mfa_enrollment_required(user)
 
     def complete_mfa_login(
-        self, ticket: str, code: str, **meta: Unpack[RequestMeta]
+        self, ticket: str, code: str, **meta: Unpack[VisitorOption]
     ) -> SessionContext:
         result = self.auth.logins.second_factor(ticket, code, **meta)
         return SessionContext(user=result.user, session=result.session)
+
+    def start_visitor(self, **meta: Unpack[RequestMeta]) -> VisitorPass:
+        return self.auth.visitors.start(ip=meta.get("ip"))
+
+    def resolve_visitor(self, token: str) -> VisitorRecord | None:
+        return self.auth.visitors.resolve(token)
+
+    def issue_visitor_ticket(self, token: str) -> str:
+        return self.auth.visitors.issue_cookie_ticket(token)
+
+    def redeem_visitor_ticket(self, ticket: str) -> VisitorPass:
+        return self.auth.visitors.redeem_cookie_ticket(ticket)
 
     def mfa_status(self, user_id: int) -> MfaStatus:
         return self.auth.mfa.status(user_id)

@@ -32,6 +32,7 @@ import streamlit as st
 
 from authgate.core.mfa.service import MfaStatus
 from authgate.core.mfa.totp import MfaEnrollment
+from authgate.core.ports.visitors import VisitorRecord
 from authgate.core.records import (
     AuditRecord,
     AuthUser,
@@ -40,8 +41,10 @@ from authgate.core.records import (
     StrengthEstimate,
 )
 from authgate.core.recovery.password_reset import PasswordResetInfo
+from authgate.core.visitors import VisitorPass
 from authgate.errors import InvalidInput, InvalidToken, NotAuthenticated
 from authgate.streamlit._remote_admin import RemoteAdmin
+from authgate.streamlit._remote_cache import TokenTiming
 from authgate.streamlit._remote_client import DEFAULT_PREFIX, RemoteApiClient, api_base_url
 from authgate.streamlit._remote_mfa import RemoteMfa
 from authgate.streamlit._remote_recovery import RemoteRecovery
@@ -54,9 +57,17 @@ from authgate.streamlit._remote_wire import (
     parse_session,
     parse_strength,
     parse_user,
+    parse_visitor,
+    parse_visitor_pass,
 )
 from authgate.streamlit.admin_records import AdminSession, AdminUser, AuditQuery
-from authgate.streamlit.backend import LoginOptions, NewAccount, RegisterDetails, RequestMeta
+from authgate.streamlit.backend import (
+    LoginOptions,
+    NewAccount,
+    RegisterDetails,
+    RequestMeta,
+    VisitorOption,
+)
 from authgate.streamlit.state import AUTH, TabAuth
 
 __all__ = ["RemoteBackend"]
@@ -134,6 +145,11 @@ class RemoteBackend:
         with self._version_lock:
             self._version += 1
 
+    def token_timing(self, session_id: str) -> TokenTiming | None:
+        """The access token's expiry and the last refresh of a session, for the debug panel."""
+        entry = self.api.cache.get(session_id)
+        return None if entry is None else entry.tokens.timing(self.api.cache.now())
+
     def _session_of(self, user_id: int | None) -> str:
         """The session to act through: this tab's, else the user's most recent one here."""
         entry = self.api.cache.acting(_tab_session_id(), user_id)
@@ -147,14 +163,43 @@ class RemoteBackend:
         """``/session/login``: a new session (no fixation), its tokens and its cookie ticket."""
         remember = bool(options.get("remember", False))
         body = {"username": login, "password": password, "remember": remember}
+        if options.get("visitor"):
+            body["visitor_token"] = options.get("visitor")
         return self._opened("/session/login", body, options)
 
     def complete_mfa_login(
-        self, ticket: str, code: str, **meta: Unpack[RequestMeta]
+        self, ticket: str, code: str, **meta: Unpack[VisitorOption]
     ) -> SessionContext:
         """``/session/login/mfa`` with the ticket from ``MfaRequired``; answers as a login."""
         body = {"ticket": ticket, "code": code}
+        if meta.get("visitor"):
+            body["visitor_token"] = meta.get("visitor") or ""
         return self._opened("/session/login/mfa", body, meta)
+
+    # -- anonymous visitors (the application's hand-off hook runs in the API) ------------
+
+    def start_visitor(self, **meta: Unpack[RequestMeta]) -> VisitorPass:
+        return self.api.read(parse_visitor_pass, self.api.call("POST", "/visitors", meta=meta))
+
+    def resolve_visitor(self, token: str) -> VisitorRecord | None:
+        if not isinstance(token, str) or not token or len(token) > MAX_TOKEN:
+            return None
+        try:
+            answer = self.api.call("POST", "/visitors/resolve", json={"visitor_token": token})
+        except (NotAuthenticated, InvalidInput):
+            return None
+        return self.api.read(parse_visitor, answer)
+
+    def issue_visitor_ticket(self, token: str) -> str:
+        answer = self.api.call("POST", "/visitor-tickets", json={"visitor_token": token})
+        return self.api.read(lambda d: str(d["ticket"]), answer)
+
+    def redeem_visitor_ticket(self, ticket: str) -> VisitorPass:
+        try:
+            answer = self.api.call("POST", "/visitor-tickets/redeem", json={"ticket": ticket})
+        except InvalidInput as error:
+            raise InvalidToken() from error
+        return self.api.read(parse_visitor_pass, answer)
 
     def _opened(self, path: str, body: dict[str, Any], meta: RequestMeta) -> SessionContext:
         """Log in with one request, keeping the new session's pair and its cookie ticket.

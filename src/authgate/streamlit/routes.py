@@ -12,6 +12,8 @@ uses) and find the process's one service through ``authgate.streamlit.factory``.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from starlette.routing import Route
 
 from authgate.config import AuthgateSettings
@@ -33,7 +35,7 @@ def base_path() -> str:
 
 
 def route_url(name: str, base: str | None = None) -> str:
-    """The path of one gate route (``session`` or ``logout``) as the browser should call it."""
+    """The path of one gate route (``session``, ``visitor`` or ``logout``) for the browser."""
     return f"{base_path() if base is None else base}{ROUTE_PREFIX}/{name}"
 
 
@@ -57,6 +59,11 @@ def gate_routes(
     def store() -> AuthBackend:
         return backend if backend is not None else get_backend(settings)
 
+    jar = session_cookie(settings, base)
     return build_cookie_routes(
-        store, cookie=session_cookie(settings, base), base_path=base, prefix=ROUTE_PREFIX
+        store,
+        cookie=jar,
+        base_path=base,
+        prefix=ROUTE_PREFIX,
+        visitor_cookie=replace(jar, name=settings.visitor_cookie_name),
     )

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final, Literal
 
-from authgate.core.records import AuthUser
+from authgate.core.records import AuthUser, SessionRecord
 
 __all__ = [
     "AUTH",
@@ -21,6 +21,9 @@ __all__ = [
     "MFA_TICKET",
     "NEXT_PAGE",
     "PENDING_SYNC",
+    "PENDING_VISITOR_SYNC",
+    "VISITOR",
+    "VISITOR_READ",
     "Flash",
     "TabAuth",
 ]
@@ -43,6 +46,27 @@ NEXT_PAGE: Final = "authgate.next"
 PENDING_SYNC: Final = "authgate.pending_sync"
 """A ``PendingSync`` the browser still has to perform (set or clear the cookie)."""
 
+PENDING_VISITOR_SYNC: Final = "authgate.pending_visitor_sync"
+"""A ``PendingSync`` that sets the anonymous visitor's cookie."""
+
+VISITOR: Final = "authgate.visitor"
+"""The ``TabVisitor`` of an anonymous tab that keeps data, or absent."""
+
+VISITOR_READ: Final = "authgate.visitor_read"
+"""Set once the visitor cookie of this tab's websocket was looked up."""
+
+
+REVALIDATED_COOKIE: Final = "cookie"
+"""The tab's first run: the session cookie was validated."""
+REVALIDATED_LOGIN: Final = "login"
+"""A login in this tab made the session."""
+REVALIDATED_STATE: Final = "state_changed"
+"""Something in this process (a logout, disable, password change) moved the state version."""
+REVALIDATED_INTERVAL: Final = "interval"
+"""The revalidation interval passed (changes made by other processes)."""
+REVALIDATED_EXPIRY: Final = "expiry"
+"""The session's own expiry time was reached."""
+
 
 @dataclass(frozen=True)
 class TabAuth:
@@ -58,6 +82,10 @@ class TabAuth:
     expires_at: datetime
     checked_at: float
     version: int
+    session: SessionRecord | None = None
+    """The session as last validated (times for the debug panel)."""
+    reason: str = ""
+    """Why the gate last validated it: a ``REVALIDATED_*`` value."""
 
 
 @dataclass(frozen=True)

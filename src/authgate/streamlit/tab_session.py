@@ -25,9 +25,22 @@ from authgate.errors import NotAuthenticated, SessionExpired
 from authgate.streamlit import texts
 from authgate.streamlit.backend import AuthBackend, RequestMeta
 from authgate.streamlit.cookie_sync import queue_cookie_clear, queue_cookie_ticket
-from authgate.streamlit.state import AUTH, COOKIE_READ, FLASH, Flash, TabAuth
+from authgate.streamlit.state import (
+    AUTH,
+    COOKIE_READ,
+    FLASH,
+    REVALIDATED_COOKIE,
+    REVALIDATED_EXPIRY,
+    REVALIDATED_INTERVAL,
+    REVALIDATED_LOGIN,
+    REVALIDATED_STATE,
+    Flash,
+    TabAuth,
+)
+from authgate.streamlit.visitors import forget_visitor
 
 __all__ = [
+    "app_url",
     "current_auth",
     "read_session_cookie",
     "request_meta",
@@ -49,13 +62,29 @@ def request_meta() -> RequestMeta:
     return {"ip": st.context.ip_address, "user_agent": agent[:512] if agent else None}
 
 
+def app_url(page_path: str) -> str | None:
+    """The app's base address as this tab's browser sees it (``st.context.url`` minus the page).
+
+    What links in mail point at when ``AUTHGATE_PUBLIC_URL`` is unset, so a
+    demo on port 8502 mails links to port 8502.
+    """
+    url = st.context.url
+    if not url:
+        return None
+    url = url.rstrip("/")
+    suffix = "/" + page_path.strip("/")
+    if page_path.strip("/") and url.endswith(suffix):
+        url = url.removesuffix(suffix)
+    return url
+
+
 def current_auth() -> TabAuth | None:
     """This tab's cached session, exactly as the gate last resolved it."""
     auth: TabAuth | None = st.session_state.get(AUTH)
     return auth
 
 
-def _remember(backend: AuthBackend, context: SessionContext, version: int) -> TabAuth:
+def _remember(backend: AuthBackend, context: SessionContext, version: int, reason: str) -> TabAuth:
     session = context.session
     auth = TabAuth(
         session_id=session.id,
@@ -63,6 +92,8 @@ def _remember(backend: AuthBackend, context: SessionContext, version: int) -> Ta
         expires_at=min(session.expires_at, session.absolute_expires_at),
         checked_at=time.monotonic(),
         version=version,
+        session=session,
+        reason=reason,
     )
     st.session_state[AUTH] = auth
     return auth
@@ -84,18 +115,15 @@ def resolve_user(
     auth: TabAuth | None = st.session_state.get(AUTH)
     version = backend.state_version
     if auth is not None:
-        if (
-            auth.version == version
-            and time.monotonic() - auth.checked_at < revalidate_after
-            and backend.now() < auth.expires_at
-        ):
+        reason = _stale_reason(auth, backend, version, revalidate_after)
+        if reason is None:
             return auth.user
         try:
             context = backend.validate_session_id(auth.session_id)
         except NotAuthenticated as error:
             _forget(error, had_session=True)
             return None
-        return _remember(backend, context, version).user
+        return _remember(backend, context, version, reason).user
     if st.session_state.get(COOKIE_READ):
         return None
     token = read_session_cookie(cookie_name)
@@ -109,14 +137,32 @@ def resolve_user(
         _forget(error, had_session=False)
         return None
     st.session_state[COOKIE_READ] = True
-    return _remember(backend, context, version).user
+    return _remember(backend, context, version, REVALIDATED_COOKIE).user
+
+
+def _stale_reason(
+    auth: TabAuth, backend: AuthBackend, version: int, revalidate_after: float
+) -> str | None:
+    """Why the cached validation may no longer hold, or None while it is good."""
+    if auth.version != version:
+        return REVALIDATED_STATE
+    if backend.now() >= auth.expires_at:
+        return REVALIDATED_EXPIRY
+    if time.monotonic() - auth.checked_at >= revalidate_after:
+        return REVALIDATED_INTERVAL
+    return None
 
 
 def sign_in(backend: AuthBackend, context: SessionContext) -> None:
-    """Make ``context`` this tab's session and queue the cookie for the browser."""
+    """Make ``context`` this tab's session and queue the cookie for the browser.
+
+    The tab's anonymous visitor, if any, was handed to the user by the login
+    itself (the form passed its token); the browser drops its cookie too.
+    """
     st.session_state[COOKIE_READ] = True
-    _remember(backend, context, backend.state_version)
-    queue_cookie_ticket(backend.issue_cookie_ticket(context.session.id))
+    _remember(backend, context, backend.state_version, REVALIDATED_LOGIN)
+    ended = forget_visitor()
+    queue_cookie_ticket(backend.issue_cookie_ticket(context.session.id), end_visitor=ended)
 
 
 def sign_out(backend: AuthBackend) -> None:

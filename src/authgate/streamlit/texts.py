@@ -2,15 +2,24 @@
 """Every string the gate shows to a person, in one place.
 
 Labels here are part of authgate's contract: applications, tests and
-translations refer to them. A translation replaces this module's values (for
-example by assigning them at start-up); nothing else in the gate holds text.
-The module is a plain table of values: names are not ``Final``, so such an
-assignment also type-checks.
-Error messages from the core (wrong credentials, locked, disabled) are shown as
-the core words them and are not repeated here.
+translations refer to them. The values written here are the English catalog;
+``authgate.streamlit.locales`` holds the other languages and
+``authgate.streamlit.i18n`` picks one per run, so ``texts.LOGIN_TITLE`` reads
+in the tab's language (English where a translation is missing). An
+application may still replace a value by assigning it at start-up
+(``texts.LOGIN_TITLE = "Sign in"``): an assigned value wins in every language.
+Names are not ``Final``, so such an assignment also type-checks.
+Error messages from the core are translated by their code
+(``i18n.error_text``) and are not repeated here.
+
+Add a text as ``NAME = "English"`` anywhere above the closing block, and
+its translations to each module of ``locales`` (the completeness test lists
+what is missing).
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 # -- page titles -------------------------------------------------------------
 LOGIN_TITLE = "Log in"
@@ -43,6 +52,7 @@ STRENGTH_LABELS = ("Very weak", "Weak", "Fair", "Strong", "Very strong")
 STRENGTH_HINT = "Strength: {label}. {advice}"
 STRENGTH_EMPTY = "Strength: type a password to see how guessable it is."
 ALREADY_HAVE_ACCOUNT = "Already have an account?"
+WELCOME = "Welcome, {label}! Your account is ready and you are logged in."
 
 # -- forgot password ------------------------------------------------------------
 FORGOT_BODY = (
@@ -61,7 +71,8 @@ CURRENT_PASSWORD = "Current password"
 NEW_PASSWORD = "New password"
 CONFIRM_NEW_PASSWORD = "Confirm new password"
 CHANGE_PASSWORD = "Change password"
-PASSWORD_CHANGED = "Your password was changed. Other sessions were logged out ({count})."
+PASSWORD_CHANGED = "Your password was changed."
+PASSWORD_CHANGED_OTHERS = "Your password was changed. {count} other session(s) were logged out."
 SESSIONS_HEADER = "Active sessions"
 SESSION_DEVICE = "Device"
 SESSION_IP = "IP"
@@ -70,6 +81,7 @@ SESSION_STARTED = "Started"
 SESSION_THIS = "This session"
 THIS_SESSION_MARK = "✓ this one"
 UNKNOWN_DEVICE = "Unknown device"
+UNKNOWN_IP = "unknown"
 LOG_OUT_OTHERS = "Log out other sessions"
 OTHERS_LOGGED_OUT = "Logged out {count} other session(s)."
 NO_OTHER_SESSIONS = "There are no other sessions to log out."
@@ -101,6 +113,7 @@ ADMIN_SEARCH = "Search"
 ADMIN_SEARCH_HELP = "Part of a username, email or display name."
 ADMIN_PICK_USER = "User"
 ADMIN_NO_USERS = "No users match."
+ADMIN_ALL_COLUMNS = "Show all columns"
 ADMIN_ROLES = "Roles"
 ADMIN_SAVE_ROLES = "Save roles"
 ADMIN_ROLES_SAVED = "Roles of {username} saved."
@@ -136,9 +149,12 @@ ADMIN_FAILED = "Failed"
 ADMIN_LATEST_FAILURES = "Latest failures"
 ADMIN_EXPORT_CSV = "Download CSV"
 ADMIN_NO_EVENTS = "No events match."
+ADMIN_CHART_DAY = "Day"
+ADMIN_CHART_LOGINS = "Logins"
 
 # -- sidebar and session state ------------------------------------------------------
 SIGNED_IN_AS = "Logged in as **{label}** (`{username}`)"
+SIGNED_IN_AS_USERNAME = "Logged in as **{username}**"
 LOG_OUT = "Log out"
 LOGGED_OUT = "You have been logged out."
 SESSION_EXPIRED = "Your session has expired. Please log in again."
@@ -188,6 +204,11 @@ MFA_SECRET_LABEL = "Secret key"
 MFA_CONFIRM = "Turn on two-factor authentication"
 MFA_CANCEL_SETUP = "Cancel set-up"
 MFA_ENABLED = "Two-factor authentication is now on."
+MFA_CODES_REGENERATED = "New recovery codes were made; the old ones no longer work."
+MFA_RECOVERY_CODE_USED = (
+    "You logged in with a recovery code. Recovery codes left: {left}. "
+    "Generate new ones on the Account page if you are running low."
+)
 MFA_CODES_INTRO = (
     "These are your recovery codes. Each works once, in place of a code from your app. "
     "Store them somewhere safe: they are shown only this once."
@@ -222,6 +243,11 @@ RESET_FOR = "Choose a new password for **{username}**."
 RESET_SUBMIT = "Set new password"
 RESET_DONE = "Your password was changed and every session was logged out. Please log in."
 FORGOT_AGAIN = "Ask for a new link"
+LINK_INVALID = (
+    "This link is not valid. It may have been replaced by a newer one: ask for a new link."
+)
+LINK_EXPIRED = "This link has expired. Ask for a new link."
+LINK_USED = "This link has already been used. Ask for a new link if you still need one."
 
 # Forgot username
 FORGOT_USERNAME_HEADER = "Forgot your username?"
@@ -246,3 +272,49 @@ VERIFY_NO_TOKEN = (
     "Open the link from the verification email to verify your address. "
     "A link works once and for 24 hours; ask for a new one from your account."
 )
+
+# Session debug panel (AUTHGATE_DEBUG_PANEL=true, development only)
+DEBUG_TITLE = "Session debug"
+DEBUG_NOTE = "Development only (AUTHGATE_DEBUG_PANEL). Times as of this run."
+DEBUG_WHO = "Who"
+DEBUG_SESSION_ID = "Session id"
+DEBUG_CREATED = "Created"
+DEBUG_LAST_SEEN = "Last seen"
+DEBUG_IDLE_EXPIRY = "Idle expiry"
+DEBUG_ABSOLUTE_EXPIRY = "Absolute expiry"
+DEBUG_ROLES = "Roles"
+DEBUG_MFA = "MFA"
+DEBUG_MFA_ON = "on for the account"
+DEBUG_MFA_OFF = "off for the account"
+DEBUG_MFA_SESSION = "this session passed a second factor"
+DEBUG_CACHE_AGE = "Gate cache validated"
+DEBUG_REVALIDATED = "Why it last revalidated"
+DEBUG_REASONS = {
+    "cookie": "first run of this tab: the session cookie",
+    "login": "a login in this tab",
+    "state_changed": "a logout, disable or password change in this process",
+    "interval": "the revalidation interval passed",
+    "expiry": "the session's expiry time was reached",
+}
+DEBUG_ACCESS_EXPIRY = "Access token expiry"
+DEBUG_LAST_REFRESH = "Last token refresh"
+DEBUG_IN = "in {span}"
+DEBUG_AGO = "{span} ago"
+
+
+# -- languages: keep this block last ----------------------------------------------------
+# Every NAME above moves into ENGLISH; reading ``texts.NAME`` then goes through
+# ``__getattr__``, which answers in the language of the current run.
+ENGLISH: dict[str, str | tuple[str, ...]] = {
+    _name: _value
+    for _name, _value in globals().items()
+    if _name.isupper() and isinstance(_value, str | tuple)
+}
+for _name in ENGLISH:
+    del globals()[_name]
+
+if not TYPE_CHECKING:  # mypy keeps checking names against the constants above
+    from authgate.streamlit.i18n import lookup as _lookup
+
+    def __getattr__(name: str) -> str | tuple[str, ...]:
+        return _lookup(name, ENGLISH)

@@ -7,6 +7,7 @@ the ``Annotated`` dependency aliases defined inside the factories at runtime.
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, status
+from starlette.concurrency import run_in_threadpool
 
 from authgate.api._password_pool import PasswordWorkPool
 from authgate.api.errors import error_responses
@@ -14,6 +15,7 @@ from authgate.api.schemas import (
     PasswordChangeRequest,
     PasswordChangeResponse,
     RegisterRequest,
+    SelfRegisterRequest,
     UserOut,
 )
 from authgate.api.security import GetAuth, build_authenticate, client_ip, user_agent
@@ -39,16 +41,20 @@ def build_account_router(
         response_model=UserOut,
         responses=error_responses(403, 409, 503),
     )
-    async def register(body: RegisterRequest, request: Request, auth: Auth) -> UserOut:
+    async def register(body: SelfRegisterRequest, request: Request, auth: Auth) -> UserOut:
         """Create an account with the default roles (when self-registration is open).
 
         With an email address and mail configured, a 24-hour verification link
         is mailed at once (delivery happens after the answer, in the background).
+        With a ``visitor_token``, that anonymous visitor's data is handed to the
+        new account (the application's hook) and the visitor ends.
         """
         # The link is sent by core's registration, as for every self-registration.
         user = await register_from(
             pool, auth, body, ip=client_ip(request), user_agent=user_agent(request)
         )
+        if body.visitor_token:
+            await run_in_threadpool(auth.visitors.adopt, body.visitor_token, user)
         return UserOut.of(user)
 
     @router.get("/me", response_model=UserOut, responses=error_responses(401, 503))

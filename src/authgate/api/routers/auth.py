@@ -82,7 +82,14 @@ def build_auth_router(
     ) -> TokenResponse | JSONResponse:
         """Log in with a JSON body; returns an access token and a refresh token."""
         return await password_step(
-            pool, token_login, request, auth, body.username, body.password, remember=body.remember
+            pool,
+            token_login,
+            request,
+            auth,
+            body.username,
+            body.password,
+            remember=body.remember,
+            visitor=body.visitor_token,
         )
 
     @secret_route(router, "/refresh", TokenResponse, 401, 503)
@@ -167,9 +174,16 @@ def token_login(
     ip: str | None,
     user_agent: str | None,
     client_id: str | None = None,
+    visitor: str | None = None,
 ) -> TokenResponse:
     """A password login that answers with a token pair (run in the password pool)."""
     pair = auth.tokens.login(
-        username, password, remember=remember, ip=ip, user_agent=user_agent, client_id=client_id
+        username,
+        password,
+        remember=remember,
+        ip=ip,
+        user_agent=user_agent,
+        client_id=client_id,
+        visitor=visitor,
     )
     return TokenResponse.of(pair, auth.clock.now())

@@ -123,6 +123,7 @@ def build_gate_router(
             second_factor_credentials(body.ticket, body.code),
             ip=client_ip(request),
             user_agent=user_agent(request),
+            visitor=body.visitor_token,
         )
         return _login_answer(auth, opened)
 
@@ -247,6 +248,7 @@ def _password_login(
         remember=body.remember,
         ip=ip,
         user_agent=user_agent,
+        visitor=body.visitor_token,
     )
     return _login_answer(auth, opened)
 

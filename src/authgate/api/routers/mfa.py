@@ -58,7 +58,11 @@ def build_mfa_router(
         access token's ``amr`` then says ``otp``.
         """
         pair = auth.tokens.complete_mfa_login(
-            body.ticket, body.code, ip=client_ip(request), user_agent=user_agent(request)
+            body.ticket,
+            body.code,
+            ip=client_ip(request),
+            user_agent=user_agent(request),
+            visitor=body.visitor_token,
         )
         return TokenResponse.of(pair, auth.clock.now())
 

@@ -171,18 +171,7 @@ class AccountService:
         """
         if not isinstance(current_password, str) or not isinstance(new_password, str):
             raise InvalidInput("Password must be text.")
-        with self.uow.read() as repos:
-            found = repos.users.get_credentials(user_id)
-        if found is None:
-            raise UserNotFound()
-        user, stored = found.user, found.password_hash
-        key, client = account_key(user_id), Client.of(ip, user_agent)
-        self.lockout.refuse_if_locked(key, client=client, user_id=user_id, attempted=user.username)
-        ok = bool(stored) and self.passwords.verify(current_password, stored or "")[0]
-        if not ok:
-            failure = LoginFailed(user=user, client=client, reason="wrong_current_password")
-            self.lockout.count_failure(key, failure, user=user, attempted=user.username)
-            raise InvalidCredentials("The current password is incorrect.")
+        user = self.confirm_password(user_id, current_password, ip=ip, user_agent=user_agent)
         self.policy.validate(new_password, username=user.username, email=user.email)
         return self._store_password(
             user,
@@ -196,6 +185,36 @@ class AccountService:
                 sessions_ended=ended,
             ),
         )
+
+    def confirm_password(
+        self,
+        user_id: int,
+        password: object,
+        *,
+        reason: str = "wrong_current_password",
+        ip: str | None = None,
+        user_agent: str | None = None,
+    ) -> AuthUser:
+        """Check the signed-in user's own password again (a change, a re-authentication).
+
+        A wrong one counts toward the lockout like a failed login (audited
+        with ``reason``); a locked account is refused before any hashing.
+        Raises UserNotFound, AccountLocked, InvalidCredentials.
+        """
+        with self.uow.read() as repos:
+            found = repos.users.get_credentials(user_id)
+        if found is None:
+            raise UserNotFound()
+        user, stored = found.user, found.password_hash
+        key, client = account_key(user_id), Client.of(ip, user_agent)
+        self.lockout.refuse_if_locked(key, client=client, user_id=user_id, attempted=user.username)
+        ok = isinstance(password, str) and bool(stored)
+        ok = ok and self.passwords.verify(str(password), stored or "")[0]
+        if not ok:
+            failure = LoginFailed(user=user, client=client, reason=reason)
+            self.lockout.count_failure(key, failure, user=user, attempted=user.username)
+            raise InvalidCredentials("The current password is incorrect.")
+        return user
 
     def set_password(
         self,

@@ -11,7 +11,13 @@ a passkey), what follows is the same and written only here:
 3. the lockout counter is cleared after a full success (with MFA, only the
    second factor's success clears it: knowing the password buys no guesses);
 4. a new session (fresh id, fresh token: no fixation) is opened and handed to
-   a token strategy in the same transaction, and the login is audited.
+   a token strategy in the same transaction, and the login is audited;
+5. the anonymous visitor the face presented (``visitor=``, the browser's
+   visitor token) is ended in that same transaction and, after the commit,
+   handed to the application's hook with the new user's id
+   (``VisitorService``). Being here, it follows every method: password,
+   second factor, and any identity-provider or passkey method registered
+   later; the face only passes the token along.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from authgate.core.records import LoginResult
 from authgate.core.sessions.service import SessionService
 from authgate.core.tokens.one_time import TokenPurpose, issue_token
 from authgate.core.unit_of_work import UnitOfWork
+from authgate.core.visitors.service import VisitorService
 from authgate.errors import (
     AccountDisabled,
     AuthgateError,
@@ -66,6 +73,7 @@ class Logins:
     lockout: Lockout
     clock: Clock
     require_verified_email: bool = False
+    visitors: VisitorService | None = None
     methods: dict[str, LoginMethod] = field(default_factory=dict)
 
     def add(self, method: LoginMethod) -> None:
@@ -82,10 +90,17 @@ class Logins:
         remember: bool = False,
         ip: str | None = None,
         user_agent: str | None = None,
+        visitor: str | None = None,
     ) -> LoginResult:
         """Log in with the named method; the client keeps the opaque session token."""
         return self.login_with(
-            _OPAQUE, method, credentials, remember=remember, ip=ip, user_agent=user_agent
+            _OPAQUE,
+            method,
+            credentials,
+            remember=remember,
+            ip=ip,
+            user_agent=user_agent,
+            visitor=visitor,
         )
 
     def login_with(
@@ -97,9 +112,12 @@ class Logins:
         remember: bool = False,
         ip: str | None = None,
         user_agent: str | None = None,
+        visitor: str | None = None,
     ) -> T:
         """Log in with the named method; what the client keeps comes from ``strategy``.
 
+        ``visitor`` is the browser's anonymous visitor token, if it has one:
+        a full success hands that visitor to the new user (step 5 above).
         Raises what the method raises (InvalidCredentials, AccountLocked,
         MfaInvalidCode, token errors), then AccountDisabled, EmailNotVerified
         or MfaRequired as described in the module docstring.
@@ -126,7 +144,11 @@ class Logins:
                 user_agent=client.user_agent,
                 method=verified.method,
             )
-            return strategy.issue(work, opened)
+            issued = strategy.issue(work, opened)
+            claimed = self.visitors.claim_in(work, visitor, opened.user) if self.visitors else None
+        if self.visitors is not None:
+            self.visitors.hand_off(claimed, opened.user.id)
+        return issued
 
     def password(
         self,
@@ -136,17 +158,33 @@ class Logins:
         remember: bool = False,
         ip: str | None = None,
         user_agent: str | None = None,
+        visitor: str | None = None,
     ) -> LoginResult:
         """Log in with a username or email and a password (the ``password`` method)."""
         credentials = password_credentials(login, password)
-        return self.login("password", credentials, remember=remember, ip=ip, user_agent=user_agent)
+        return self.login(
+            "password",
+            credentials,
+            remember=remember,
+            ip=ip,
+            user_agent=user_agent,
+            visitor=visitor,
+        )
 
     def second_factor(
-        self, ticket: str, code: str, *, ip: str | None = None, user_agent: str | None = None
+        self,
+        ticket: str,
+        code: str,
+        *,
+        ip: str | None = None,
+        user_agent: str | None = None,
+        visitor: str | None = None,
     ) -> LoginResult:
         """Trade the ticket from ``MfaRequired`` plus a code for a session (``mfa=True``)."""
         credentials = second_factor_credentials(ticket, code)
-        return self.login("second_factor", credentials, ip=ip, user_agent=user_agent)
+        return self.login(
+            "second_factor", credentials, ip=ip, user_agent=user_agent, visitor=visitor
+        )
 
     def _refuse_account_state(self, verified: Verified, client: Client) -> None:
         user = verified.user

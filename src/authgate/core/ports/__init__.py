@@ -6,6 +6,7 @@ a test can implement them over anything else. Core imports only these.
 
 from authgate.core.ports.audit import AuditEntry, AuditQuery, AuditRepository
 from authgate.core.ports.mfa import MfaFactor, MfaRepository
+from authgate.core.ports.passkeys import NewPasskey, PasskeyRecord, PasskeyRepository
 from authgate.core.ports.sessions import NewSession, SessionRepository, SessionView
 from authgate.core.ports.store import DuplicateRecord, Repositories, Store
 from authgate.core.ports.throttle import Throttle
@@ -18,6 +19,7 @@ from authgate.core.ports.tokens import (
     RefreshTokenRepository,
 )
 from authgate.core.ports.users import NewUser, UserCredentials, UserRepository
+from authgate.core.ports.visitors import NewVisitor, VisitorRecord, VisitorRepository
 
 __all__ = [
     "AuditEntry",
@@ -27,11 +29,15 @@ __all__ = [
     "MfaFactor",
     "MfaRepository",
     "NewOneTimeToken",
+    "NewPasskey",
     "NewRefreshLink",
     "NewSession",
     "NewUser",
+    "NewVisitor",
     "OneTimeTokenRecord",
     "OneTimeTokenRepository",
+    "PasskeyRecord",
+    "PasskeyRepository",
     "RefreshLink",
     "RefreshTokenRepository",
     "Repositories",
@@ -41,4 +47,6 @@ __all__ = [
     "Throttle",
     "UserCredentials",
     "UserRepository",
+    "VisitorRecord",
+    "VisitorRepository",
 ]

@@ -14,9 +14,11 @@ from typing import Protocol
 
 from authgate.core.ports.audit import AuditRepository
 from authgate.core.ports.mfa import MfaRepository
+from authgate.core.ports.passkeys import PasskeyRepository
 from authgate.core.ports.sessions import SessionRepository
 from authgate.core.ports.tokens import OneTimeTokenRepository, RefreshTokenRepository
 from authgate.core.ports.users import UserRepository
+from authgate.core.ports.visitors import VisitorRepository
 
 __all__ = ["DuplicateRecord", "Repositories", "Store"]
 
@@ -45,6 +47,12 @@ class Repositories(Protocol):
 
     @property
     def audit(self) -> AuditRepository: ...
+
+    @property
+    def visitors(self) -> VisitorRepository: ...
+
+    @property
+    def passkeys(self) -> PasskeyRepository: ...
 
 
 class Store(Protocol):

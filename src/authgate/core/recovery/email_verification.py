@@ -35,7 +35,7 @@ class EmailVerification:
 
     uow: UnitOfWork
     mailer: Mailer | None
-    public_url: str
+    public_url: str | None
     verify_path: str = "verify-email"
     site_name: str
 

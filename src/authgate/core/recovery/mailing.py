@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
@@ -10,16 +13,50 @@ from authgate.core.ports.tokens import OneTimeTokenRepository
 from authgate.core.recovery.mail import Mailer, MailMessage
 from authgate.core.tokens.one_time import TokenPurpose
 
-__all__ = ["RESEND_INTERVAL", "deliver", "link", "token_sent_recently"]
+__all__ = [
+    "FALLBACK_PUBLIC_URL",
+    "RESEND_INTERVAL",
+    "deliver",
+    "link",
+    "request_public_url",
+    "token_sent_recently",
+]
 
 logger = logging.getLogger("authgate.mail")
 
 RESEND_INTERVAL = timedelta(minutes=1)
 
 
-def link(public_url: str, path: str, token: str) -> str:
-    """``<public_url>/<path>?token=...``: the page reads the token, then drops it from the URL."""
-    return f"{public_url.rstrip('/')}/{path.strip('/')}?{urlencode({'token': token})}"
+FALLBACK_PUBLIC_URL = "http://localhost:8501"
+"""Where links point when neither the settings nor the request say (``streamlit run``'s default)."""
+
+_REQUEST_URL: ContextVar[str | None] = ContextVar("authgate_request_public_url", default=None)
+
+
+@contextmanager
+def request_public_url(url: str | None) -> Iterator[None]:
+    """Links built inside this block use ``url`` (the app's address as the browser sees it).
+
+    Only when ``AUTHGATE_PUBLIC_URL`` is unset: the configured address always
+    wins. The request's address is whatever the client claims, so production
+    should configure it (the settings warn when it is missing there); a
+    context variable keeps it to the one request (thread or task) that set it.
+    """
+    reset = _REQUEST_URL.set(url.rstrip("/") if url else None)
+    try:
+        yield
+    finally:
+        _REQUEST_URL.reset(reset)
+
+
+def link(public_url: str | None, path: str, token: str) -> str:
+    """``<public_url>/<path>?token=...``: the page reads the token, then drops it from the URL.
+
+    ``public_url`` None: the address of the request being served
+    (``request_public_url``), else ``FALLBACK_PUBLIC_URL``.
+    """
+    base = public_url or _REQUEST_URL.get() or FALLBACK_PUBLIC_URL
+    return f"{base.rstrip('/')}/{path.strip('/')}?{urlencode({'token': token})}"
 
 
 def deliver(mailer: Mailer | None, message: MailMessage | None) -> None:

@@ -76,7 +76,7 @@ class AccountRecovery:
     lockout: Lockout
     mfa: MfaService
     mailer: Mailer | None
-    public_url: str
+    public_url: str | None
     reset_path: str = "reset-password"
     site_name: str
 

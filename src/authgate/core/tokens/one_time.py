@@ -31,6 +31,11 @@ class TokenPurpose(StrEnum):
     EMAIL_VERIFICATION = "email_verification"
     PASSWORD_RESET = "password_reset"  # noqa: S105 - a purpose tag, not a secret
     MFA_TICKET = "mfa_ticket"
+    VISITOR_TICKET = "visitor_ticket"
+    PASSKEY_REGISTRATION = "passkey_registration"
+    PASSKEY_LOGIN = "passkey_login"
+    PASSKEY_REAUTH = "passkey_reauth"
+    REAUTHENTICATED = "reauthenticated"
 
 
 def issue_token(

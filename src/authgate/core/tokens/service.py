@@ -159,6 +159,7 @@ class TokenService:
         ip: str | None = None,
         user_agent: str | None = None,
         client_id: str | None = None,
+        visitor: str | None = None,
     ) -> TokenPair:
         """Check the password, open a session and start a refresh family for it.
 
@@ -172,7 +173,13 @@ class TokenService:
         credentials = password_credentials(login, password)
         strategy = _ForClient(self, client_id)
         return self.logins.login_with(
-            strategy, "password", credentials, remember=remember, ip=ip, user_agent=user_agent
+            strategy,
+            "password",
+            credentials,
+            remember=remember,
+            ip=ip,
+            user_agent=user_agent,
+            visitor=visitor,
         )
 
     def complete_mfa_login(
@@ -182,6 +189,7 @@ class TokenService:
         *,
         ip: str | None = None,
         user_agent: str | None = None,
+        visitor: str | None = None,
     ) -> TokenPair:
         """The second step of an MFA login: ticket and code give a token pair.
 
@@ -191,7 +199,7 @@ class TokenService:
         """
         credentials = second_factor_credentials(ticket, code)
         return self.logins.login_with(
-            self, "second_factor", credentials, ip=ip, user_agent=user_agent
+            self, "second_factor", credentials, ip=ip, user_agent=user_agent, visitor=visitor
         )
 
     def resume(self, session_token: str) -> tuple[TokenPair, SessionContext]:

@@ -13,27 +13,33 @@ from authgate.core.ports import (
     AuditRepository,
     MfaRepository,
     OneTimeTokenRepository,
+    PasskeyRepository,
     RefreshTokenRepository,
     SessionRepository,
     UserRepository,
+    VisitorRepository,
 )
 from authgate.store.repositories.audit import SqlAuditRepository
 from authgate.store.repositories.mfa import SqlMfaRepository
+from authgate.store.repositories.passkeys import SqlPasskeyRepository
 from authgate.store.repositories.sessions import SqlSessionRepository
 from authgate.store.repositories.tokens import (
     SqlOneTimeTokenRepository,
     SqlRefreshTokenRepository,
 )
 from authgate.store.repositories.users import SqlUserRepository
+from authgate.store.repositories.visitors import SqlVisitorRepository
 
 __all__ = [
     "SqlAuditRepository",
     "SqlMfaRepository",
     "SqlOneTimeTokenRepository",
+    "SqlPasskeyRepository",
     "SqlRefreshTokenRepository",
     "SqlRepositories",
     "SqlSessionRepository",
     "SqlUserRepository",
+    "SqlVisitorRepository",
 ]
 
 
@@ -50,9 +56,11 @@ class SqlRepositories:
         "db",
         "mfa",
         "one_time_tokens",
+        "passkeys",
         "refresh_tokens",
         "sessions",
         "users",
+        "visitors",
     )
 
     def __init__(self, db: DbSession, *, dialect: str) -> None:
@@ -64,3 +72,5 @@ class SqlRepositories:
         self.refresh_tokens: RefreshTokenRepository = SqlRefreshTokenRepository(db)
         self.mfa: MfaRepository = SqlMfaRepository(db)
         self.audit: AuditRepository = SqlAuditRepository(db)
+        self.visitors: VisitorRepository = SqlVisitorRepository(db)
+        self.passkeys: PasskeyRepository = SqlPasskeyRepository(db)

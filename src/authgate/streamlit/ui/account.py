@@ -19,10 +19,11 @@ from authgate.streamlit.navigation import GateRun
 from authgate.streamlit.tab_session import current_auth
 from authgate.streamlit.ui.feedback import attempt
 from authgate.streamlit.ui.mfa import render_mfa_section
+from authgate.streamlit.ui.passkeys import render_passkeys_section
 from authgate.streamlit.ui.register import render_strength_hint
 from authgate.streamlit.ui.widgets import password_input
 
-__all__ = ["describe_device", "render_account"]
+__all__ = ["describe_device", "password_changed_message", "render_account"]
 
 _BROWSERS = (
     ("Edg/", "Edge"),
@@ -54,6 +55,10 @@ def describe_device(user_agent: str | None) -> str:
     return browser or system or user_agent[:40]
 
 
+_PASSWORD_FORM = "authgate_account_password_form"  # noqa: S105 - a form key
+_PASSWORD_CHANGED = "authgate.password_changed"  # noqa: S105 - a state key
+
+
 def _when(value: datetime) -> str:
     return value.strftime("%Y-%m-%d %H:%M UTC")
 
@@ -81,12 +86,17 @@ def _profile(run: GateRun, user: AuthUser) -> None:
 
 
 def _password(run: GateRun, user: AuthUser, session_id: str) -> None:
+    """A form (Enter or the button sends it) that empties its password fields when sent."""
     st.subheader(texts.CHANGE_PASSWORD_HEADER)
-    current = password_input(texts.CURRENT_PASSWORD, "authgate_account_current")
-    new = password_input(texts.NEW_PASSWORD, "authgate_account_new", new=True)
-    render_strength_hint(run, new, username=user.username, email=user.email or "")
-    confirm = password_input(texts.CONFIRM_NEW_PASSWORD, "authgate_account_confirm", new=True)
-    if not st.button(texts.CHANGE_PASSWORD, key="authgate_account_change"):
+    changed = st.session_state.pop(_PASSWORD_CHANGED, None)
+    if isinstance(changed, str):
+        st.success(changed)
+    with st.form(_PASSWORD_FORM, clear_on_submit=True, enter_to_submit=True):
+        current = password_input(texts.CURRENT_PASSWORD, "authgate_account_current")
+        new = password_input(texts.NEW_PASSWORD, "authgate_account_new", new=True)
+        confirm = password_input(texts.CONFIRM_NEW_PASSWORD, "authgate_account_confirm", new=True)
+        submitted = st.form_submit_button(texts.CHANGE_PASSWORD, key="authgate_account_change")
+    if not submitted:
         return
     if new != confirm:
         st.error(texts.PASSWORDS_DIFFER)
@@ -94,15 +104,25 @@ def _password(run: GateRun, user: AuthUser, session_id: str) -> None:
     ok, ended = attempt(
         lambda: run.backend.change_password(user.id, current, new, keep_session_id=session_id)
     )
-    if ok:
-        st.success(texts.PASSWORD_CHANGED.format(count=ended or 0))
+    if not ok:
+        render_strength_hint(run, new, username=user.username, email=user.email or "")
+        return
+    st.session_state[_PASSWORD_CHANGED] = password_changed_message(ended or 0)
+    st.rerun()
+
+
+def password_changed_message(ended: int) -> str:
+    """What a password change says: other sessions are mentioned only when some ended."""
+    if ended:
+        return texts.PASSWORD_CHANGED_OTHERS.format(count=ended)
+    return texts.PASSWORD_CHANGED
 
 
 def _sessions_table(sessions: list[SessionRecord], session_id: str) -> list[dict[str, str]]:
     return [
         {
             texts.SESSION_DEVICE: describe_device(s.user_agent),
-            texts.SESSION_IP: s.ip or "-",
+            texts.SESSION_IP: s.ip or texts.UNKNOWN_IP,
             texts.SESSION_LAST_SEEN: _when(s.last_seen_at),
             texts.SESSION_STARTED: _when(s.created_at),
             texts.SESSION_THIS: texts.THIS_SESSION_MARK if s.id == session_id else "",
@@ -136,5 +156,7 @@ def render_account(run: GateRun) -> None:
     _password(run, user, auth.session_id)
     st.divider()
     render_mfa_section(run, user)
+    st.divider()
+    render_passkeys_section(run, user, auth.session_id)
     st.divider()
     _sessions(run, user, auth.session_id)

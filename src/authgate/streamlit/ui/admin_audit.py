@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
 
 import streamlit as st
@@ -16,7 +17,7 @@ from authgate.streamlit.navigation import GateRun
 from authgate.streamlit.ui.admin_users import when
 from authgate.streamlit.ui.feedback import attempt, listed
 
-__all__ = ["audit_table", "logins_per_day", "render_audit_tab"]
+__all__ = ["audit_table", "logins_per_day", "readable_detail", "render_audit_tab"]
 
 EVENT_TYPES = (
     "login.succeeded",
@@ -47,16 +48,52 @@ EVENT_TYPES = (
 OUTCOMES = ("success", "failure")
 
 
-def audit_table(events: list[AuditRecord]) -> list[dict[str, object]]:
+SUCCESS_COLOUR = "#2e7d32"
+"""Succeeded logins in the chart: green."""
+FAILURE_COLOUR = "#d32f2f"
+"""Failed logins in the chart: red."""
+
+
+def readable_detail(detail: Mapping[str, object]) -> str:
+    """An event's detail as "key: value; key: value" (nested values as compact JSON)."""
+    parts = []
+    for key in sorted(detail):
+        value = detail[key]
+        if isinstance(value, list | tuple) and all(isinstance(v, str | int) for v in value):
+            shown = ", ".join(str(v) for v in value) or "-"
+        elif isinstance(value, dict | list | tuple):
+            shown = json.dumps(value, sort_keys=True, default=str, separators=(", ", ": "))
+        elif isinstance(value, bool):
+            shown = "yes" if value else "no"
+        elif value is None:
+            shown = "-"
+        else:
+            shown = str(value)
+        parts.append(f"{key.replace('_', ' ')}: {shown}")
+    return "; ".join(parts)
+
+
+def _actor(actor_id: int | None, names: Mapping[int, str]) -> str:
+    """The acting admin's username (an id only for an account deleted since)."""
+    if actor_id is None:
+        return ""
+    return names.get(actor_id, f"#{actor_id}")
+
+
+def audit_table(
+    events: list[AuditRecord], names: Mapping[int, str] | None = None
+) -> list[dict[str, object]]:
+    """Rows for the audit tables; ``names`` turns actor ids into usernames."""
+    known = names or {}
     return [
         {
             texts.COLUMN_TIME: when(e.occurred_at),
             texts.COLUMN_EVENT: e.event_type,
             texts.COLUMN_OUTCOME: e.outcome,
             texts.COLUMN_USER: e.username or "",
-            texts.COLUMN_ACTOR: "" if e.actor_id is None else str(e.actor_id),
+            texts.COLUMN_ACTOR: _actor(e.actor_id, known),
             texts.SESSION_IP: e.ip or "",
-            texts.COLUMN_DETAIL: json.dumps(e.detail, sort_keys=True, default=str),
+            texts.COLUMN_DETAIL: readable_detail(e.detail),
         }
         for e in events
     ]
@@ -81,10 +118,8 @@ def logins_per_day(events: list[AuditRecord]) -> list[dict[str, object]]:
     return [{"day": d, texts.ADMIN_SUCCEEDED: ok[d], texts.ADMIN_FAILED: failed[d]} for d in days]
 
 
-def _filters(run: GateRun) -> AuditQuery:
-    ok, users = attempt(lambda: run.backend.admin_list_users(limit=1000))
-    names = {r.user.id: r.user.username for r in users or []} if ok else {}
-    cols = st.columns(4)
+def _filters(run: GateRun, names: Mapping[int, str]) -> AuditQuery:
+    cols = st.columns([1, 1, 1, 2])
     user = cols[0].selectbox(
         texts.COLUMN_USER,
         [None, *names],
@@ -129,19 +164,28 @@ def _range(picked: object, today: date) -> tuple[date, date]:
 
 
 def render_audit_tab(run: GateRun) -> None:
-    query = _filters(run)
+    ok, users = attempt(lambda: run.backend.admin_list_users(limit=1000))
+    names = {r.user.id: r.user.username for r in users or []} if ok else {}
+    query = _filters(run, names)
     events = listed(lambda: run.backend.admin_audit(query), texts.ADMIN_NO_EVENTS)
     if not events:
         return
     st.markdown(f"**{texts.ADMIN_LOGINS_CHART}**")
     chart = logins_per_day(events)
     if chart:
-        st.bar_chart(chart, x="day", y=[texts.ADMIN_SUCCEEDED, texts.ADMIN_FAILED])
+        st.bar_chart(
+            chart,
+            x="day",
+            y=[texts.ADMIN_SUCCEEDED, texts.ADMIN_FAILED],
+            color=[SUCCESS_COLOUR, FAILURE_COLOUR],
+            x_label=texts.ADMIN_CHART_DAY,
+            y_label=texts.ADMIN_CHART_LOGINS,
+        )
     failures = [e for e in events if e.outcome == "failure"][:20]
     if failures:
         st.markdown(f"**{texts.ADMIN_LATEST_FAILURES}**")
-        st.dataframe(audit_table(failures), hide_index=True, key="authgate_audit_failures")
-    st.dataframe(audit_table(events), hide_index=True, key="authgate_audit_events")
+        st.dataframe(audit_table(failures, names), hide_index=True, key="authgate_audit_failures")
+    st.dataframe(audit_table(events, names), hide_index=True, key="authgate_audit_events")
     st.download_button(
         texts.ADMIN_EXPORT_CSV,
         data=audit_csv(events),

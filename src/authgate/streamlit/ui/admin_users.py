@@ -9,19 +9,38 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 import streamlit as st
 
 from authgate.core.records import AuthUser
-from authgate.streamlit import texts
+from authgate.streamlit import passkey_texts, texts
 from authgate.streamlit.admin_records import AdminSession, AdminUser
 from authgate.streamlit.navigation import GateRun
 from authgate.streamlit.ui.account import describe_device
 from authgate.streamlit.ui.feedback import attempt, listed
-from authgate.streamlit.ui.widgets import password_input
+from authgate.streamlit.ui.passkeys_admin import render_user_passkeys, with_passkey_counts
+from authgate.streamlit.ui.widgets import fresh_key, password_input, renew_keys
 
-__all__ = ["NOTICE", "admin_users_table", "render_sessions_tab", "render_users_tab", "when"]
+__all__ = [
+    "NOTICE",
+    "admin_users_table",
+    "render_sessions_tab",
+    "render_users_tab",
+    "users_column_config",
+    "users_main_columns",
+    "when",
+]
+
+_CREATE_FORM = "authgate_admin_create_form"
+_CREATE_OPEN = "authgate.admin_create_open"
+_CREATE_FIELDS = (
+    "authgate_admin_new_username",
+    "authgate_admin_new_email",
+    "authgate_admin_new_display_name",
+    "authgate_admin_new_roles",
+    "authgate_admin_new_password",
+)
 
 NOTICE = "authgate.admin_notice"
 """A success message to show above the tabs after the rerun that follows a change."""
@@ -51,6 +70,33 @@ def admin_users_table(rows: list[AdminUser]) -> list[dict[str, object]]:
         }
         for r in rows
     ]
+
+
+def users_main_columns() -> list[str]:
+    """The columns shown until "Show all columns" is on (texts may be replaced at start-up)."""
+    return [
+        texts.COLUMN_USERNAME,
+        texts.COLUMN_DISPLAY_NAME,
+        texts.COLUMN_ROLES,
+        texts.COLUMN_ACTIVE,
+        texts.COLUMN_MFA,
+        passkey_texts.ADMIN_PASSKEYS,
+        texts.COLUMN_LAST_LOGIN,
+    ]
+
+
+def users_column_config() -> dict[str, Any]:
+    """Widths and check boxes for the users table, so it fits a normal page."""
+    return {
+        texts.COLUMN_USERNAME: st.column_config.TextColumn(width="small"),
+        texts.COLUMN_DISPLAY_NAME: st.column_config.TextColumn(width="medium"),
+        texts.COLUMN_EMAIL: st.column_config.TextColumn(width="medium"),
+        texts.COLUMN_ROLES: st.column_config.TextColumn(width="small"),
+        texts.COLUMN_ACTIVE: st.column_config.CheckboxColumn(width="small"),
+        texts.COLUMN_MFA: st.column_config.CheckboxColumn(width="small"),
+        texts.COLUMN_VERIFIED: st.column_config.CheckboxColumn(width="small"),
+        texts.COLUMN_FAILED: st.column_config.NumberColumn(width="small"),
+    }
 
 
 def _act(action: Callable[[], T], notice: Callable[[T], str]) -> None:
@@ -116,27 +162,33 @@ def _actions(run: GateRun, admin: AuthUser, target: AuthUser, known_roles: set[s
 
 
 def _create_form(run: GateRun, admin: AuthUser) -> None:
-    """Create an account with a temporary password that must be changed at first login."""
+    """Create an account with a temporary password that must be changed at first login.
+
+    The form keeps what was typed when the account is refused (a taken name,
+    a weak password), and empties itself only once the account exists.
+    """
     with (
-        st.expander(texts.ADMIN_CREATE_HEADER),
-        st.form("authgate_admin_create_form", clear_on_submit=True),
+        st.expander(texts.ADMIN_CREATE_HEADER, expanded=_CREATE_OPEN in st.session_state),
+        st.form(_CREATE_FORM, clear_on_submit=False, enter_to_submit=True),
     ):
-        username = st.text_input(texts.ADMIN_CREATE_USERNAME, key="authgate_admin_new_username")
-        email = st.text_input(texts.ADMIN_CREATE_EMAIL, key="authgate_admin_new_email")
+        username = st.text_input(
+            texts.ADMIN_CREATE_USERNAME, key=fresh_key("authgate_admin_new_username")
+        )
+        email = st.text_input(texts.ADMIN_CREATE_EMAIL, key=fresh_key("authgate_admin_new_email"))
         display = st.text_input(
-            texts.ADMIN_CREATE_DISPLAY_NAME, key="authgate_admin_new_display_name"
+            texts.ADMIN_CREATE_DISPLAY_NAME, key=fresh_key("authgate_admin_new_display_name")
         )
         roles = st.text_input(
-            texts.ADMIN_CREATE_ROLES, value="user", key="authgate_admin_new_roles"
+            texts.ADMIN_CREATE_ROLES, value="user", key=fresh_key("authgate_admin_new_roles")
         )
         password = password_input(
-            texts.ADMIN_CREATE_PASSWORD, "authgate_admin_new_password", new=True
+            texts.ADMIN_CREATE_PASSWORD, fresh_key("authgate_admin_new_password"), new=True
         )
         submitted = st.form_submit_button(texts.ADMIN_CREATE_SUBMIT)
     if not submitted:
         return
     wanted = [r.strip() for r in roles.split(",") if r.strip()]
-    _act(
+    ok, user = attempt(
         lambda: run.backend.admin_create_user(
             username.strip(),
             password,
@@ -144,9 +196,15 @@ def _create_form(run: GateRun, admin: AuthUser) -> None:
             display_name=display.strip() or None,
             roles=wanted,
             actor_id=admin.id,
-        ),
-        lambda user: texts.ADMIN_CREATED.format(username=user.username),
+        )
     )
+    if not ok or user is None:
+        st.session_state[_CREATE_OPEN] = True  # the error shows under a form still open
+        return
+    renew_keys(_CREATE_FIELDS)
+    st.session_state.pop(_CREATE_OPEN, None)
+    st.session_state[NOTICE] = texts.ADMIN_CREATED.format(username=user.username)
+    st.rerun()
 
 
 def render_users_tab(run: GateRun, admin: AuthUser) -> None:
@@ -160,7 +218,14 @@ def render_users_tab(run: GateRun, admin: AuthUser) -> None:
     )
     if not rows:
         return
-    st.dataframe(admin_users_table(rows), hide_index=True)
+    every = st.toggle(texts.ADMIN_ALL_COLUMNS, key="authgate_admin_all_columns")
+    st.dataframe(
+        with_passkey_counts(run, rows, admin_users_table(rows)),
+        hide_index=True,
+        width="stretch",
+        column_order=None if every else users_main_columns(),
+        column_config=users_column_config(),
+    )
     by_id = {r.user.id: r.user for r in rows}
     picked = st.selectbox(
         texts.ADMIN_PICK_USER,
@@ -171,6 +236,7 @@ def render_users_tab(run: GateRun, admin: AuthUser) -> None:
     if picked is not None:
         known = {role for r in rows for role in r.user.roles}
         _actions(run, admin, by_id[picked], known)
+        render_user_passkeys(run, admin, by_id[picked], notice_key=NOTICE)
 
 
 def sessions_table(rows: list[AdminSession]) -> list[dict[str, object]]:
@@ -178,7 +244,7 @@ def sessions_table(rows: list[AdminSession]) -> list[dict[str, object]]:
         {
             texts.COLUMN_USER: r.username,
             texts.SESSION_DEVICE: describe_device(r.session.user_agent),
-            texts.SESSION_IP: r.session.ip or "-",
+            texts.SESSION_IP: r.session.ip or texts.UNKNOWN_IP,
             texts.SESSION_STARTED: when(r.session.created_at),
             texts.SESSION_LAST_SEEN: when(r.session.last_seen_at),
             texts.COLUMN_EXPIRES: when(min(r.session.expires_at, r.session.absolute_expires_at)),
@@ -200,7 +266,7 @@ def render_sessions_tab(run: GateRun, admin: AuthUser) -> None:
         list(by_id),
         format_func=lambda sid: (
             f"{by_id[sid].username} · {describe_device(by_id[sid].session.user_agent)} · "
-            f"{by_id[sid].session.ip or '-'} · {when(by_id[sid].session.last_seen_at)}"
+            f"{by_id[sid].session.ip or texts.UNKNOWN_IP} · {when(by_id[sid].session.last_seen_at)}"
         ),
         key="authgate_admin_pick_session",
     )

@@ -2,39 +2,68 @@
 
 Every action a built-in page performs goes through ``attempt``: the core's
 typed errors carry messages written to be shown (and that never reveal
-whether an account exists), so they are shown as they are; anything else is
+whether an account exists), so they are shown, in the page's language
+(``i18n.error_text``); anything else is
 logged with its traceback for the operator and shown as one calm sentence.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 import streamlit as st
 
-from authgate.errors import AuthgateError, StoreUnavailable
+from authgate.errors import (
+    AuthgateError,
+    InvalidToken,
+    StoreUnavailable,
+    TokenExpired,
+    TokenReused,
+)
 from authgate.streamlit import texts
+from authgate.streamlit.i18n import error_text
 from authgate.streamlit.state import FLASH, PENDING_SYNC, Flash
 
-__all__ = ["attempt", "listed", "show_flash", "show_unavailable"]
+__all__ = ["attempt", "link_wording", "listed", "show_flash", "show_unavailable"]
 
 logger = logging.getLogger("authgate.streamlit")
 
 T = TypeVar("T")
 
 
-def attempt(action: Callable[[], T]) -> tuple[bool, T | None]:
-    """Run ``action``; on failure show why and return ``(False, None)``."""
+def attempt(
+    action: Callable[[], T], *, wording: Mapping[type[AuthgateError], str] | None = None
+) -> tuple[bool, T | None]:
+    """Run ``action``; on failure show why and return ``(False, None)``.
+
+    ``wording`` replaces the core's message for some error types, where a page
+    knows better words (a reset page speaks of links, not tokens).
+    """
     try:
         return True, action()
     except AuthgateError as error:
-        st.error(error.message)
+        st.error(_worded(error, wording or {}))
     except Exception:
         logger.exception("authgate: unexpected error in a built-in page")
         st.error(texts.UNEXPECTED)
     return False, None
+
+
+def _worded(error: AuthgateError, wording: Mapping[type[AuthgateError], str]) -> str:
+    return next(
+        (text for kind, text in wording.items() if isinstance(error, kind)), error_text(error)
+    )
+
+
+def link_wording() -> dict[type[AuthgateError], str]:
+    """How the pages that a mailed link opens word a bad link (most specific type first)."""
+    return {
+        TokenExpired: texts.LINK_EXPIRED,
+        TokenReused: texts.LINK_USED,
+        InvalidToken: texts.LINK_INVALID,
+    }
 
 
 def listed(fetch: Callable[[], list[T]], empty: str) -> list[T]:

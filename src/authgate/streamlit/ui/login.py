@@ -12,21 +12,24 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from authgate.core.mfa.verifier import parse_code
 from authgate.core.records import SessionContext
-from authgate.errors import InvalidToken, MfaRequired
+from authgate.errors import AuthgateError, InvalidToken, MfaRequired
 from authgate.streamlit import texts
 from authgate.streamlit.navigation import GateRun
-from authgate.streamlit.state import MFA_TICKET, NEXT_PAGE
+from authgate.streamlit.state import FLASH, MFA_TICKET, NEXT_PAGE, Flash
 from authgate.streamlit.tab_session import request_meta, sign_in
 from authgate.streamlit.ui.feedback import attempt
+from authgate.streamlit.ui.passkeys import render_passkey_login, render_passkey_second_step
 from authgate.streamlit.ui.widgets import (
     cancel_button,
     code_input,
     password_input,
     submitted_code,
 )
+from authgate.streamlit.visitors import tab_visitor_token
 
-__all__ = ["land_after_login", "render_code_step", "render_login_form"]
+__all__ = ["is_recovery_code", "land_after_login", "render_code_step", "render_login_form"]
 
 _FORM = "authgate_login_form"
 _USERNAME = "authgate_login_username"
@@ -67,6 +70,7 @@ def render_code_step(run: GateRun, ticket: str, *, current_url: str | None = Non
         code = code_input(_MFA_CODE, help=texts.MFA_CODE_HELP, max_chars=64)
         submitted = st.form_submit_button(texts.MFA_VERIFY, type="primary")
     cancel_button(texts.MFA_CANCEL, "authgate_mfa_cancel", forget=MFA_TICKET)
+    render_passkey_second_step(run, ticket, current_url=current_url)
     typed = submitted_code(submitted, code)
     if typed is None:
         return
@@ -74,7 +78,9 @@ def render_code_step(run: GateRun, ticket: str, *, current_url: str | None = Non
 
     def verify() -> SessionContext:
         try:
-            return run.backend.complete_mfa_login(ticket, typed, **meta)
+            return run.backend.complete_mfa_login(
+                ticket, typed, visitor=tab_visitor_token(), **meta
+            )
         except InvalidToken:  # expired or spent: back to the password step
             st.session_state.pop(MFA_TICKET, None)
             raise
@@ -83,7 +89,25 @@ def render_code_step(run: GateRun, ticket: str, *, current_url: str | None = Non
     if not ok or context is None:
         return
     st.session_state.pop(MFA_TICKET, None)
+    if is_recovery_code(typed):
+        _tell_codes_left(run, context)
     _finish(run, context, current_url)
+
+
+def is_recovery_code(code: str) -> bool:
+    """Whether a code the login accepted was a recovery code (rather than a TOTP)."""
+    try:
+        return parse_code(code)[0] == "recovery_code"
+    except AuthgateError:
+        return False
+
+
+def _tell_codes_left(run: GateRun, context: SessionContext) -> None:
+    """After a recovery-code login, the landing page says how many codes are left."""
+    ok, status = attempt(lambda: run.backend.mfa_status(context.user.id))
+    if ok and status is not None:
+        left = texts.MFA_RECOVERY_CODE_USED.format(left=status.recovery_codes_left)
+        st.session_state[FLASH] = Flash("warning", left)
 
 
 def render_login_form(run: GateRun, *, current_url: str | None = None) -> None:
@@ -111,6 +135,7 @@ def render_login_form(run: GateRun, *, current_url: str | None = None) -> None:
         links[0].page_link(register, label=texts.REGISTER_LINK)
     if forgot is not None:
         links[1].page_link(forgot, label=texts.FORGOT_LINK)
+    render_passkey_login(run, current_url=current_url)
     if not submitted:
         return
     if not login.strip() or not password:
@@ -120,7 +145,9 @@ def render_login_form(run: GateRun, *, current_url: str | None = None) -> None:
 
     def log_in() -> SessionContext | _NeedsCode:
         try:
-            return run.backend.login(login, password, remember=remember, **meta)
+            return run.backend.login(
+                login, password, remember=remember, visitor=tab_visitor_token(), **meta
+            )
         except MfaRequired as error:
             if error.ticket is None:
                 raise

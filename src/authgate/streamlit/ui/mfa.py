@@ -32,6 +32,9 @@ PENDING = "authgate.mfa_pending"
 FRESH_CODES = "authgate.mfa_codes"
 """Recovery codes just generated, shown once and then dropped."""
 
+FRESH_REASON = "authgate.mfa_codes_reason"
+"""Why the fresh codes exist: ``"enabled"`` (MFA just turned on) or ``"regenerated"``."""
+
 
 def recovery_codes_text(username: str, codes: list[str]) -> str:
     """The downloadable file: one code a line, with a line saying whose they are."""
@@ -50,6 +53,7 @@ def _show_codes(user: AuthUser, codes: list[str]) -> None:
     )
     if st.button(texts.MFA_CODES_DONE, key="authgate_mfa_codes_done"):
         st.session_state.pop(FRESH_CODES, None)
+        st.session_state.pop(FRESH_REASON, None)
         st.rerun()
 
 
@@ -69,6 +73,7 @@ def _enrol(run: GateRun, user: AuthUser, pending: MfaEnrollment) -> None:
     if ok and codes is not None:
         st.session_state.pop(PENDING, None)
         st.session_state[FRESH_CODES] = codes
+        st.session_state[FRESH_REASON] = "enabled"
         st.rerun()
 
 
@@ -83,6 +88,7 @@ def _regenerate(run: GateRun, user: AuthUser) -> None:
     ok, codes = attempt(lambda: run.backend.regenerate_recovery_codes(user.id, typed))
     if ok and codes is not None:
         st.session_state[FRESH_CODES] = codes
+        st.session_state[FRESH_REASON] = "regenerated"
         st.rerun()
 
 
@@ -107,7 +113,8 @@ def render_mfa_section(run: GateRun, user: AuthUser) -> None:
     st.subheader(texts.MFA_HEADER)
     codes = st.session_state.get(FRESH_CODES)
     if isinstance(codes, list):
-        st.success(texts.MFA_ENABLED)
+        regenerated = st.session_state.get(FRESH_REASON) == "regenerated"
+        st.success(texts.MFA_CODES_REGENERATED if regenerated else texts.MFA_ENABLED)
         _show_codes(user, [str(c) for c in codes])
         return
     ok, status = attempt(lambda: run.backend.mfa_status(user.id))

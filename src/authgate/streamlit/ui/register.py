@@ -1,9 +1,12 @@
-"""Self-registration: the Register page, with a live password-strength hint.
+"""Self-registration: the Register page, with a password-strength hint.
 
-The fields are plain widgets rather than a form so the strength hint follows
-the password as it is entered. The core decides what is accepted (every
-policy failure is reported at once); the hint only advises. On success the
-new user is logged in exactly as by the login form.
+The fields are a ``st.form``: every value is taken when the form is sent
+(by Enter in any field or the button), so a keyboard user who tabs past the
+show-password toggle loses nothing. No field has a help icon, which would
+sit between two fields in the Tab order; the email hint is a caption. The
+core decides what is accepted (every policy failure is reported at once);
+the strength hint, shown for a refused password, only advises. On success
+the new user is logged in exactly as by the login form.
 """
 
 from __future__ import annotations
@@ -13,12 +16,17 @@ import streamlit as st
 from authgate.core.records import AuthUser, SessionContext
 from authgate.streamlit import texts
 from authgate.streamlit.navigation import GateRun
+from authgate.streamlit.state import FLASH, Flash
 from authgate.streamlit.tab_session import request_meta, sign_in
 from authgate.streamlit.ui.feedback import attempt
 from authgate.streamlit.ui.login import land_after_login
+from authgate.streamlit.ui.sidebar import escape_markdown
 from authgate.streamlit.ui.widgets import password_input
+from authgate.streamlit.visitors import tab_visitor_token
 
 __all__ = ["render_register", "render_strength_hint"]
+
+_FORM = "authgate_register_form"
 
 
 def render_strength_hint(run: GateRun, password: str, *, username: str, email: str) -> None:
@@ -45,19 +53,20 @@ def render_register(run: GateRun) -> None:
     if not run.backend.allow_registration:
         st.info(texts.REGISTRATION_CLOSED)
         return
-    username = st.text_input(
-        texts.USERNAME, key="authgate_register_username", autocomplete="username"
-    )
-    email = st.text_input(
-        texts.EMAIL, key="authgate_register_email", help=texts.EMAIL_HELP, autocomplete="email"
-    )
-    display_name = st.text_input(
-        texts.DISPLAY_NAME, key="authgate_register_display_name", autocomplete="name"
-    )
-    password = password_input(texts.PASSWORD, "authgate_register_password", new=True)
-    render_strength_hint(run, password, username=username, email=email)
-    confirm = password_input(texts.CONFIRM_PASSWORD, "authgate_register_confirm", new=True)
-    submitted = st.button(texts.CREATE_ACCOUNT, key="authgate_register_submit", type="primary")
+    with st.form(_FORM, clear_on_submit=False, enter_to_submit=True):
+        username = st.text_input(
+            texts.USERNAME, key="authgate_register_username", autocomplete="username"
+        )
+        email = st.text_input(texts.EMAIL, key="authgate_register_email", autocomplete="email")
+        st.caption(texts.EMAIL_HELP)
+        display_name = st.text_input(
+            texts.DISPLAY_NAME, key="authgate_register_display_name", autocomplete="name"
+        )
+        password = password_input(texts.PASSWORD, "authgate_register_password", new=True)
+        confirm = password_input(texts.CONFIRM_PASSWORD, "authgate_register_confirm", new=True)
+        submitted = st.form_submit_button(
+            texts.CREATE_ACCOUNT, key="authgate_register_submit", type="primary"
+        )
     login = run.builtin.get("login")
     if login is not None:
         st.page_link(login, label=f"{texts.ALREADY_HAVE_ACCOUNT} {texts.LOG_IN}")
@@ -79,11 +88,14 @@ def render_register(run: GateRun) -> None:
 
     ok, user = attempt(create)
     if not ok or user is None:
+        render_strength_hint(run, password, username=username, email=email)
         return
 
     def log_in() -> SessionContext:
-        return run.backend.login(user.username, password, **meta)
+        return run.backend.login(user.username, password, visitor=tab_visitor_token(), **meta)
 
     ok, context = attempt(log_in)
     if ok and context is not None and attempt(lambda: sign_in(run.backend, context))[0]:
+        welcome = texts.WELCOME.format(label=escape_markdown(user.label))  # shown as Markdown
+        st.session_state[FLASH] = Flash("success", welcome)
         land_after_login(run)

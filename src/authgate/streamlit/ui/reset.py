@@ -12,13 +12,15 @@ import streamlit as st
 
 from authgate.streamlit import texts
 from authgate.streamlit.navigation import GateRun
-from authgate.streamlit.ui.feedback import attempt
+from authgate.streamlit.ui.feedback import attempt, link_wording
 from authgate.streamlit.ui.register import render_strength_hint
+from authgate.streamlit.ui.widgets import code_input, password_input
 
 __all__ = ["RESET_TOKEN", "render_reset"]
 
 RESET_TOKEN = "authgate.reset_token"  # noqa: S105 - a state key
 _DONE = "authgate.reset_done"
+_FORM = "authgate_reset_form"
 _MAX_TOKEN = 512
 
 
@@ -54,31 +56,22 @@ def render_reset(run: GateRun) -> None:
         st.info(texts.RESET_NO_TOKEN)
         _links(run, forgot=True)
         return
-    ok, info = attempt(lambda: run.backend.inspect_reset_token(token))
+    ok, info = attempt(lambda: run.backend.inspect_reset_token(token), wording=link_wording())
     if not ok or info is None:
         st.session_state.pop(RESET_TOKEN, None)
         _links(run, forgot=True)
         return
     st.markdown(texts.RESET_FOR.format(username=info.username))
-    new = st.text_input(
-        texts.NEW_PASSWORD, type="password", key="authgate_reset_new", autocomplete="new-password"
-    )
-    render_strength_hint(run, new, username=info.username, email="")
-    confirm = st.text_input(
-        texts.CONFIRM_NEW_PASSWORD,
-        type="password",
-        key="authgate_reset_confirm",
-        autocomplete="new-password",
-    )
-    code = ""
-    if info.mfa_required:
-        code = st.text_input(
-            texts.MFA_CODE,
-            key="authgate_reset_code",
-            help=texts.MFA_CODE_HELP,
-            autocomplete="one-time-code",
+    with st.form(_FORM, clear_on_submit=False, enter_to_submit=True):
+        new = password_input(texts.NEW_PASSWORD, "authgate_reset_new", new=True)
+        confirm = password_input(texts.CONFIRM_NEW_PASSWORD, "authgate_reset_confirm", new=True)
+        code = (
+            code_input("authgate_reset_code", help=texts.MFA_CODE_HELP) if info.mfa_required else ""
         )
-    if not st.button(texts.RESET_SUBMIT, key="authgate_reset_submit", type="primary"):
+        submitted = st.form_submit_button(
+            texts.RESET_SUBMIT, key="authgate_reset_submit", type="primary"
+        )
+    if not submitted:
         return
     if new != confirm:
         st.error(texts.PASSWORDS_DIFFER)
@@ -86,8 +79,13 @@ def render_reset(run: GateRun) -> None:
     if info.mfa_required and not code.strip():
         st.error(texts.MFA_CODE_MISSING)
         return
-    ok, _ = attempt(lambda: run.backend.reset_password(token, new, code=code.strip() or None))
-    if ok:
+    ok, _ = attempt(
+        lambda: run.backend.reset_password(token, new, code=code.strip() or None),
+        wording=link_wording(),
+    )
+    if not ok:
+        render_strength_hint(run, new, username=info.username, email="")
+    else:
         st.session_state.pop(RESET_TOKEN, None)
         st.session_state[_DONE] = True
         st.rerun()

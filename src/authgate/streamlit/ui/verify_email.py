@@ -11,7 +11,7 @@ import streamlit as st
 
 from authgate.streamlit import texts
 from authgate.streamlit.navigation import GateRun
-from authgate.streamlit.ui.feedback import attempt
+from authgate.streamlit.ui.feedback import attempt, link_wording
 
 __all__ = ["VERIFY_TOKEN", "render_verify_email"]
 
@@ -29,7 +29,7 @@ def render_verify_email(run: GateRun) -> None:
         del st.query_params["token"]
     pending = st.session_state.pop(VERIFY_TOKEN, None)
     if isinstance(pending, str):
-        ok, username = attempt(lambda: run.backend.verify_email(pending))
+        ok, username = attempt(lambda: run.backend.verify_email(pending), wording=link_wording())
         if ok and username is not None:
             st.session_state[_DONE] = username
     done = st.session_state.get(_DONE)

@@ -8,11 +8,22 @@ set-up) has a button that forgets it and reruns.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import streamlit as st
 
 from authgate.streamlit import texts
 
-__all__ = ["cancel_button", "code_input", "password_input", "submitted_code"]
+__all__ = [
+    "cancel_button",
+    "code_input",
+    "fresh_key",
+    "password_input",
+    "renew_keys",
+    "submitted_code",
+]
+
+_GENERATION = "authgate.key_generation.{key}"
 
 
 def password_input(label: str, key: str, *, new: bool = False) -> str:
@@ -36,6 +47,25 @@ def submitted_code(submitted: bool, code: str) -> str | None:
         st.error(texts.MFA_CODE_MISSING)
         return None
     return code.strip()
+
+
+def fresh_key(key: str) -> str:
+    """``key`` for a form's field, renewed by ``renew_keys`` so the browser shows it empty.
+
+    A form that keeps what was typed after a refusal (``clear_on_submit``
+    False) cannot empty itself by setting state: the browser keeps the text
+    it holds. A new key is a new, empty field.
+    """
+    generation = st.session_state.get(_GENERATION.format(key=key), 0)
+    return key if not generation else f"{key}_{generation}"
+
+
+def renew_keys(keys: Iterable[str]) -> None:
+    """Give each of these fields a new key at the next run (it is drawn empty)."""
+    for key in keys:
+        name = _GENERATION.format(key=key)
+        st.session_state.pop(fresh_key(key), None)
+        st.session_state[name] = st.session_state.get(name, 0) + 1
 
 
 def cancel_button(label: str, key: str, *, forget: str) -> None:

@@ -1,0 +1,1 @@
+"""Passkeys (WebAuthn): registering them, logging in with them, and the rules around both."""
