@@ -150,6 +150,9 @@ class AuthgateSettings(BaseSettings):
     remember_me_lifetime: Duration = timedelta(days=30)
     session_touch_interval: Duration = timedelta(minutes=1)
     session_revalidate_interval: Duration = timedelta(seconds=5)
+    # Verified access tokens (signature checked once, expiry every time) and
+    # live sessions (for the revalidation interval) kept in memory per process.
+    token_memo_size: int = Field(default=16_384, ge=0, le=1_000_000)
     cookie_name: str = "authgate_session"
     cookie_secure: Literal["auto", "always", "never"] = "auto"
     cookie_ticket_ttl: Duration = timedelta(seconds=30)

@@ -288,6 +288,7 @@ class Authgate:
             access_ttl=s.access_token_ttl,
             refresh_ttl=s.refresh_token_ttl,
             revalidate_interval=s.session_revalidate_interval,
+            memo_size=s.token_memo_size,
         )
 
     @cached_property

@@ -743,3 +743,52 @@ def _id(service: Authgate, login: str) -> int:
     user = service.accounts.find_user(login)
     assert user is not None
     return user.id
+
+
+def _served_with(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch, *args: str
+) -> tuple[Result, dict[str, object]]:
+    """Run ``authgate api ARGS`` with uvicorn.run replaced by a recorder of its options."""
+    import uvicorn
+
+    served: dict[str, object] = {}
+
+    def record(app: object, **options: object) -> None:
+        served.update(options, app=app)
+
+    monkeypatch.setattr(uvicorn, "run", record)
+    return invoke("api", *args), served
+
+
+def test_api_defaults_one_worker_no_access_log_no_uvicorn_proxy_headers(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result, served = _served_with(invoke, monkeypatch)
+    assert result.exit_code == 0, result.output
+    assert served["app"] == "authgate.api.server:asgi_app"
+    assert served["factory"] is True
+    assert served["workers"] == 1
+    assert served["access_log"] is False
+    # Forwarded headers are read by the app from AUTHGATE_TRUSTED_PROXIES peers only.
+    assert served["proxy_headers"] is False
+
+
+def test_api_workers_and_access_log_options(
+    invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result, served = _served_with(
+        invoke, monkeypatch, "--workers", "3", "--access-log", "--port", "8123"
+    )
+    assert result.exit_code == 0, result.output
+    assert (served["workers"], served["access_log"], served["port"]) == (3, True, 8123)
+    _, served = _served_with(invoke, monkeypatch, "--no-access-log")
+    assert served["access_log"] is False
+
+
+@pytest.mark.parametrize("workers", ["0", "-1", "two"])
+def test_api_rejects_bad_worker_counts(
+    workers: str, invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result, served = _served_with(invoke, monkeypatch, "--workers", workers)
+    _usage_error(result)
+    assert served == {}

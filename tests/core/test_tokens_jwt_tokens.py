@@ -258,3 +258,82 @@ def test_constructor_rejects_bad_options(keys: KeySet) -> None:
 
 def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _counting_decode(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record every signature check the verifier makes (``jwt.decode`` calls)."""
+    checked: list[str] = []
+    real = jwt.decode
+
+    def decode(token: str, *args: Any, **kwargs: Any) -> Any:
+        checked.append(token)
+        return real(token, *args, **kwargs)
+
+    monkeypatch.setattr(jwt, "decode", decode)
+    return checked
+
+
+def _many(issuer: AccessTokenIssuer, count: int) -> list[str]:
+    return [
+        issuer.issue(user_id=n + 1, username=f"u{n}", roles={"user"}, session_id=f"s{n}").token
+        for n in range(count)
+    ]
+
+
+def test_memo_keeps_a_working_set_that_fits_through_an_overflow(
+    keys: KeySet, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    issuer, verifier = _pair(keys, clock, memo_size=100)
+    tokens = _many(issuer, 101)
+    checked = _counting_decode(monkeypatch)
+    for token in tokens[:100]:
+        verifier.verify(token)
+    assert len(checked) == 100
+    verifier.verify(tokens[100])  # full: the oldest tenth goes, not everything
+    checked.clear()
+    for token in tokens[10:]:
+        assert verifier.verify(token).sid.startswith("s")
+    assert checked == [], "tokens still remembered were checked again"
+    verifier.verify(tokens[0])
+    assert checked == [tokens[0]], "a forgotten token is checked again"
+
+
+def test_memo_never_skips_expiry_for_any_of_many_tokens(keys: KeySet, clock: FrozenClock) -> None:
+    issuer, verifier = _pair(keys, clock, memo_size=500)
+    tokens = _many(issuer, 300)
+    for token in tokens:
+        verifier.verify(token)
+    clock.advance(TTL)
+    for token in tokens:
+        with pytest.raises(TokenExpired):
+            verifier.verify(token)
+
+
+def test_memo_off_checks_every_time(
+    keys: KeySet, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    issuer, verifier = _pair(keys, clock, memo_size=0)
+    token = _issue(issuer)
+    checked = _counting_decode(monkeypatch)
+    verifier.verify(token)
+    verifier.verify(token)
+    assert len(checked) == 2
+
+
+def test_a_remembered_token_with_its_payload_changed_is_refused(
+    keys: KeySet, clock: FrozenClock
+) -> None:
+    issuer, verifier = _pair(keys, clock)
+    token = _issue(issuer)
+    verifier.verify(token)
+    header, payload, signature = token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    claims["roles"] = ["admin"]
+    forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    with pytest.raises(InvalidToken):
+        verifier.verify(f"{header}.{forged}.{signature}")
+
+
+def test_negative_memo_size_is_refused(keys: KeySet, clock: FrozenClock) -> None:
+    with pytest.raises(ValueError, match="memo_size"):
+        _pair(keys, clock, memo_size=-1)

@@ -314,3 +314,57 @@ def test_concurrent_refresh_issues_exactly_one_pair_on_postgresql(pg_app: Authga
         _assert_exactly_one_pair(pg_app, pair.refresh_token)
         with pg_app.store.engine.begin() as connection:
             connection.execute(text("DELETE FROM authgate_refresh_tokens"))
+
+
+def _many_pairs(app: Authgate, user_id: int, count: int) -> list[TokenPair]:
+    """``count`` token pairs, each of its own session (opened as a login opens one)."""
+    user = app.accounts.get_user(user_id)
+    assert user is not None
+    pairs = []
+    with app.uow.write() as work:
+        for _ in range(count):
+            pairs.append(app.tokens.issue(work, app.sessions.open_in(work, user)))
+    return pairs
+
+
+@pytest.mark.parametrize("memo_size", [0, 50, 1000])
+def test_with_many_remembered_tokens_a_revocation_is_seen_at_once(
+    tmp_path: Path, clock: FrozenClock, memo_size: int
+) -> None:
+    app = Authgate.from_settings(make_settings(tmp_path, token_memo_size=memo_size), clock=clock)
+    try:
+        user_id = app.accounts.register("alice", PASSWORD).id
+        pairs = _many_pairs(app, user_id, 200)
+        for _ in range(2):  # the second pass is answered from the memo and the cache
+            for pair in pairs:
+                assert app.tokens.authenticate(pair.access_token).claims.sid == pair.claims.sid
+        revoked = pairs[::7]
+        for pair in revoked:
+            assert app.sessions.revoke(pair.claims.sid)
+        for pair in pairs:
+            if pair in revoked:
+                with pytest.raises(NotAuthenticated):
+                    app.tokens.authenticate(pair.access_token)
+            else:
+                app.tokens.authenticate(pair.access_token)
+    finally:
+        app.close()
+
+
+def test_with_many_remembered_tokens_expiry_is_checked_on_each(
+    tokens: TokenService, app: Authgate, alice: int, clock: FrozenClock
+) -> None:
+    pairs = _many_pairs(app, alice, 100)
+    for pair in pairs:
+        tokens.authenticate(pair.access_token)
+    clock.advance(minutes=15)
+    for pair in pairs:
+        with pytest.raises(TokenExpired):
+            tokens.authenticate(pair.access_token)
+
+
+def test_token_memo_size_is_a_bounded_setting(tmp_path: Path) -> None:
+    assert make_settings(tmp_path).token_memo_size == 16_384
+    for bad in (-1, 1_000_001):
+        with pytest.raises(ValueError, match="token_memo_size"):
+            make_settings(tmp_path, token_memo_size=bad)

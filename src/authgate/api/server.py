@@ -27,12 +27,14 @@ def run(
     settings: AuthgateSettings | None = None,
     *,
     log_level: str = "info",
-    proxy_headers: bool = False,
+    access_log: bool = False,
 ) -> None:
-    """Serve the API with uvicorn in this process (one worker; scale with replicas).
+    """Serve the API with uvicorn in this process (one worker; ``authgate api --workers`` for more).
 
-    ``proxy_headers`` trusts ``X-Forwarded-For`` from the local proxy so the
-    audit trail records the client's address rather than the proxy's.
+    Client addresses come from ``AUTHGATE_TRUSTED_PROXIES`` (``client_ip`` in
+    ``api/security.py``), so uvicorn's own proxy-header handling stays off:
+    applied twice, a forged ``X-Forwarded-For`` entry could pass for the client.
+    The access log is off unless asked for; the audit trail records logins.
     """
     import uvicorn
 
@@ -42,6 +44,7 @@ def run(
         host=host,
         port=port,
         log_level=log_level,
-        proxy_headers=proxy_headers,
+        access_log=access_log,
+        proxy_headers=False,
         server_header=False,
     )

@@ -16,7 +16,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, delete, select, text, update
+from sqlalchemy import Row, bindparam, delete, select, text, update
 from sqlalchemy.orm import Session as DbSession
 
 from authgate.core.lockout.policy import Claim, Hold, Reservation, ThrottlePolicy, ThrottleStatus
@@ -36,6 +36,9 @@ _COLUMNS = (
     LoginThrottle.locked_until,
     LoginThrottle.refused,
 )
+# Built once: every login reads its counter (a statement with the key inline
+# would need a new cache key each time).
+_STATUS = select(*_COLUMNS).where(LoginThrottle.key == bindparam("key"))
 
 
 class DatabaseThrottle:
@@ -89,7 +92,7 @@ class DatabaseThrottle:
     def _status(
         self, db: DbSession, key: str, policy: ThrottlePolicy, now: datetime
     ) -> ThrottleStatus:
-        row = db.execute(select(*_COLUMNS).where(LoginThrottle.key == key)).first()
+        row = db.execute(_STATUS, {"key": key}).first()
         if row is None:
             return ThrottleStatus(key, 0, None)
         if row.failures == 0 or policy.forgets(row.last_failure_at, row.locked_until, now):

@@ -17,6 +17,7 @@ the session behind ``sid`` is still alive is the caller's question (see
 from __future__ import annotations
 
 import secrets
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -174,7 +175,8 @@ class AccessTokenVerifier:
     messages that never echo the token. ``leeway`` tolerates clock skew
     between the issuer and a downstream service. Up to ``memo_size`` verified
     tokens are remembered so a token presented again skips the signature
-    check (expiry is still checked every time); 0 turns that off.
+    check (expiry is still checked every time); 0 turns that off. When it is
+    full the oldest tenth goes, so a working set that fits keeps its hits.
     """
 
     def __init__(
@@ -185,7 +187,7 @@ class AccessTokenVerifier:
         audience: str,
         clock: Clock | None = None,
         leeway: timedelta = timedelta(0),
-        memo_size: int = 4096,
+        memo_size: int = 16_384,
     ) -> None:
         if leeway < timedelta(0):
             raise ValueError("leeway must not be negative")
@@ -194,6 +196,7 @@ class AccessTokenVerifier:
         self._keys = keys
         self._memo: dict[str, tuple[AccessClaims, str, VerificationKey]] = {}
         self._memo_size = memo_size
+        self._evicting = threading.Lock()
         self._issuer = issuer
         self._audience = audience
         self._clock = clock or SystemClock()
@@ -246,9 +249,17 @@ class AccessTokenVerifier:
         claims = _claims_from(payload)
         if self._memo_size:
             if len(self._memo) >= self._memo_size:
-                self._memo.clear()  # simpler than LRU, and a refill costs one check each
+                self._forget_oldest()
             self._memo[token] = (claims, kid, key)
         return claims
+
+    def _forget_oldest(self) -> None:
+        """Drop the oldest tenth (insertion order is age order); safe against a concurrent put."""
+        with self._evicting:
+            if len(self._memo) < self._memo_size:
+                return  # another thread made room meanwhile
+            for token in list(self._memo)[: max(1, self._memo_size // 10)]:
+                self._memo.pop(token, None)
 
     def _key_for(self, token: str) -> tuple[VerificationKey, str]:
         try:

@@ -113,6 +113,7 @@ class TokenService:
         access_ttl: timedelta,
         refresh_ttl: timedelta,
         revalidate_interval: timedelta,
+        memo_size: int = 16_384,
     ) -> None:
         self.uow = uow
         self.sessions = sessions
@@ -125,8 +126,12 @@ class TokenService:
         self.access_tokens = AccessTokenIssuer(
             keys.signing, issuer=issuer, audience=audience, ttl=access_ttl, clock=clock
         )
-        self.verifier = AccessTokenVerifier(keys, issuer=issuer, audience=audience, clock=clock)
-        self._cache = SessionCache(revalidate_interval)
+        # One size for both read caches: a client's token and its session are
+        # remembered together, so neither evicts what the other still holds.
+        self.verifier = AccessTokenVerifier(
+            keys, issuer=issuer, audience=audience, clock=clock, memo_size=memo_size
+        )
+        self._cache = SessionCache(revalidate_interval, max_entries=memo_size or 10_000)
 
     @property
     def state_version(self) -> int:

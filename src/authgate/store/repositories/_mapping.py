@@ -13,9 +13,9 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Executable, Label, func, literal_column, select
+from sqlalchemy import Executable, Label, Table, func, literal_column, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
@@ -29,6 +29,7 @@ __all__ = [
     "apply",
     "is_duplicate",
     "roles_column",
+    "table_of",
     "to_audit",
     "to_session",
     "to_user",
@@ -137,6 +138,11 @@ def to_audit(row: Any) -> AuditRecord:
         user_agent=row.user_agent,
         detail=dict(row.detail or {}),
     )
+
+
+def table_of(model: type[Any]) -> Table:
+    """The Core table of a mapped class: statements on it skip the ORM's bulk-write layer."""
+    return cast(Table, model.__table__)
 
 
 _UNSYNCED = {"synchronize_session": False}

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session as DbSession
 from authgate.core.ports.audit import AuditEntry, AuditQuery
 from authgate.core.records import AuditRecord
 from authgate.store.models import AuditEvent
-from authgate.store.repositories._mapping import to_audit
+from authgate.store.repositories._mapping import table_of, to_audit
 
 __all__ = ["SqlAuditRepository"]
 
@@ -32,6 +32,11 @@ _COLUMNS = (
 )
 
 
+# Built once: every login appends a row, and rebuilding the INSERT with its
+# values inline cost more Python than executing it.
+_INSERT = insert(table_of(AuditEvent))
+
+
 class SqlAuditRepository:
     """``AuditRepository`` bound to one open SQLAlchemy session."""
 
@@ -40,17 +45,18 @@ class SqlAuditRepository:
 
     def add(self, entry: AuditEntry) -> None:
         self.db.execute(
-            insert(AuditEvent).values(
-                occurred_at=entry.occurred_at,
-                event_type=entry.event_type,
-                outcome=entry.outcome,
-                user_id=entry.user_id,
-                actor_id=entry.actor_id,
-                username=entry.username,
-                ip=entry.ip,
-                user_agent=entry.user_agent,
-                detail=entry.detail,
-            )
+            _INSERT,
+            {
+                "occurred_at": entry.occurred_at,
+                "event_type": entry.event_type,
+                "outcome": entry.outcome,
+                "user_id": entry.user_id,
+                "actor_id": entry.actor_id,
+                "username": entry.username,
+                "ip": entry.ip,
+                "user_agent": entry.user_agent,
+                "detail": entry.detail,
+            },
         )
 
     def list(self, query: AuditQuery) -> list[AuditRecord]:

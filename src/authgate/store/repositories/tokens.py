@@ -20,7 +20,7 @@ from authgate.core.ports.tokens import (
     RefreshLink,
 )
 from authgate.store.models import OneTimeToken, RefreshToken
-from authgate.store.repositories._mapping import apply
+from authgate.store.repositories._mapping import apply, table_of
 
 __all__ = ["SqlOneTimeTokenRepository", "SqlRefreshTokenRepository"]
 
@@ -45,6 +45,10 @@ _LINK_COLUMNS = (
     RefreshToken.used_at,
     RefreshToken.revoked_at,
 )
+
+
+# Built once: each login and refresh writes a link (see sessions.py's _INSERT).
+_INSERT_LINK = insert(table_of(RefreshToken))
 
 
 def _delete_batch(db: DbSession, table: Any, *, now: datetime, batch_size: int) -> int:
@@ -143,16 +147,17 @@ class SqlRefreshTokenRepository:
 
     def add(self, new: NewRefreshLink) -> None:
         self.db.execute(
-            insert(RefreshToken).values(
-                family_id=new.family_id,
-                token_hash=new.token_hash,
-                session_id=new.session_id,
-                user_id=new.user_id,
-                created_at=new.created_at,
-                expires_at=new.expires_at,
-                used_at=None,
-                revoked_at=None,
-            )
+            _INSERT_LINK,
+            {
+                "family_id": new.family_id,
+                "token_hash": new.token_hash,
+                "session_id": new.session_id,
+                "user_id": new.user_id,
+                "created_at": new.created_at,
+                "expires_at": new.expires_at,
+                "used_at": None,
+                "revoked_at": None,
+            },
         )
 
     def find(self, token_hash: str) -> RefreshLink | None:

@@ -25,6 +25,7 @@ from authgate.store.repositories._mapping import (
     USER_COLUMNS,
     apply,
     roles_column,
+    table_of,
     to_user,
     unique_keys,
 )
@@ -52,6 +53,15 @@ def _user_query(dialect: str, match: _Match, credentials: bool) -> Select[Any]:
     else:
         where = or_(User.username_key == key, User.email_key == key)
     return select(*columns).where(where).limit(1)
+
+
+# Built once (every login runs it); also the "still active" check of a login.
+_USERS = table_of(User)
+_STAMP_LOGIN = (
+    update(_USERS)
+    .where(_USERS.c.id == bindparam("uid"), _USERS.c.is_active.is_(True))
+    .values(last_login_at=bindparam("now"))
+)
 
 
 def _like_pattern(search: str) -> str:
@@ -246,13 +256,8 @@ class SqlUserRepository:
 
     def stamp_login(self, user_id: int, *, now: datetime) -> bool:
         """One UPDATE that is also the "still active" check, so a disabled account gets nothing."""
-        stamped = apply(
-            self.db,
-            update(User)
-            .where(User.id == user_id, User.is_active.is_(True))
-            .values(last_login_at=now),
-        )
-        return stamped == 1
+        result = self.db.execute(_STAMP_LOGIN, {"uid": user_id, "now": now})
+        return int(getattr(result, "rowcount", 0) or 0) == 1
 
     def delete(self, user_id: int) -> None:
         """Delete the account; its roles, sessions, tokens and factor go by foreign-key cascade."""
