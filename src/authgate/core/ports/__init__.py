@@ -5,6 +5,7 @@ a test can implement them over anything else. Core imports only these.
 """
 
 from authgate.core.ports.audit import AuditEntry, AuditQuery, AuditRepository
+from authgate.core.ports.invalidation import ChannelListener, InvalidationChannel
 from authgate.core.ports.mfa import MfaFactor, MfaRepository
 from authgate.core.ports.sessions import NewSession, SessionRepository, SessionView
 from authgate.core.ports.store import DuplicateRecord, Repositories, Store
@@ -23,7 +24,9 @@ __all__ = [
     "AuditEntry",
     "AuditQuery",
     "AuditRepository",
+    "ChannelListener",
     "DuplicateRecord",
+    "InvalidationChannel",
     "MfaFactor",
     "MfaRepository",
     "NewOneTimeToken",
