@@ -9,8 +9,13 @@ refused by another, polling every 5 ms.
 from __future__ import annotations
 
 import importlib.util
+import os
+import shutil
+import signal
+import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -71,3 +76,72 @@ def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
         timeout=60,
         check=True,
     )
+
+
+class PrivatePostgres:
+    """A PostgreSQL server of the test's own, to freeze (SIGSTOP) without disturbing others.
+
+    ``initdb`` and ``pg_ctl`` refuse to run as root, so they run as the
+    ``postgres`` user (``runuser``) in a directory it owns.
+    """
+
+    def __init__(self) -> None:
+        bins = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+        if not bins:
+            raise FileNotFoundError("initdb not found under /usr/lib/postgresql")
+        self.bin = bins[-1].parent
+        self.dir = Path(tempfile.mkdtemp(prefix="authgate-pg-"))
+        shutil.chown(self.dir, "postgres", "postgres")
+        self.data = self.dir / "data"
+        self.port = _free_port()
+
+    @property
+    def url(self) -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _as_postgres(self, *command: str) -> None:
+        subprocess.run(
+            ["runuser", "-u", "postgres", "--", *command],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+
+    def start(self) -> PrivatePostgres:
+        self._as_postgres(str(self.bin / "initdb"), "-D", str(self.data), "-A", "trust", "-N")
+        options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._as_postgres(
+            str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.dir / "log"),
+            "-o", options, "-w", "start",
+        )  # fmt: skip
+        return self
+
+    def pids(self) -> list[int]:
+        """The postmaster and every backend and helper process it started."""
+        postmaster = int((self.data / "postmaster.pid").read_text().split()[0])
+        children = subprocess.run(
+            ["pgrep", "-P", str(postmaster)], capture_output=True, text=True, check=False
+        ).stdout.split()
+        return [postmaster, *map(int, children)]
+
+    def freeze(self) -> None:
+        for pid in self.pids():
+            os.kill(pid, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        for pid in self.pids():
+            os.kill(pid, signal.SIGCONT)
+
+    def stop(self) -> None:
+        try:
+            self.thaw()
+            pg_ctl = str(self.bin / "pg_ctl")
+            self._as_postgres(pg_ctl, "-D", str(self.data), "-m", "immediate", "stop")
+        finally:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
