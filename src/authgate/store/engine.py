@@ -53,14 +53,16 @@ def create_store_engine(
     url: str | URL,
     *,
     echo: bool = False,
-    statement_timeout: float | None = DEFAULT_TIMEOUT,
-    pool_timeout: float = DEFAULT_TIMEOUT,
+    statement_timeout: float | None = None,
+    pool_timeout: float = 30.0,
     **kwargs: Any,
 ) -> Engine:
     """Create an engine with the settings each backend needs to be safe under concurrency.
 
-    ``statement_timeout=None`` waits as long as the server takes (schema
-    migrations, which may rewrite a large table, use that).
+    ``statement_timeout=None`` (the default here; the composition root
+    passes the ``database_statement_timeout`` setting) waits as long as the
+    server takes: schema migrations, which may rewrite a large table, and
+    administrative tools use that.
     """
     parsed = normalize_database_url(url)
     backend = parsed.get_backend_name()
