@@ -65,6 +65,8 @@ def render_nginx(listen: str, streamlit_ports: Sequence[int], api_ports: Sequenc
 
     def servers(ports: Sequence[int]) -> str:
         line = "    server 127.0.0.1:{} max_fails=1 fail_timeout=2s;"
+        if not ports:  # nginx wants a server in every upstream; this one is never used
+            return "    server 127.0.0.1:9 down;"
         return "\n".join(line.format(port) for port in ports)
 
     text = NGINX_TEMPLATE.read_text()
