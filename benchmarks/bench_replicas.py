@@ -122,6 +122,26 @@ def revocation_lags(topology: Any, base: str, token: str, count: int) -> dict[st
     }
 
 
+def table_sizes(url: str) -> dict[str, list[int]]:
+    """Rows and bytes (with indexes) of the tables every API login adds to."""
+    from sqlalchemy import text
+
+    from authgate.store.engine import create_store_engine
+
+    engine = create_store_engine(url, pool_size=1, max_overflow=0)
+    sizes: dict[str, list[int]] = {}
+    try:
+        with engine.connect() as connection:
+            for table in ("authgate_sessions", "authgate_refresh_tokens", "authgate_audit_events"):
+                rows, size = connection.execute(
+                    text(f"SELECT count(*), pg_total_relation_size('{table}') FROM {table}")
+                ).one()
+                sizes[table] = [int(rows), int(size)]
+    finally:
+        engine.dispose()
+    return sizes
+
+
 def run(replicas: int, *, duration: int, logouts: int, tmp: Path) -> dict[str, Any]:
     reset_postgres_database(ADMIN_URL, DATABASE)
     url = make_url(ADMIN_URL).set(database=DATABASE).render_as_string(hide_password=False)
@@ -161,6 +181,7 @@ def run(replicas: int, *, duration: int, logouts: int, tmp: Path) -> dict[str, A
             latency=True,
         )
         lag = revocation_lags(topology, base, token, logouts)
+        sizes = table_sizes(url)
     finally:
         topology.stop()
     return {
@@ -170,6 +191,7 @@ def run(replicas: int, *, duration: int, logouts: int, tmp: Path) -> dict[str, A
         "logins": logins,
         "me": me,
         "revocation": lag,
+        "tables": sizes,
     }
 
 
