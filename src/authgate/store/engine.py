@@ -79,8 +79,11 @@ def create_store_engine(
     if backend == "postgresql":
         options["connect_args"] = {"connect_timeout": connect_timeout}
         if statement_timeout is not None:
-            milliseconds = int(statement_timeout * 1000)
-            options["connect_args"]["options"] = f"-c statement_timeout={milliseconds}"
+            # Appended to the URL's own libpq ``options`` (a search_path, say), not instead.
+            given = parsed.query.get("options", "")
+            given = given if isinstance(given, str) else " ".join(given)
+            timeout_option = f"-c statement_timeout={int(statement_timeout * 1000)}"
+            options["connect_args"]["options"] = f"{given} {timeout_option}".strip()
     elif backend in {"mysql", "mariadb"}:
         options["connect_args"] = {"connect_timeout": connect_timeout, "charset": "utf8mb4"}
         if statement_timeout is not None:
