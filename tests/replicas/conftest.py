@@ -1,9 +1,11 @@
-"""A running topology per module: nginx, two Streamlit and two API replicas on PostgreSQL.
+"""A running topology per module: nginx, Streamlit and two API replicas on one database.
 
-The database is one of our own on the PostgreSQL of this machine, dropped and
-created afresh for each module (``AUTHGATE_TEST_DB_PREFIX`` keeps parallel
-checkouts apart). Unreachable PostgreSQL or missing nginx skip the module,
-and fail it under CI=true.
+PostgreSQL by default; a module can parametrize ``replicas_env`` indirectly
+with "mysql+redis" (MariaDB, with Redis for the channel and the counters).
+The database is one of our own, dropped and created afresh for each module
+(``AUTHGATE_TEST_DB_PREFIX`` keeps parallel checkouts apart); a module sets
+``STREAMLIT_REPLICAS`` to run fewer than two. Unreachable servers or missing
+nginx skip the module, and fail it under CI=true.
 """
 
 from __future__ import annotations
@@ -27,6 +29,10 @@ from authgate.store.engine import create_store_engine
 POSTGRES = os.environ.get(
     "AUTHGATE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
+MYSQL = os.environ.get("AUTHGATE_TEST_MYSQL_URL", "mysql+pymysql://root@127.0.0.1:3306/test")
+# Not db 15 (tests/store/test_throttle.py): the lockout keys (account:<id>) of two
+# test databases must not meet.
+REPLICAS_REDIS = os.environ.get("AUTHGATE_TEST_REPLICAS_REDIS_URL", "redis://127.0.0.1:6379/11")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -48,35 +54,60 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-def fresh_postgres_database(suffix: str) -> str:
-    """An empty database ``<prefix>_<suffix>`` on the test PostgreSQL; its URL."""
+def fresh_database(server: str, suffix: str) -> str:
+    """An empty database ``<prefix>_<suffix>`` on the test PostgreSQL or MariaDB; its URL."""
     name = f"{os.environ.get('AUTHGATE_TEST_DB_PREFIX', 'authgate')}_{suffix}"
-    admin = create_store_engine(POSTGRES, isolation_level="AUTOCOMMIT", pool_size=1, max_overflow=0)
+    admin = create_store_engine(server, isolation_level="AUTOCOMMIT", pool_size=1, max_overflow=0)
+    postgres = admin.dialect.name == "postgresql"
+    quoted = f'"{name}"' if postgres else f"`{name}`"
     try:
         with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
+            force = " WITH (FORCE)" if postgres else ""
+            connection.execute(text(f"DROP DATABASE IF EXISTS {quoted}{force}"))
+            connection.execute(text(f"CREATE DATABASE {quoted}"))
     except Exception as error:
-        _unavailable(f"PostgreSQL at {POSTGRES} unreachable: {error}".splitlines()[0])
+        _unavailable(f"{server} unreachable: {error}".splitlines()[0])
     finally:
         admin.dispose()
-    return make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)
+    return make_url(server).set(database=name).render_as_string(hide_password=False)
+
+
+def _fresh_redis_counters(url: str) -> None:
+    """Drop the lockout counters a previous run left: its user ids are this run's too."""
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=2)
+        for key in client.scan_iter(match="authgate:throttle:*", count=1000):
+            client.delete(key)
+    except redis.RedisError as error:
+        _unavailable(f"Redis at {url} unreachable: {error}")
 
 
 @pytest.fixture(scope="module")
 def replicas_env(request: pytest.FixtureRequest) -> dict[str, str]:
+    """PostgreSQL (the channel is LISTEN/NOTIFY), or with ``param`` "mysql+redis" MariaDB + Redis."""
     module = request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")
-    url = fresh_postgres_database(f"r_{module}")
-    return {**FAST_ENV, "AUTHGATE_DATABASE_URL": url, "AUTHGATE_DEMO_MODE": "true"}
+    env = {**FAST_ENV, "AUTHGATE_DEMO_MODE": "true"}
+    if getattr(request, "param", "postgresql") == "mysql+redis":
+        _fresh_redis_counters(REPLICAS_REDIS)
+        env["AUTHGATE_REDIS_URL"] = REPLICAS_REDIS
+        return {**env, "AUTHGATE_DATABASE_URL": fresh_database(MYSQL, f"r_{module}")}
+    return {**env, "AUTHGATE_DATABASE_URL": fresh_database(POSTGRES, f"r_{module}")}
 
 
 @pytest.fixture(scope="module")
 def topology(
-    replicas_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    replicas_env: dict[str, str],
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Any]:
     if shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists():
         _unavailable("nginx is not installed (apt-get install nginx)")
-    topology = load_topology().Topology(tmp_path_factory.mktemp("topology"), env=replicas_env)
+    streamlit = getattr(request.module, "STREAMLIT_REPLICAS", 2)
+    topology = load_topology().Topology(
+        tmp_path_factory.mktemp("topology"), streamlit=streamlit, env=replicas_env
+    )
     topology.start()
     yield topology
     topology.stop()
@@ -88,6 +119,7 @@ def arranger(topology: Any) -> Iterator[Authgate]:
     env = topology.env
     settings = AuthgateSettings(
         database_url=env["AUTHGATE_DATABASE_URL"],
+        redis_url=env.get("AUTHGATE_REDIS_URL"),
         secret_key=env["AUTHGATE_SECRET_KEY"],
         argon2_memory_cost=8192,
         argon2_time_cost=1,

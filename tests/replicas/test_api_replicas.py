@@ -22,7 +22,14 @@ from replica_support import PASSWORD, PREFIX, bearer, cli, lag, login, me_status
 
 from authgate.root import Authgate
 
-pytestmark = [pytest.mark.serverdb, pytest.mark.slow]
+pytestmark = [
+    pytest.mark.serverdb,
+    pytest.mark.slow,
+    # PostgreSQL carries the news with LISTEN/NOTIFY; MariaDB needs Redis for it
+    # (and there the lockout counts in Redis too).
+    pytest.mark.parametrize("replicas_env", ["postgresql", "mysql+redis"], indirect=True),
+]
+STREAMLIT_REPLICAS = 0  # the API alone; tests/replicas/test_streamlit_replicas.py has the gate
 
 
 @pytest.fixture
