@@ -86,7 +86,7 @@ def _fresh_redis_counters(url: str) -> None:
 
 @pytest.fixture(scope="module")
 def replicas_env(request: pytest.FixtureRequest) -> dict[str, str]:
-    """PostgreSQL (the channel is LISTEN/NOTIFY), or with ``param`` "mysql+redis" MariaDB + Redis."""
+    """PostgreSQL (channel: LISTEN/NOTIFY), or with ``param`` "mysql+redis" MariaDB and Redis."""
     module = request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")
     env = {**FAST_ENV, "AUTHGATE_DEMO_MODE": "true"}
     if getattr(request, "param", "postgresql") == "mysql+redis":
