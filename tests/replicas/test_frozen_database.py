@@ -1,11 +1,12 @@
-"""A frozen PostgreSQL: 503 within the timeout, one log line each way, and recovery.
+"""A frozen PostgreSQL: 503 (or the gate's page) within the timeout, and recovery.
 
 The server is a private one (``PrivatePostgres``) stopped with SIGSTOP: it
 accepts TCP connections and answers nothing, the failure only a client-side
 deadline can end (``store/deadlines.py``). With a 2 s statement timeout the
 first request after the freeze answers 503 within two timeouts (its pooled
 connection's ping, then one fresh connection attempt), the next ones within
-one; none hangs, and when the server is thawed the API answers again.
+one; none hangs, and when the server is thawed the API answers again. The
+Streamlit gate shows its "Service unavailable" page instead of hanging.
 """
 
 from __future__ import annotations
@@ -15,17 +16,21 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+from e2e_helpers import DemoServer, log_in, logged_in, settled
 from replica_support import PASSWORD, PREFIX, PrivatePostgres
 
 from api_server import ApiServer
+from authgate.streamlit import texts
 
 pytestmark = [pytest.mark.serverdb, pytest.mark.slow]
 
 TIMEOUT = 2.0
-SLACK = 1.0  # the watchdog's tick, thread scheduling on a loaded machine
+SLACK = 1.0
+DEMO_PASSWORD = "wonderland-2026"  # the watchdog's tick, thread scheduling on a loaded machine
 
 
 @pytest.fixture
@@ -84,3 +89,39 @@ def test_frozen_postgres_answers_503_within_the_timeout_then_recovers(
     assert not any(r.exc_info for r in caplog.records), [
         (r.name, r.getMessage()) for r in caplog.records if r.exc_info
     ]
+
+
+@pytest.mark.browser
+def test_frozen_postgres_shows_the_gate_unavailable_page_then_recovers(
+    postgres: PrivatePostgres, tmp_path: Path, context: Any
+) -> None:
+    demo = DemoServer(
+        tmp_path,
+        env={
+            "AUTHGATE_DATABASE_URL": postgres.url,
+            "AUTHGATE_DATABASE_STATEMENT_TIMEOUT": str(TIMEOUT),
+        },
+    )
+    demo.start()
+    try:
+        page = context.new_page()
+        log_in(page, demo.url, "alice", DEMO_PASSWORD)  # a demo account
+        postgres.freeze()
+        started = time.monotonic()
+        page.reload()  # a new websocket: the cookie is validated against the store
+        page.get_by_text(texts.UNAVAILABLE_TITLE).wait_for(timeout=30_000)
+        seconds = time.monotonic() - started
+        assert seconds < 2 * TIMEOUT + 5, f"the page took {seconds:.1f} s"
+        print(f"frozen: the gate's unavailable page after {seconds:.2f} s")
+        postgres.thaw()
+        deadline = time.monotonic() + 20
+        while True:
+            page.reload()
+            settled(page)
+            if logged_in(page).count() == 1:
+                break
+            assert time.monotonic() < deadline, "the gate did not recover after the thaw"
+            time.sleep(0.5)
+    finally:
+        postgres.thaw()
+        demo.stop()
