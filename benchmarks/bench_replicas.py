@@ -15,6 +15,12 @@ nginx (``wrk``, one thread):
 
     .venv/bin/python benchmarks/bench_replicas.py [--duration 10] [--logouts 100]
 
+``--baseline-src DIR`` (a ``src`` directory of another commit, e.g. from
+``git archive <commit> src | tar -x -C /tmp/base``) adds an A/B of the fast
+path: one API replica on the same PostgreSQL database, run from that source
+and from this checkout alternately (3 rounds each), ``GET /me`` req/s at 50
+connections straight to the replica.
+
 ``AUTHGATE_BENCH_POSTGRES_URL`` names the server (default: the local one);
 the database ``authgate_bench_replicas`` on it is dropped and re-created.
 """
@@ -195,6 +201,55 @@ def run(replicas: int, *, duration: int, logouts: int, tmp: Path) -> dict[str, A
     }
 
 
+def fast_path_ab(baseline_src: Path, *, duration: int, tmp: Path) -> dict[str, list[float]]:
+    """``GET /me`` req/s of one replica from ``baseline_src`` and from this checkout in turn."""
+    reset_postgres_database(ADMIN_URL, DATABASE)
+    url = make_url(ADMIN_URL).set(database=DATABASE).render_as_string(hide_password=False)
+    topology_module = load_topology()
+    env = {**os.environ, "AUTHGATE_DATABASE_URL": url}
+    env.update(topology_module.shared_secrets(tmp, env))
+    upgrade = [sys.executable, "-m", "authgate", "db", "upgrade"]
+    subprocess.run(upgrade, env=env, check=True, capture_output=True)
+    rates: dict[str, list[float]] = {"baseline": [], "this": []}
+    registered = False
+    for _ in range(3):
+        for side, path in (("baseline", str(baseline_src)), ("this", str(ROOT / "src"))):
+            port = topology_module.free_port()
+            side_env = {**env, "PYTHONPATH": path, "AUTHGATE_AUTO_MIGRATE": "false"}
+            command = topology_module.api_command(port)
+            process = subprocess.Popen(
+                command, env=side_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+            base = f"http://127.0.0.1:{port}"
+            try:
+                for _attempt in range(150):
+                    try:
+                        if httpx.get(f"{base}{PREFIX}/health", timeout=1).status_code == 200:
+                            break
+                    except httpx.HTTPError:
+                        time.sleep(0.2)
+                if not registered:
+                    httpx.post(
+                        f"{base}{PREFIX}/register",
+                        json={"username": USER, "password": PASSWORD},
+                        timeout=30,
+                    ).raise_for_status()
+                    registered = True
+                token = httpx.post(
+                    f"{base}{PREFIX}/login",
+                    json={"username": USER, "password": PASSWORD},
+                    timeout=30,
+                ).json()["access_token"]
+                me = wrk(
+                    f"{base}{PREFIX}/me", connections=CONNECTIONS, duration=duration, token=token
+                )
+                rates[side].append(me["rps"])
+            finally:
+                process.terminate()
+                process.wait(timeout=10)
+    return rates
+
+
 def summary(results: list[dict[str, Any]]) -> str:
     lines = [
         "| API replicas | logins/s | login p50 / p99 (ms) | `/me` req/s | `/me` p50 / p99 (ms) "
@@ -219,15 +274,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--logouts", type=int, default=100, help="logouts timed per topology")
-    parser.add_argument("--replicas", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--replicas", type=int, nargs="*", default=[1, 2])
+    parser.add_argument("--baseline-src", type=Path, default=None)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="authgate-bench-replicas-") as name:
+        if args.baseline_src:
+            rates = fast_path_ab(args.baseline_src, duration=args.duration, tmp=Path(name))
+            print(json.dumps({"me_rps_ab": rates}))
+            for side, values in rates.items():
+                print(f"/me req/s, {side}: median {statistics.median(values):.0f} {values}")
         results = [
             run(n, duration=args.duration, logouts=args.logouts, tmp=Path(name))
             for n in args.replicas
         ]
-    print(json.dumps(results, indent=2))
-    print(summary(results))
+    if results:
+        print(json.dumps(results, indent=2))
+        print(summary(results))
 
 
 if __name__ == "__main__":

@@ -155,9 +155,9 @@ class Topology:
         )
         try:
             for number, port in enumerate(self.api_ports):
-                self._spawn(f"api-{number}", _api_command(port))
+                self._spawn(f"api-{number}", api_command(port))
             for number, port in enumerate(self.streamlit_ports):
-                self._spawn(f"streamlit-{number}", _streamlit_command(self.app, port))
+                self._spawn(f"streamlit-{number}", streamlit_command(self.app, port))
             self._start_nginx()
             deadline = time.monotonic() + timeout
             for url in self.api_urls:
@@ -220,7 +220,7 @@ class Topology:
         raise RuntimeError(f"{url} did not answer in time")
 
 
-def _api_command(port: int) -> list[str]:
+def api_command(port: int) -> list[str]:
     return [
         sys.executable,
         "-m",
@@ -238,7 +238,7 @@ def _api_command(port: int) -> list[str]:
     ]
 
 
-def _streamlit_command(app: Path, port: int) -> list[str]:
+def streamlit_command(app: Path, port: int) -> list[str]:
     return [
         sys.executable,
         "-m",
