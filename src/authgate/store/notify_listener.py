@@ -81,11 +81,12 @@ class ListenerLoop:
             self._thread.start()
 
     def stop(self) -> None:
+        """Ask the thread to end; it closes its connection within one heartbeat.
+
+        Not joined: closing a service (every test does) must not wait for the
+        heartbeat, and the thread is a daemon that holds nothing else.
+        """
         self._stop.set()
-        with self._lock:
-            thread = self._thread
-        if thread is not None:
-            thread.join(timeout=self.heartbeat * 3)
 
     def _run(self, listener: ChannelListener) -> None:
         backoff = self.heartbeat / 10
