@@ -10,6 +10,7 @@ CI=true).
 from __future__ import annotations
 
 import os
+import subprocess
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -172,3 +173,68 @@ def test_a_lost_listener_connection_distrusts_then_reconnects(
     assert "invalidation channel (postgresql) lost" in caplog.text
     assert "invalidation channel (postgresql) is back" in caplog.text
     assert _logout_seen_by_the_other(first, second) < 1.0
+
+
+class PrivateRedis:
+    """A redis-server of the test's own, to kill and restart on the same port."""
+
+    def __init__(self, workdir: Path) -> None:
+        import shutil
+        import socket
+
+        binary = shutil.which("redis-server")
+        if binary is None:
+            pytest.skip("redis-server is not installed")
+        self.binary = binary
+        self.workdir = workdir
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = int(sock.getsockname()[1])
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        command = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1"]
+        command += ["--save", "", "--appendonly", "no", "--dir", str(self.workdir)]
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        import redis
+
+        _wait_until(lambda: _answers(redis.Redis.from_url(self.url)), 10)
+
+    def kill(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+def _answers(client: object) -> bool:
+    import redis
+
+    try:
+        return bool(client.ping())  # type: ignore[attr-defined]
+    except redis.RedisError:
+        return False
+
+
+def test_a_redis_restart_distrusts_then_reconnects(
+    tmp_path: Path, two_processes: Callable[..., Pair], caplog: pytest.LogCaptureFixture
+) -> None:
+    server = PrivateRedis(tmp_path)
+    server.start()
+    try:
+        first, second = two_processes(f"sqlite:///{tmp_path / 'shared.db'}", redis_url=server.url)
+        _listening(second)
+        server.kill()
+        _wait_until(lambda: second.state_version != second.state_version, 5)  # distrusted
+        server.start()
+        _wait_until(lambda: second.state_version == second.state_version, 15)  # back
+        assert "invalidation channel (redis) lost" in caplog.text
+        assert _logout_seen_by_the_other(first, second) < 1.0
+    finally:
+        server.kill()

@@ -40,18 +40,18 @@ def channel_name(database: URL) -> str:
     return "authgate:invalidate:" + hashlib.sha256(identity.encode()).hexdigest()[:16]
 
 
-def _client(url: str, timeout: float) -> Any:
+def _client(url: str, timeout: float, *, retries: int) -> Any:
     return redis.Redis.from_url(
         url,
         socket_timeout=timeout,
         socket_connect_timeout=timeout,
-        retry=Retry(NoBackoff(), 0),
+        retry=Retry(NoBackoff(), retries),
     )
 
 
 class _RedisSubscription:
     def __init__(self, url: str, channel: str, timeout: float) -> None:
-        self.client = _client(url, timeout)
+        self.client = _client(url, timeout, retries=0)  # a reconnect must be seen
         self.pubsub = self.client.pubsub(ignore_subscribe_messages=True)
         self.pubsub.subscribe(channel)
         self.awaiting_pong = False
@@ -95,7 +95,7 @@ class RedisChannel:
         heartbeat: float = 1.0,
     ) -> None:
         self.channel = channel_name(database)
-        self.publisher = _client(redis_url, timeout)
+        self.publisher = _client(redis_url, timeout, retries=1)  # a stale pooled connection
         self.loop = ListenerLoop(
             name=self.name,
             subscribe=lambda: _RedisSubscription(redis_url, self.channel, timeout),
