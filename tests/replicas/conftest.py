@@ -30,9 +30,10 @@ POSTGRES = os.environ.get(
     "AUTHGATE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 MYSQL = os.environ.get("AUTHGATE_TEST_MYSQL_URL", "mysql+pymysql://root@127.0.0.1:3306/test")
-# Not db 15 (tests/store/test_throttle.py): the lockout keys (account:<id>) of two
-# test databases must not meet.
-REPLICAS_REDIS = os.environ.get("AUTHGATE_TEST_REPLICAS_REDIS_URL", "redis://127.0.0.1:6379/11")
+# Redis database 11 (12, 13... for xdist workers gw1, gw2...), not 15
+# (tests/store/test_throttle.py): the lockout keys (account:<id>) of two test
+# databases must not meet.
+REPLICAS_REDIS = os.environ.get("AUTHGATE_TEST_REPLICAS_REDIS_URL", "redis://127.0.0.1:6379")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -85,13 +86,17 @@ def _fresh_redis_counters(url: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def replicas_env(request: pytest.FixtureRequest) -> dict[str, str]:
+def replicas_env(request: pytest.FixtureRequest, worker_id_safe: str) -> dict[str, str]:
     """PostgreSQL (channel: LISTEN/NOTIFY), or with ``param`` "mysql+redis" MariaDB and Redis."""
+    # One database per module and xdist worker: a module's tests may run on two workers.
     module = request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")
+    module = f"{module}_{worker_id_safe}"
     env = {**FAST_ENV, "AUTHGATE_DEMO_MODE": "true"}
     if getattr(request, "param", "postgresql") == "mysql+redis":
-        _fresh_redis_counters(REPLICAS_REDIS)
-        env["AUTHGATE_REDIS_URL"] = REPLICAS_REDIS
+        number = int(worker_id_safe[2:]) if worker_id_safe.startswith("gw") else 0
+        redis_url = f"{REPLICAS_REDIS}/{11 + number}"
+        _fresh_redis_counters(redis_url)
+        env["AUTHGATE_REDIS_URL"] = redis_url
         return {**env, "AUTHGATE_DATABASE_URL": fresh_database(MYSQL, f"r_{module}")}
     return {**env, "AUTHGATE_DATABASE_URL": fresh_database(POSTGRES, f"r_{module}")}
 
