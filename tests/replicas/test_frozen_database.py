@@ -2,10 +2,10 @@
 
 The server is a private one (``PrivatePostgres``) stopped with SIGSTOP: it
 accepts TCP connections and answers nothing, the failure only a client-side
-deadline can end (``store/deadlines.py``). With a 2 s statement timeout the
-first request after the freeze answers 503 within two timeouts (its pooled
-connection's ping, then one fresh connection attempt), the next ones within
-one; none hangs, and when the server is thawed the API answers again. The
+deadline can end (``store/deadlines.py``). With a 2 s statement timeout every
+request during the freeze answers 503 within the timeout (plus the watchdog's
+tick and some slack for a loaded machine); none hangs, and when the server is
+thawed the API answers again. The
 Streamlit gate shows its "Service unavailable" page instead of hanging.
 """
 
@@ -64,14 +64,14 @@ def test_frozen_postgres_answers_503_within_the_timeout_then_recovers(
             postgres.freeze()
             status, first = _timed(client, "POST", f"{PREFIX}/login", json=login)
             assert status == 503
-            assert first < 2 * TIMEOUT + SLACK, f"first request took {first:.1f} s"
+            assert first < TIMEOUT + SLACK, f"first request took {first:.1f} s"
             with ThreadPoolExecutor(4) as pool:
                 answers = list(
                     pool.map(lambda _: _timed(client, "GET", f"{PREFIX}/health"), range(8))
                 )
             assert {status for status, _ in answers} == {503}
             slowest = max(seconds for _, seconds in answers)
-            assert slowest < 2 * (2 * TIMEOUT) + SLACK, f"slowest took {slowest:.1f} s"
+            assert slowest < TIMEOUT + SLACK, f"slowest took {slowest:.1f} s"
             print(f"frozen: first 503 after {first:.2f} s, slowest of 8 more {slowest:.2f} s")
             postgres.thaw()
             deadline = time.monotonic() + 10
@@ -111,7 +111,7 @@ def test_frozen_postgres_shows_the_gate_unavailable_page_then_recovers(
         page.reload()  # a new websocket: the cookie is validated against the store
         page.get_by_text(texts.UNAVAILABLE_TITLE).wait_for(timeout=30_000)
         seconds = time.monotonic() - started
-        assert seconds < 2 * TIMEOUT + 5, f"the page took {seconds:.1f} s"
+        assert seconds < TIMEOUT + 5, f"the page took {seconds:.1f} s"  # + the browser's work
         print(f"frozen: the gate's unavailable page after {seconds:.2f} s")
         postgres.thaw()
         deadline = time.monotonic() + 20

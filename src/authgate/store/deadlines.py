@@ -8,8 +8,16 @@ blocking wait of psycopg (``Connection.wait``: queries, fetches, commits,
 rollbacks, pings, ``notifies``) is registered with a deadline; one watchdog
 thread shuts down the socket of any wait past its deadline. The wait then
 fails at once as a lost connection, which SQLAlchemy invalidates and the
-store reports as ``StoreUnavailable``. Connecting is bounded by libpq's own
+store reports as ``StoreUnavailable``. The engine sets the deadline half a
+second past the server's own ``statement_timeout``, so a server that is alive
+always cancels a slow statement first and keeps its connection. Connecting is bounded by libpq's own
 ``connect_timeout``.
+
+Right after a cut, new connections fail at once for a second instead of
+waiting for their connect timeout: SQLAlchemy answers a dead pooled connection
+with one fresh attempt, and against a frozen server that attempt would double
+the wait. A second later connecting is tried again, so recovery is not
+delayed.
 
 MySQL/MariaDB need none of this: PyMySQL has client-side ``read_timeout`` and
 ``write_timeout``.
@@ -19,6 +27,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import math
 import socket
 import threading
 import time
@@ -41,6 +50,11 @@ class Deadlines:
         self._armed: dict[int, tuple[float, int]] = {}
         self._ids = itertools.count()
         self._thread: threading.Thread | None = None
+        self.last_cut = -math.inf
+
+    def cut_within(self, seconds: float) -> bool:
+        """True if a wait was cut in the last ``seconds``: the server is not answering."""
+        return time.monotonic() - self.last_cut < seconds
 
     def arm(self, fileno: int, seconds: float) -> int:
         """Watch ``fileno`` for ``seconds``; returns the id to ``disarm`` with."""
@@ -66,6 +80,7 @@ class Deadlines:
                 for ident, (deadline, fileno) in list(self._armed.items()):
                     if now >= deadline:
                         del self._armed[ident]
+                        self.last_cut = now
                         _shut_down(fileno)
 
 

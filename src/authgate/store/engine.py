@@ -30,6 +30,8 @@ from sqlalchemy.pool import StaticPool
 __all__ = ["DEFAULT_TIMEOUT", "create_store_engine", "normalize_database_url"]
 
 DEFAULT_TIMEOUT = 5.0
+_FAIL_FAST_AFTER_CUT = 1.0  # seconds; see store/deadlines.py
+_CLIENT_MARGIN = 0.5
 _SQLITE_BUSY_TIMEOUT_MS = 10_000
 _OWNER_ONLY = 0o600
 
@@ -106,12 +108,18 @@ def _connect_timeout(statement_timeout: float | None) -> int:
 
 def _bound_postgres_waits(engine: Engine, seconds: float) -> None:
     """Connect with a psycopg class whose waits end within ``seconds`` (store/deadlines.py)."""
-    from authgate.store.deadlines import deadline_connection_class
+    import psycopg
 
-    connection_class = deadline_connection_class(seconds)
+    from authgate.store.deadlines import DEADLINES, deadline_connection_class
+
+    # Half a second after the server's own statement_timeout: a server that is
+    # alive cancels a slow statement itself and the connection stays usable.
+    connection_class = deadline_connection_class(seconds + _CLIENT_MARGIN)
 
     @event.listens_for(engine, "do_connect")
     def _connect(_dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+        if DEADLINES.cut_within(_FAIL_FAST_AFTER_CUT):
+            raise psycopg.OperationalError(f"the database did not answer within {seconds:g} s")
         return connection_class.connect(*cargs, **cparams)
 
 
