@@ -150,3 +150,26 @@ def test_without_the_channel_the_interval_applies(
     with pytest.raises(AssertionError):
         lag(_refused_on(client, b, pair["access_token"]), timeout=1.0)
     lag(_refused_on(client, b, pair["access_token"]), timeout=6.0)
+
+
+def test_cli_role_change_reaches_both_replicas(
+    topology: Any, arranger: Authgate, client: httpx.Client
+) -> None:
+    """Not a revocation: the session lives on, but every replica must answer the new roles."""
+    a, b = topology.api_urls
+    name = _user(arranger)
+    pair = login(client, a, name)
+    for base in (a, b):
+        _cached_on(client, base, pair["access_token"])
+    cli(topology.env, "users", "set-roles", name, "user", "auditor")
+
+    def roles_on(base: str) -> Any:
+        def changed() -> bool:
+            answer = client.get(f"{base}{PREFIX}/me", headers=bearer(pair["access_token"]))
+            return "auditor" in answer.json()["roles"]
+
+        return changed
+
+    for base in (a, b):
+        seconds = lag(roles_on(base))
+        print(f"CLI set-roles seen by {base} after {seconds * 1000:.0f} ms")
