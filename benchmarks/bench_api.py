@@ -109,10 +109,11 @@ def wrk(
     result = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))}  # type: ignore[union-attr]
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     result["non_2xx"] = float(bad.group(1)) if bad else 0.0
-    p50 = re.search(r"^\s+50%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
-    if p50:
-        scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p50.group(2)]
-        result["p50_ms"] = float(p50.group(1)) * scale
+    for percent in (50, 99):
+        found = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        if found:
+            scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[found.group(2)]
+            result[f"p{percent}_ms"] = float(found.group(1)) * scale
     return result
 
 

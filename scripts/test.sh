@@ -2,8 +2,9 @@
 # Set up everything on a fresh machine and run the whole test suite.
 #
 # Creates .venv, installs authgate with its dev extra, installs Debian's
-# chromium for the browser tests when it is missing, Node and the test OpenID
-# provider (tests/oidc_provider, npm ci), then runs the linters,
+# chromium for the browser tests, nginx for tests/replicas and curl and jq
+# for the docs' examples when missing, Node and the test OpenID provider
+# (tests/oidc_provider, npm ci), then runs the linters,
 # the type checker and pytest. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,11 +16,13 @@ fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e '.[dev]'
 
-# chromium for the browser tests; curl and jq for the docs' curl examples (tests/docs)
+# chromium for the browser tests; nginx for tests/replicas; curl and jq for the docs' curl examples (tests/docs)
 MISSING=""
 for tool in chromium curl jq; do
     command -v "$tool" >/dev/null 2>&1 || MISSING="$MISSING $tool"
 done
+# nginx: tests/replicas run the deploy/ recipe's proxy in front of the replicas.
+[ -x /usr/sbin/nginx ] || MISSING="$MISSING nginx"
 if [ -n "$MISSING" ]; then
     SUDO=""
     if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi

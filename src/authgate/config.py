@@ -126,6 +126,13 @@ class AuthgateSettings(BaseSettings):
     data_dir: Path = Path(".authgate")
     secret_key: SecretStr | None = None
     redis_url: str | None = None
+    database_statement_timeout: Duration = Field(default=timedelta(seconds=5))
+    """Longest wait on the database server for one statement (PostgreSQL, MySQL)."""
+    database_pool_timeout: Duration = Field(default=timedelta(seconds=5))
+    """Longest wait for a free pooled connection before answering "unavailable"."""
+    invalidation_channel: Literal["auto", "postgresql", "redis", "off"] = "auto"
+    """How replicas hear of each other's logouts: "auto" picks PostgreSQL when the
+    database is PostgreSQL, else Redis when ``redis_url`` is set, else none."""
     trusted_proxies: StringList = ()
     """Peers whose ``X-Forwarded-For``/``-Host``/``-Proto`` are believed (addresses or networks)."""
 
@@ -300,6 +307,8 @@ class AuthgateSettings(BaseSettings):
             raise ValueError("visitor_lifetime and visitor_rate_window must be positive")
         if self.visitor_cookie_name == self.cookie_name:
             raise ValueError("visitor_cookie_name must differ from cookie_name")
+        if min(self.database_statement_timeout, self.database_pool_timeout) <= timedelta(0):
+            raise ValueError("database timeouts must be positive")
         if not self.api_prefix.startswith("/") or self.api_prefix.endswith("/"):
             raise ValueError("api_prefix must start with '/' and not end with '/'")
         client_ids = [client.client_id for client in self.oauth_clients]

@@ -45,6 +45,7 @@ from authgate.core.passkeys.service import PasskeyService
 from authgate.core.passwords.hashers import build_hashers
 from authgate.core.passwords.service import PasswordService
 from authgate.core.passwords.validators import PasswordPolicy
+from authgate.core.ports.invalidation import InvalidationChannel
 from authgate.core.ports.throttle import Throttle
 from authgate.core.recovery.deferred import BackgroundWorker
 from authgate.core.recovery.email_verification import EmailVerification
@@ -95,7 +96,7 @@ class Authgate:
         s = self.settings = settings
         self.store = store
         self.clock: Clock = clock or SystemClock()
-        self.uow = UnitOfWork(store, clock=self.clock)
+        self.uow = UnitOfWork(store, clock=self.clock, channel=self._channel())
         self.passwords = PasswordService(
             hashers=build_hashers(
                 s.password_hashers,
@@ -241,11 +242,33 @@ class Authgate:
         settings = settings or AuthgateSettings()
         return cls(
             settings,
-            store=SqlStore.from_url(settings.database_url),
+            store=SqlStore.from_url(
+                settings.database_url,
+                statement_timeout=settings.database_statement_timeout.total_seconds(),
+                pool_timeout=settings.database_pool_timeout.total_seconds(),
+            ),
             clock=clock,
             mailer=mailer,
             migrate=migrate,
         )
+
+    def _channel(self) -> InvalidationChannel | None:
+        """How other processes hear of this one's logouts (docs/deploy.md), if at all."""
+        s = self.settings
+        choice = s.invalidation_channel
+        if choice == "auto":
+            postgres = self.store.dialect == "postgresql"
+            choice = "postgresql" if postgres else "redis" if s.redis_url else "off"
+        timeout = s.database_statement_timeout.total_seconds()
+        if choice == "postgresql":
+            from authgate.store.notify_pg import PostgresChannel
+
+            return PostgresChannel(self.store.engine.url, timeout=timeout)
+        if choice == "redis" and s.redis_url:
+            from authgate.store.notify_redis import RedisChannel
+
+            return RedisChannel(s.redis_url, self.store.engine.url, timeout=timeout)
+        return None
 
     def _passkeys(self) -> PasskeyService:
         """The passkey service, with its two login methods registered on ``logins``."""
@@ -315,4 +338,6 @@ class Authgate:
 
     def close(self) -> None:
         self.background.close()
+        if self.uow.channel is not None:
+            self.uow.channel.close()
         self.store.close()

@@ -1,11 +1,15 @@
-"""Engine factory: driver choice and SQLite's safety settings."""
+"""Engine factory: driver choice, SQLite's safety settings, server timeouts."""
 
 from __future__ import annotations
+
+import time
 
 import pytest
 from sqlalchemy import text
 
+from authgate.errors import StoreUnavailable
 from authgate.store.engine import create_store_engine, normalize_database_url
+from authgate.store.sql_store import SqlStore
 
 
 @pytest.mark.parametrize(
@@ -55,3 +59,19 @@ def test_in_memory_sqlite_is_shared_between_threads() -> None:
             assert connection.execute(text("SELECT count(*) FROM t")).scalar() == 1
     finally:
         engine.dispose()
+
+
+@pytest.mark.serverdb
+@pytest.mark.parametrize("database_url", ["postgresql", "mysql"], indirect=True)
+def test_a_statement_past_the_timeout_is_unavailable_not_a_hang(database_url: str) -> None:
+    """A 10 s statement under a 1 s timeout ends as StoreUnavailable, well before 10 s."""
+    store = SqlStore.from_url(database_url, statement_timeout=1.0)
+    sleep = "SELECT pg_sleep(10)" if store.dialect == "postgresql" else "SELECT SLEEP(10)"
+    started = time.monotonic()
+    try:
+        with pytest.raises(StoreUnavailable), store.read() as repositories:
+            repositories.db.execute(text(sleep))
+        assert time.monotonic() - started < 5
+        assert store.health(), "the pool recovers: the next transaction works"
+    finally:
+        store.close()

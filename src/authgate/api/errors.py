@@ -181,7 +181,7 @@ def _respond(status: int, body: dict[str, Any], *, error: Exception | None = Non
 
 async def _authgate_error(_request: Request, error: e.AuthgateError) -> JSONResponse:
     status = status_for(error)
-    if status >= 500:
+    if status >= 500 and not isinstance(error, e.StoreUnavailable):  # the store logs outages once
         logger.error("authgate API error %s: %s", error.code, error.message, exc_info=error)
     errors = None
     if isinstance(error, e.WeakPassword):

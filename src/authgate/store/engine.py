@@ -3,7 +3,13 @@
 SQLite gets WAL, foreign keys and a busy timeout so that several threads and
 processes (reruns, the API, the CLI) share one file without "database is
 locked". PostgreSQL and MySQL/MariaDB get a pre-pinged pool so a restarted
-server costs one failed checkout, not a traceback per request.
+server costs one failed checkout, not a traceback per request, and timeouts
+everywhere (``statement_timeout`` seconds for a statement, a connect or any
+wait on the server, ``pool_timeout`` for a free pooled connection): a frozen
+server makes requests fail as ``StoreUnavailable`` instead of hanging them.
+PostgreSQL gets both a server-side ``statement_timeout`` (a slow query ends
+cleanly) and the client-side deadline of ``store/deadlines.py`` (a server that
+answers nothing at all); MySQL gets PyMySQL's read and write timeouts.
 
 A new SQLite file is created readable by its owner only (0600) before SQLite
 opens it: it holds password hashes, session hashes and encrypted MFA secrets.
@@ -13,6 +19,7 @@ mode, so they are 0600 too.
 
 from __future__ import annotations
 
+import math
 import os
 from typing import Any
 
@@ -20,8 +27,11 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import StaticPool
 
-__all__ = ["create_store_engine", "normalize_database_url"]
+__all__ = ["DEFAULT_TIMEOUT", "create_store_engine", "normalize_database_url"]
 
+DEFAULT_TIMEOUT = 5.0
+_FAIL_FAST_AFTER_CUT = 1.0  # seconds; see store/deadlines.py
+_CLIENT_MARGIN = 0.5
 _SQLITE_BUSY_TIMEOUT_MS = 10_000
 _OWNER_ONLY = 0o600
 
@@ -41,8 +51,21 @@ def is_memory_sqlite(url: URL) -> bool:
     return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
 
 
-def create_store_engine(url: str | URL, *, echo: bool = False, **kwargs: Any) -> Engine:
-    """Create an engine with the settings each backend needs to be safe under concurrency."""
+def create_store_engine(
+    url: str | URL,
+    *,
+    echo: bool = False,
+    statement_timeout: float | None = None,
+    pool_timeout: float = 30.0,
+    **kwargs: Any,
+) -> Engine:
+    """Create an engine with the settings each backend needs to be safe under concurrency.
+
+    ``statement_timeout=None`` (the default here; the composition root
+    passes the ``database_statement_timeout`` setting) waits as long as the
+    server takes: schema migrations, which may rewrite a large table, and
+    administrative tools use that.
+    """
     parsed = normalize_database_url(url)
     backend = parsed.get_backend_name()
     if backend == "sqlite":
@@ -52,14 +75,52 @@ def create_store_engine(url: str | URL, *, echo: bool = False, **kwargs: Any) ->
         "pool_size": 10,
         "max_overflow": 20,
         "pool_recycle": 1800,
+        "pool_timeout": pool_timeout,
     }
+    connect_timeout = _connect_timeout(statement_timeout)
     if backend == "postgresql":
-        options["connect_args"] = {"connect_timeout": 5}
+        options["connect_args"] = {"connect_timeout": connect_timeout}
+        if statement_timeout is not None:
+            # Appended to the URL's own libpq ``options`` (a search_path, say), not instead.
+            given = parsed.query.get("options", "")
+            given = given if isinstance(given, str) else " ".join(given)
+            timeout_option = f"-c statement_timeout={int(statement_timeout * 1000)}"
+            options["connect_args"]["options"] = f"{given} {timeout_option}".strip()
     elif backend in {"mysql", "mariadb"}:
-        options["connect_args"] = {"connect_timeout": 5, "charset": "utf8mb4"}
+        options["connect_args"] = {"connect_timeout": connect_timeout, "charset": "utf8mb4"}
+        if statement_timeout is not None:
+            options["connect_args"]["read_timeout"] = statement_timeout
+            options["connect_args"]["write_timeout"] = statement_timeout
         options["isolation_level"] = "READ COMMITTED"
     options.update(kwargs)
-    return create_engine(parsed, echo=echo, **options)
+    engine = create_engine(parsed, echo=echo, **options)
+    if backend == "postgresql" and statement_timeout is not None:
+        _bound_postgres_waits(engine, statement_timeout)
+    return engine
+
+
+def _connect_timeout(statement_timeout: float | None) -> int:
+    """Whole seconds, at least 2 (libpq's floor); 5 when statements are unbounded."""
+    if statement_timeout is None:
+        return int(DEFAULT_TIMEOUT)
+    return max(2, math.ceil(statement_timeout))
+
+
+def _bound_postgres_waits(engine: Engine, seconds: float) -> None:
+    """Connect with a psycopg class whose waits end within ``seconds`` (store/deadlines.py)."""
+    import psycopg
+
+    from authgate.store.deadlines import DEADLINES, deadline_connection_class
+
+    # Half a second after the server's own statement_timeout: a server that is
+    # alive cancels a slow statement itself and the connection stays usable.
+    connection_class = deadline_connection_class(seconds + _CLIENT_MARGIN)
+
+    @event.listens_for(engine, "do_connect")
+    def _connect(_dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+        if DEADLINES.cut_within(_FAIL_FAST_AFTER_CUT):
+            raise psycopg.OperationalError(f"the database did not answer within {seconds:g} s")
+        return connection_class.connect(*cargs, **cparams)
 
 
 def _sqlite_engine(url: URL, *, echo: bool, **kwargs: Any) -> Engine:

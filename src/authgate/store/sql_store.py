@@ -17,6 +17,8 @@ at once:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import TracebackType
 from typing import Any
 
@@ -28,6 +30,7 @@ from sqlalchemy.orm import sessionmaker
 
 from authgate.core.ports.store import DuplicateRecord
 from authgate.errors import StoreUnavailable
+from authgate.store.availability import Availability
 from authgate.store.engine import create_store_engine
 from authgate.store.migrate import current_revision, downgrade, ensure_schema, upgrade
 from authgate.store.repositories import SqlRepositories
@@ -62,12 +65,20 @@ class SqlTransaction:
     block always leaves it, translated when it is a driver failure.
     """
 
-    __slots__ = ("db", "dialect", "factory", "writes")
+    __slots__ = ("availability", "db", "dialect", "factory", "writes")
 
-    def __init__(self, factory: sessionmaker[DbSession], *, dialect: str, writes: bool) -> None:
+    def __init__(
+        self,
+        factory: sessionmaker[DbSession],
+        *,
+        dialect: str,
+        writes: bool,
+        availability: Availability | None = None,
+    ) -> None:
         self.factory = factory
         self.dialect = dialect
         self.writes = writes
+        self.availability = availability
         self.db: DbSession | None = None
 
     def __enter__(self) -> SqlRepositories:
@@ -89,10 +100,17 @@ class SqlTransaction:
         except Exception as failure:
             error = failure
         finally:
-            db.close()  # rolls back whatever was not committed
+            try:
+                db.close()  # rolls back whatever was not committed
+            except Exception as failure:  # the rollback of a connection that just died
+                error = error or failure
         if error is None:
+            if self.availability is not None:
+                self.availability.succeeded()
             return
         replacement = _store_error(error)
+        if isinstance(replacement, StoreUnavailable) and self.availability is not None:
+            self.availability.failed(error)
         if replacement is not error:
             raise replacement from error
         if exc_type is None:  # the commit failed with an error of its own kind
@@ -110,6 +128,7 @@ class SqlStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.dialect = engine.dialect.name
+        self.availability = Availability(engine.url.get_backend_name())
         self._writes = sessionmaker(engine, expire_on_commit=False)
         # Same pool, one option: on SQLite a deferred BEGIN that takes no write
         # lock. (Autocommit reads on PostgreSQL were measured and rejected:
@@ -126,16 +145,21 @@ class SqlStore:
 
     def write(self) -> SqlTransaction:
         """A read-write transaction: commit at a clean end, roll back on any error."""
-        return SqlTransaction(self._writes, dialect=self.dialect, writes=True)
+        return SqlTransaction(
+            self._writes, dialect=self.dialect, writes=True, availability=self.availability
+        )
 
     def read(self) -> SqlTransaction:
         """A read-only transaction; it is rolled back, so nothing in it can ever commit."""
-        return SqlTransaction(self._reads, dialect=self.dialect, writes=False)
+        return SqlTransaction(
+            self._reads, dialect=self.dialect, writes=False, availability=self.availability
+        )
 
     def migrate(self) -> None:
         """Create or upgrade the schema; StoreUnavailable when the database is down."""
         try:
-            ensure_schema(self.engine)
+            with self._migration_engine() as engine:
+                ensure_schema(engine)
         except Exception as error:
             if is_unavailable(error):
                 raise StoreUnavailable() from error
@@ -143,11 +167,27 @@ class SqlStore:
 
     def upgrade(self, revision: str = "head") -> None:
         """Migrate the schema up to ``revision`` (the CLI's ``db upgrade``)."""
-        upgrade(self.engine, revision)
+        with self._migration_engine() as engine:
+            upgrade(engine, revision)
 
     def downgrade(self, revision: str) -> None:
         """Migrate the schema down to ``revision`` ("base" drops authgate's tables)."""
-        downgrade(self.engine, revision)
+        with self._migration_engine() as engine:
+            downgrade(engine, revision)
+
+    @contextmanager
+    def _migration_engine(self) -> Iterator[Engine]:
+        """An engine without the statement timeout: a migration may rewrite a large table."""
+        if self.dialect == "sqlite":
+            yield self.engine
+            return
+        engine = create_store_engine(
+            self.engine.url, statement_timeout=None, pool_size=1, max_overflow=0
+        )
+        try:
+            yield engine
+        finally:
+            engine.dispose()
 
     def revision(self) -> str | None:
         """The schema's current migration revision, None for an empty database."""

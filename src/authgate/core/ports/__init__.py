@@ -6,6 +6,7 @@ a test can implement them over anything else. Core imports only these.
 
 from authgate.core.ports.audit import AuditEntry, AuditQuery, AuditRepository
 from authgate.core.ports.identities import IdentityRepository, LinkedIdentity, NewIdentity
+from authgate.core.ports.invalidation import ChannelListener, InvalidationChannel
 from authgate.core.ports.mfa import MfaFactor, MfaRepository
 from authgate.core.ports.passkeys import NewPasskey, PasskeyRecord, PasskeyRepository
 from authgate.core.ports.sessions import NewSession, SessionRepository, SessionView
@@ -26,8 +27,10 @@ __all__ = [
     "AuditEntry",
     "AuditQuery",
     "AuditRepository",
+    "ChannelListener",
     "DuplicateRecord",
     "IdentityRepository",
+    "InvalidationChannel",
     "LinkedIdentity",
     "MfaFactor",
     "MfaRepository",

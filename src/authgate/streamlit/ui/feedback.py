@@ -75,9 +75,11 @@ def listed(fetch: Callable[[], list[T]], empty: str) -> list[T]:
 
 
 def show_unavailable(error: StoreUnavailable | None = None) -> None:
-    """The page drawn instead of the app while the store cannot be reached."""
-    if error is not None:
-        logger.warning("authgate store unavailable: %s", error.__cause__ or error)
+    """The page drawn instead of the app while the store cannot be reached.
+
+    Not logged here: the store logs the outage once when it starts and once
+    when it ends, not once per page view.
+    """
     st.title(texts.UNAVAILABLE_TITLE)
     st.error(texts.UNAVAILABLE)
 

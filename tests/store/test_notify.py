@@ -1,0 +1,240 @@
+"""The invalidation channels: a change committed by one process reaches another's caches.
+
+Two ``Authgate`` objects on one database stand for two processes: each has
+its own pool, its own channel and its own listener thread, exactly as two
+replicas would. PostgreSQL ``LISTEN/NOTIFY`` and Redis pub/sub are tested
+against the servers on this machine (skipped when unreachable, failing under
+CI=true).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from authgate.config import AuthgateSettings
+from authgate.root import Authgate
+from authgate.store.engine import create_store_engine
+
+pytestmark = pytest.mark.serverdb
+
+REDIS_URL = os.environ.get("AUTHGATE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+on_postgres = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+PASSWORD = "a long secret passphrase"
+
+
+def _redis_reachable() -> None:
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        if IN_CI:
+            pytest.fail(f"CI=true and Redis at {REDIS_URL} is unreachable: {error}")
+        pytest.skip(f"Redis at {REDIS_URL} unreachable: {error}")
+
+
+Pair = tuple[Authgate, Authgate]
+
+
+@pytest.fixture
+def two_processes(tmp_path: Path) -> Iterator[Callable[..., Pair]]:
+    made: list[Authgate] = []
+
+    def build(database_url: str, **overrides: object) -> Pair:
+        settings = AuthgateSettings(
+            database_url=database_url,
+            data_dir=tmp_path / "data",
+            argon2_memory_cost=8192,
+            argon2_time_cost=1,
+            **overrides,  # type: ignore[arg-type]
+        )
+        first = Authgate.from_settings(settings)
+        second = Authgate.from_settings(settings, migrate=False)
+        made.extend((first, second))
+        return first, second
+
+    yield build
+    for auth in made:
+        auth.close()
+
+
+def _wait_until(condition: Callable[[], bool], timeout: float) -> float:
+    """Seconds until ``condition()`` held; fails after ``timeout``."""
+    start = time.monotonic()
+    while not condition():
+        if time.monotonic() - start > timeout:
+            pytest.fail(f"not within {timeout} s")
+        time.sleep(0.005)
+    return time.monotonic() - start
+
+
+def _listening(auth: Authgate) -> None:
+    """Start ``auth``'s listener (the first read does) and wait until it is trusted."""
+    _wait_until(lambda: auth.state_version == auth.state_version, 5)  # untrusted reads move it
+
+
+def _refused(auth: Authgate, access_token: str) -> Callable[[], bool]:
+    def check() -> bool:
+        try:
+            auth.tokens.authenticate(access_token)
+        except Exception:
+            return True
+        return False
+
+    return check
+
+
+def _logout_seen_by_the_other(first: Authgate, second: Authgate) -> float:
+    name = "u" + uuid.uuid4().hex[:10]
+    first.accounts.register(name, PASSWORD)
+    pair = first.tokens.login(name, PASSWORD)
+    _listening(second)
+    second.tokens.authenticate(pair.access_token)  # cached now, for the 5 s interval
+    assert not _refused(second, pair.access_token)()
+    first.tokens.logout(session_id=pair.claims.sid)
+    return _wait_until(_refused(second, pair.access_token), 1.0)
+
+
+@on_postgres
+def test_postgres_notify_reaches_the_other_process(
+    database_url: str, two_processes: Callable[..., Pair]
+) -> None:
+    first, second = two_processes(database_url)
+    assert first.uow.channel is not None and first.uow.channel.name == "postgresql"
+    assert _logout_seen_by_the_other(first, second) < 1.0
+
+
+def test_redis_pubsub_reaches_the_other_process(
+    tmp_path: Path, two_processes: Callable[..., Pair]
+) -> None:
+    _redis_reachable()
+    first, second = two_processes(f"sqlite:///{tmp_path / 'shared.db'}", redis_url=REDIS_URL)
+    assert first.uow.channel is not None and first.uow.channel.name == "redis"
+    assert _logout_seen_by_the_other(first, second) < 1.0
+
+
+def test_without_a_channel_the_interval_still_bounds_staleness(
+    tmp_path: Path, two_processes: Callable[..., Pair]
+) -> None:
+    first, second = two_processes(f"sqlite:///{tmp_path / 'shared.db'}")
+    assert first.uow.channel is None
+    version = second.state_version
+    assert second.state_version == version, "no channel: nothing to distrust"
+
+
+@on_postgres
+def test_a_rolled_back_change_announces_nothing(
+    database_url: str, two_processes: Callable[..., Pair]
+) -> None:
+    first, second = two_processes(database_url)
+    _listening(second)
+    time.sleep(0.2)
+    before = second.state_version
+    channel = first.uow.channel
+    assert channel is not None
+    with pytest.raises(RuntimeError), first.store.write() as repositories:
+        channel.announce_in(repositories)  # the NOTIFY is queued in this transaction...
+        raise RuntimeError("roll back")  # ...and dropped with it
+    time.sleep(0.5)
+    assert second.state_version == before
+
+
+@on_postgres
+def test_a_lost_listener_connection_distrusts_then_reconnects(
+    database_url: str, two_processes: Callable[..., Pair], caplog: pytest.LogCaptureFixture
+) -> None:
+    first, second = two_processes(database_url)
+    _listening(second)
+    time.sleep(0.3)
+    steady = second.state_version
+    assert second.state_version == steady, "trusted: reads do not move the version"
+    engine = create_store_engine(database_url, pool_size=1, max_overflow=0)
+    with engine.connect() as connection:
+        connection.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE query LIKE 'LISTEN authgate_invalidate%' OR "
+                "(datname = current_database() AND pid <> pg_backend_pid() "
+                "AND query = 'SELECT 1' AND state = 'idle')"
+            )
+        )
+    engine.dispose()
+    _wait_until(lambda: second.state_version != second.state_version, 5)  # distrusted
+    _wait_until(lambda: second.state_version == second.state_version, 10)  # back
+    assert "invalidation channel (postgresql) lost" in caplog.text
+    assert "invalidation channel (postgresql) is back" in caplog.text
+    assert _logout_seen_by_the_other(first, second) < 1.0
+
+
+class PrivateRedis:
+    """A redis-server of the test's own, to kill and restart on the same port."""
+
+    def __init__(self, workdir: Path) -> None:
+        import shutil
+        import socket
+
+        binary = shutil.which("redis-server")
+        if binary is None:
+            pytest.skip("redis-server is not installed")
+        self.binary = binary
+        self.workdir = workdir
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = int(sock.getsockname()[1])
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        command = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1"]
+        command += ["--save", "", "--appendonly", "no", "--dir", str(self.workdir)]
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        import redis
+
+        _wait_until(lambda: _answers(redis.Redis.from_url(self.url)), 10)
+
+    def kill(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+def _answers(client: object) -> bool:
+    import redis
+
+    try:
+        return bool(client.ping())  # type: ignore[attr-defined]
+    except redis.RedisError:
+        return False
+
+
+def test_a_redis_restart_distrusts_then_reconnects(
+    tmp_path: Path, two_processes: Callable[..., Pair], caplog: pytest.LogCaptureFixture
+) -> None:
+    server = PrivateRedis(tmp_path)
+    server.start()
+    try:
+        first, second = two_processes(f"sqlite:///{tmp_path / 'shared.db'}", redis_url=server.url)
+        _listening(second)
+        server.kill()
+        _wait_until(lambda: second.state_version != second.state_version, 5)  # distrusted
+        server.start()
+        _wait_until(lambda: second.state_version == second.state_version, 15)  # back
+        assert "invalidation channel (redis) lost" in caplog.text
+        assert _logout_seen_by_the_other(first, second) < 1.0
+    finally:
+        server.kill()
