@@ -7,105 +7,37 @@ Bad values fail here, at construction, rather than at the first login.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
     Field,
     SecretStr,
     field_validator,
     model_validator,
 )
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from authgate.errors import ConfigurationError
 from authgate.frames import valid_frame_ancestors
 from authgate.oidc_settings import OidcProviderSettings, check_provider_url
 from authgate.proxies import parse_networks
+from authgate.setting_values import (
+    MIN_SECRET_LENGTH,
+    Duration,
+    OAuthClientSettings,
+    StringList,
+    weak_secret,
+)
 
 __all__ = ["AuthgateSettings", "OAuthClientSettings"]
 
 logger = logging.getLogger("authgate.config")
-
-_DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def _parse_duration(value: object) -> object:
-    """Accept seconds ("600", 600) and "30s"/"15m"/"12h"/"7d" besides ISO 8601."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return timedelta(seconds=value)
-    if isinstance(value, str):
-        text = value.strip().lower()
-        try:
-            if text[-1:] in _DURATION_UNITS:
-                return timedelta(seconds=float(text[:-1]) * _DURATION_UNITS[text[-1]])
-            return timedelta(seconds=float(text))
-        except ValueError:
-            return value  # let pydantic try ISO 8601 and report the error
-    return value
-
-
-Duration = Annotated[timedelta, BeforeValidator(_parse_duration)]
-
-
-def _split_list(value: object) -> object:
-    """A list from the environment: JSON (``["10.0.0.0/8"]``) or comma-separated."""
-    if isinstance(value, str):
-        text = value.strip()
-        if text.startswith("["):
-            return json.loads(text)
-        return [item.strip() for item in text.split(",") if item.strip()]
-    return value
-
-
-StringList = Annotated[tuple[str, ...], NoDecode, BeforeValidator(_split_list)]
-
-_PLACEHOLDER_SECRETS = frozenset(
-    {"", "secret", "changeme", "change-me", "replace-this-secret", "replace-me", "dev", "test"}
-)
-_MIN_SECRET_LENGTH = 32
-
-
-def _weak_secret(value: str) -> bool:
-    """A placeholder, too short, or one character repeated (``"x" * 40`` is long, not random)."""
-    stripped = value.strip()
-    return (
-        stripped.lower() in _PLACEHOLDER_SECRETS
-        or len(value) < _MIN_SECRET_LENGTH
-        or len(set(stripped)) <= 1
-    )
-
-
-class OAuthClientSettings(BaseModel):
-    """A confidential OAuth 2.0 client, one item of ``AUTHGATE_OAUTH_CLIENTS`` (a JSON list).
-
-    It authenticates with HTTP Basic or ``client_id``/``client_secret`` form
-    fields; ``may_introspect`` lets it ask about tokens at ``{prefix}/introspect``.
-    Clients not listed are public: they may log in, refresh and revoke
-    without a secret.
-    """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    client_id: str = Field(min_length=1, max_length=128)
-    client_secret: SecretStr
-    may_introspect: bool = False
-
-    @field_validator("client_secret")
-    @classmethod
-    def _secret_not_empty(cls, value: SecretStr) -> SecretStr:
-        if not value.get_secret_value():
-            raise ValueError("client_secret must not be empty")
-        return value
 
 
 class AuthgateSettings(BaseSettings):
@@ -372,18 +304,18 @@ class AuthgateSettings(BaseSettings):
 
     def _require_production_secret(self) -> None:
         value = self.secret_key.get_secret_value() if self.secret_key else ""
-        if _weak_secret(value):
+        if weak_secret(value):
             raise ConfigurationError(
                 "AUTHGATE_SECRET_KEY must be set to a random value of at least "
-                f"{_MIN_SECRET_LENGTH} characters in production mode "
+                f"{MIN_SECRET_LENGTH} characters in production mode "
                 '(python -c "import secrets; print(secrets.token_urlsafe(48))").'
             )
         for client in self.oauth_clients:
             # Nothing throttles guesses of a client secret: only its length protects it.
-            if _weak_secret(client.client_secret.get_secret_value()):
+            if weak_secret(client.client_secret.get_secret_value()):
                 raise ConfigurationError(
                     f"The secret of OAuth client {client.client_id!r} must be a random value "
-                    f"of at least {_MIN_SECRET_LENGTH} characters in production mode."
+                    f"of at least {MIN_SECRET_LENGTH} characters in production mode."
                 )
 
     def passkey_relying_party(self) -> tuple[str, str, tuple[str, ...]]:
