@@ -72,3 +72,19 @@ def test_a_full_queue_drops_the_job_after_waiting(caplog: pytest.LogCaptureFixtu
     release.set()
     assert worker.wait_idle(5)
     worker.close()
+
+
+def test_a_background_job_sees_the_request_public_url_of_its_submitter() -> None:
+    """Mail links built after the answer still point at the address the browser used."""
+    from authgate.core.recovery.deferred import BackgroundWorker
+    from authgate.core.recovery.mailing import link, request_public_url
+
+    worker = BackgroundWorker(name="test-context")
+    seen: list[str] = []
+    try:
+        with request_public_url("http://localhost:9123"):
+            worker.submit(lambda: seen.append(link(None, "reset-password", "t")))
+        assert worker.wait_idle(timeout=5)
+    finally:
+        worker.close()
+    assert seen == ["http://localhost:9123/reset-password?token=t"]

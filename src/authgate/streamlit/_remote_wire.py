@@ -105,6 +105,11 @@ ERRORS_BY_CODE: dict[str, type[e.AuthgateError]] = {
         e.TokenReused,
         e.InvalidClient,
         e.TooManyVisitors,
+        e.PasskeyRejected,
+        e.ReauthenticationRequired,
+        e.OidcFailed,
+        e.OidcLinkRequired,
+        e.OidcUnlinkRefused,
     )
 }
 _DEFAULT_RETRY_SECONDS = 30
@@ -146,6 +151,9 @@ def error_from_response(response: httpx.Response) -> e.AuthgateError:
             ]
             or [e.PolicyViolation(code="weak_password", message=message)]
         )
+    if cls is e.OidcFailed:
+        reason = detail.get("reason")
+        return e.OidcFailed(reason if isinstance(reason, str) else "provider_error", message)
     return cls(message)
 
 

@@ -17,11 +17,13 @@ has gone out.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import queue
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Protocol
 
 __all__ = ["BackgroundWorker", "Deferred", "Job", "RunNow", "run_job"]
@@ -77,6 +79,9 @@ class BackgroundWorker:
         return f"BackgroundWorker(name={self.name!r}, pending={self._pending})"
 
     def submit(self, job: Job) -> None:
+        """Queue ``job`` to run with the submitter's context variables (the request's
+        public URL that mail links use, among them), as if it ran in the request."""
+        job = partial(contextvars.copy_context().run, job)
         with self._lock:
             if self._closed:
                 logger.warning("authgate background worker is closed; a job was dropped")
