@@ -128,10 +128,10 @@ def test_a_second_sign_in_reuses_the_account_and_lands_on_the_asked_page(
         context = browser.new_context()
         page = context.new_page()
         page.set_default_timeout(20_000)
-        start(page, oidc_demo, path="chat")
+        start(page, oidc_demo, path="dashboard")
         sign_in_at_provider(page, "bob", "provider-pass-bob")
         logged_in(page).wait_for()
-        page.wait_for_url(f"{oidc_demo.url}/chat")
+        page.wait_for_url(f"{oidc_demo.url}/dashboard")
         context.close()
     auth: Authgate = oidc_demo.server.service()
     try:
