@@ -213,23 +213,25 @@ def build_cookie_routes(
     jar = cookie or SessionCookie(path=base + "/" if base else "/")
     visitor_jar = visitor_cookie or SessionCookie(name="authgate_visitor", path=jar.path)
 
-    async def ticket_of(request: Request) -> tuple[str | None, dict[str, object]]:
-        payload = await _json_object(request) or {}
-        ticket = payload.get("ticket")
-        if not isinstance(ticket, str) or not ticket or len(ticket) > _MAX_TICKET:
-            return None, payload
-        return ticket, payload
-
     trusted = proxies or TrustedProxies()
     headers = {**_NO_STORE, **security_headers(frame_ancestors)}
 
-    async def session(request: Request) -> Response:
+    async def ticket_of(request: Request) -> tuple[str, dict[str, object]] | Response:
+        """The posted ticket and body, or the answer that refuses the request."""
         refused = _refused(request, trusted, headers)
         if refused is not None:
             return refused
-        ticket, payload = await ticket_of(request)
-        if ticket is None:
+        payload = await _json_object(request) or {}
+        ticket = payload.get("ticket")
+        if not isinstance(ticket, str) or not ticket or len(ticket) > _MAX_TICKET:
             return _error(400, "invalid_request", 'Send {"ticket": "<ticket>"}.', headers)
+        return ticket, payload
+
+    async def session(request: Request) -> Response:
+        posted = await ticket_of(request)
+        if isinstance(posted, Response):
+            return posted
+        ticket, payload = posted
         try:
             # The store call blocks (a database write, or an HTTP round trip
             # in remote mode): keep it off the event loop that serves every
@@ -250,12 +252,10 @@ def build_cookie_routes(
         return response
 
     async def visitor(request: Request) -> Response:
-        refused = _refused(request, trusted, headers)
-        if refused is not None:
-            return refused
-        ticket, _ = await ticket_of(request)
-        if ticket is None:
-            return _error(400, "invalid_request", 'Send {"ticket": "<ticket>"}.', headers)
+        posted = await ticket_of(request)
+        if isinstance(posted, Response):
+            return posted
+        ticket, _ = posted
         try:
             started = await run_in_threadpool(get_store().redeem_visitor_ticket, ticket)
         except StoreUnavailable as error:
