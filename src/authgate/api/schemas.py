@@ -173,7 +173,9 @@ class VerifyResponse(BaseModel):
     user: UserOut
 
 
-class SessionOut(RecordOut):
+class SessionFieldsOut(RecordOut):
+    """What every answer about a session shows (the owner's own list and the admin's)."""
+
     id: str
     created_at: datetime
     last_seen_at: datetime
@@ -183,6 +185,9 @@ class SessionOut(RecordOut):
     mfa: bool
     ip: str | None
     user_agent: str | None
+
+
+class SessionOut(SessionFieldsOut):
     current: bool = Field(description="True for the session of the token used to ask.")
 
     @classmethod

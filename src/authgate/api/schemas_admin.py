@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, Field, StrictBool
 
-from authgate.api.schemas import RecordOut, RegisterRequest, UserOut
+from authgate.api.schemas import RecordOut, RegisterRequest, SessionFieldsOut, UserOut
 from authgate.core.lockout.policy import ThrottleStatus
 from authgate.core.records import AuditRecord, AuthUser
 
@@ -96,18 +96,9 @@ class SessionsEnded(BaseModel):
     sessions_ended: int
 
 
-class AdminSessionOut(RecordOut):
-    id: str
+class AdminSessionOut(SessionFieldsOut):
     user_id: int
     username: str
-    created_at: datetime
-    last_seen_at: datetime
-    expires_at: datetime
-    absolute_expires_at: datetime
-    remember: bool
-    mfa: bool
-    ip: str | None
-    user_agent: str | None
 
 
 class AuditFilter(BaseModel):

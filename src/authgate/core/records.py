@@ -14,6 +14,7 @@ from typing import Any
 from authgate.core.identity import sanitize_client_text
 
 __all__ = [
+    "AuditEntry",
     "AuditRecord",
     "AuthUser",
     "Client",
@@ -110,8 +111,9 @@ class LoginResult:
 
 
 @dataclass(frozen=True)
-class AuditRecord:
-    id: int
+class AuditEntry:
+    """One audit row to append (texts already clipped, detail JSON-ready)."""
+
     occurred_at: datetime
     event_type: str
     outcome: str
@@ -121,6 +123,13 @@ class AuditRecord:
     ip: str | None
     user_agent: str | None
     detail: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class AuditRecord(AuditEntry):
+    """One stored audit row: the entry and its id (built by keyword only)."""
+
+    id: int
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ from starlette.routing import Route
 
 from authgate.core.records import SessionContext
 from authgate.core.visitors import VisitorPass
-from authgate.errors import AuthgateError, InvalidToken, NotAuthenticated, StoreUnavailable
+from authgate.errors import AuthgateError, NotAuthenticated, StoreUnavailable
 from authgate.proxies import TrustedProxies
 from authgate.streamlit.browser_headers import security_headers
 
@@ -162,6 +162,19 @@ def _error(status: int, code: str, message: str, headers: dict[str, str]) -> JSO
     return JSONResponse({"ok": False, "error": code, "message": message}, status, headers)
 
 
+def _failed(
+    error: AuthgateError, headers: dict[str, str], *, unauthenticated: int = 400
+) -> JSONResponse:
+    """A failed redeem: 503 if the store is down, ``unauthenticated`` for no session, else 400."""
+    if isinstance(error, StoreUnavailable):
+        status = 503
+    elif isinstance(error, NotAuthenticated):
+        status = unauthenticated
+    else:
+        status = 400
+    return _error(status, error.code, error.message, headers)
+
+
 def _refused(
     request: Request, proxies: TrustedProxies, headers: dict[str, str]
 ) -> JSONResponse | None:
@@ -213,36 +226,32 @@ def build_cookie_routes(
     jar = cookie or SessionCookie(path=base + "/" if base else "/")
     visitor_jar = visitor_cookie or SessionCookie(name="authgate_visitor", path=jar.path)
 
-    async def ticket_of(request: Request) -> tuple[str | None, dict[str, object]]:
-        payload = await _json_object(request) or {}
-        ticket = payload.get("ticket")
-        if not isinstance(ticket, str) or not ticket or len(ticket) > _MAX_TICKET:
-            return None, payload
-        return ticket, payload
-
     trusted = proxies or TrustedProxies()
     headers = {**_NO_STORE, **security_headers(frame_ancestors)}
 
-    async def session(request: Request) -> Response:
+    async def ticket_of(request: Request) -> tuple[str, dict[str, object]] | Response:
+        """The posted ticket and body, or the answer that refuses the request."""
         refused = _refused(request, trusted, headers)
         if refused is not None:
             return refused
-        ticket, payload = await ticket_of(request)
-        if ticket is None:
+        payload = await _json_object(request) or {}
+        ticket = payload.get("ticket")
+        if not isinstance(ticket, str) or not ticket or len(ticket) > _MAX_TICKET:
             return _error(400, "invalid_request", 'Send {"ticket": "<ticket>"}.', headers)
+        return ticket, payload
+
+    async def session(request: Request) -> Response:
+        posted = await ticket_of(request)
+        if isinstance(posted, Response):
+            return posted
+        ticket, payload = posted
         try:
             # The store call blocks (a database write, or an HTTP round trip
             # in remote mode): keep it off the event loop that serves every
             # websocket of this Streamlit process.
             token, context = await run_in_threadpool(get_store().redeem_cookie_ticket, ticket)
-        except InvalidToken as error:
-            return _error(400, error.code, error.message, headers)
-        except NotAuthenticated as error:
-            return _error(401, error.code, error.message, headers)
-        except StoreUnavailable as error:
-            return _error(503, error.code, error.message, headers)
         except AuthgateError as error:
-            return _error(400, error.code, error.message, headers)
+            return _failed(error, headers, unauthenticated=401)
         response = JSONResponse({"ok": True}, 200, headers)
         jar.write(response, request, token, context)
         if payload.get("end_visitor") == "1":
@@ -250,18 +259,14 @@ def build_cookie_routes(
         return response
 
     async def visitor(request: Request) -> Response:
-        refused = _refused(request, trusted, headers)
-        if refused is not None:
-            return refused
-        ticket, _ = await ticket_of(request)
-        if ticket is None:
-            return _error(400, "invalid_request", 'Send {"ticket": "<ticket>"}.', headers)
+        posted = await ticket_of(request)
+        if isinstance(posted, Response):
+            return posted
+        ticket, _ = posted
         try:
             started = await run_in_threadpool(get_store().redeem_visitor_ticket, ticket)
-        except StoreUnavailable as error:
-            return _error(503, error.code, error.message, headers)
         except AuthgateError as error:
-            return _error(400, error.code, error.message, headers)
+            return _failed(error, headers)
         response = JSONResponse({"ok": True}, 200, headers)
         visitor_jar.write_token(response, request, started.token, until=started.visitor.expires_at)
         return response

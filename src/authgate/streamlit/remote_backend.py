@@ -12,8 +12,8 @@ on a user's behalf the backend keeps, per session id, the pair the API gave
 it and renews the access token shortly before it expires (``_remote_client``).
 A tab whose pair is gone (evicted, or this process restarted) is asked to log
 in again; a reload logs it back in from its cookie. The Account page's MFA
-calls, account recovery and the Admin page live in ``_remote_mfa``,
-``_remote_recovery`` and ``_remote_admin``.
+calls, account recovery, the Admin page and anonymous visitors live in
+``_remote_mfa``, ``_remote_recovery``, ``_remote_admin`` and ``_remote_visitors``.
 
 ``state_version`` moves only for changes made through this backend (logout,
 password, profile), so the other tabs of this process see them at once;
@@ -48,6 +48,7 @@ from authgate.streamlit._remote_cache import TokenTiming
 from authgate.streamlit._remote_client import DEFAULT_PREFIX, RemoteApiClient, api_base_url
 from authgate.streamlit._remote_mfa import RemoteMfa
 from authgate.streamlit._remote_recovery import RemoteRecovery
+from authgate.streamlit._remote_visitors import RemoteVisitors
 from authgate.streamlit._remote_wire import (
     MAX_FIELD,
     MAX_TOKEN,
@@ -57,8 +58,6 @@ from authgate.streamlit._remote_wire import (
     parse_session,
     parse_strength,
     parse_user,
-    parse_visitor,
-    parse_visitor_pass,
 )
 from authgate.streamlit.admin_records import AdminSession, AdminUser, AuditQuery
 from authgate.streamlit.backend import (
@@ -123,6 +122,7 @@ class RemoteBackend:
         )
         self.mfa = RemoteMfa(self.api, acting_session=self._session_of, changed=self._bump)
         self.recovery = RemoteRecovery(self.api, changed=self._bump)
+        self.visitors = RemoteVisitors(self.api)
 
     def __repr__(self) -> str:
         return f"RemoteBackend({self.api.base_url!r})"
@@ -176,31 +176,6 @@ class RemoteBackend:
             body["visitor_token"] = meta.get("visitor") or ""
         return self._opened("/session/login/mfa", body, meta)
 
-    # -- anonymous visitors (the application's hand-off hook runs in the API) ------------
-
-    def start_visitor(self, **meta: Unpack[RequestMeta]) -> VisitorPass:
-        return self.api.read(parse_visitor_pass, self.api.call("POST", "/visitors", meta=meta))
-
-    def resolve_visitor(self, token: str) -> VisitorRecord | None:
-        if not isinstance(token, str) or not token or len(token) > MAX_TOKEN:
-            return None
-        try:
-            answer = self.api.call("POST", "/visitors/resolve", json={"visitor_token": token})
-        except (NotAuthenticated, InvalidInput):
-            return None
-        return self.api.read(parse_visitor, answer)
-
-    def issue_visitor_ticket(self, token: str) -> str:
-        answer = self.api.call("POST", "/visitor-tickets", json={"visitor_token": token})
-        return self.api.read(lambda d: str(d["ticket"]), answer)
-
-    def redeem_visitor_ticket(self, ticket: str) -> VisitorPass:
-        try:
-            answer = self.api.call("POST", "/visitor-tickets/redeem", json={"ticket": ticket})
-        except InvalidInput as error:
-            raise InvalidToken() from error
-        return self.api.read(parse_visitor_pass, answer)
-
     def _opened(self, path: str, body: dict[str, Any], meta: RequestMeta) -> SessionContext:
         """Log in with one request, keeping the new session's pair and its cookie ticket.
 
@@ -224,6 +199,20 @@ class RemoteBackend:
         required = self.api.read(parse_enrollment_required, answer)
         self.api.cache.note_enrollment_required(context.session.id, required)
         return context
+
+    # -- anonymous visitors (the application's hand-off hook runs in the API) ------------
+
+    def start_visitor(self, **meta: Unpack[RequestMeta]) -> VisitorPass:
+        return self.visitors.start(meta)
+
+    def resolve_visitor(self, token: str) -> VisitorRecord | None:
+        return self.visitors.resolve(token)
+
+    def issue_visitor_ticket(self, token: str) -> str:
+        return self.visitors.issue_ticket(token)
+
+    def redeem_visitor_ticket(self, ticket: str) -> VisitorPass:
+        return self.visitors.redeem_ticket(ticket)
 
     def register(
         self, username: str, password: str, **details: Unpack[RegisterDetails]

@@ -4,26 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
-from authgate.core.records import AuditRecord
+from authgate.core.records import AuditEntry, AuditRecord
 
 __all__ = ["AuditEntry", "AuditQuery", "AuditRepository"]
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    """One audit row to append (texts already clipped, detail JSON-ready)."""
-
-    occurred_at: datetime
-    event_type: str
-    outcome: str
-    user_id: int | None
-    actor_id: int | None
-    username: str | None
-    ip: str | None
-    user_agent: str | None
-    detail: dict[str, Any]
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,9 @@ __all__ = ["IdentityRepository", "LinkedIdentity", "NewIdentity"]
 
 
 @dataclass(frozen=True)
-class NewIdentity:
+class _IdentityFields:
+    """What a link says, before and after it is stored (built by keyword only)."""
+
     user_id: int
     provider: str
     issuer: str
@@ -26,16 +28,15 @@ class NewIdentity:
 
 
 @dataclass(frozen=True)
-class LinkedIdentity:
+class NewIdentity(_IdentityFields):
+    """An identity to link to an account."""
+
+
+@dataclass(frozen=True)
+class LinkedIdentity(_IdentityFields):
     """An identity and its account, as the Account and Admin pages show it."""
 
     id: int
-    user_id: int
-    provider: str
-    issuer: str
-    subject: str
-    email: str | None
-    linked_at: datetime
     last_used_at: datetime | None
 
 

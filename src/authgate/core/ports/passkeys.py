@@ -17,8 +17,8 @@ __all__ = ["NewPasskey", "PasskeyRecord", "PasskeyRepository"]
 
 
 @dataclass(frozen=True)
-class NewPasskey:
-    """A verified registration to store; ``credential_id`` and ``user_handle`` are base64url."""
+class _PasskeyFields:
+    """What a passkey holds, before and after it is stored (built by keyword only)."""
 
     user_id: int
     credential_id: str
@@ -34,21 +34,15 @@ class NewPasskey:
 
 
 @dataclass(frozen=True)
-class PasskeyRecord:
+class NewPasskey(_PasskeyFields):
+    """A verified registration to store; ``credential_id`` and ``user_handle`` are base64url."""
+
+
+@dataclass(frozen=True)
+class PasskeyRecord(_PasskeyFields):
     """One stored passkey: its public key, counter, backup flags and when it was used."""
 
     id: int
-    user_id: int
-    credential_id: str
-    user_handle: str
-    public_key: bytes
-    sign_count: int
-    name: str
-    transports: tuple[str, ...]
-    aaguid: str
-    backup_eligible: bool
-    backed_up: bool
-    created_at: datetime
     last_used_at: datetime | None
 
 

@@ -121,11 +121,8 @@ class AccountRecovery:
             user = found.user if found is not None else None
             message = self._reset_mail(work, found, now) if found is not None else None
             work.emit(
-                PasswordResetRequested(
-                    user_id=user.id if user is not None else None,
-                    username=user.username if user is not None else attempted,
-                    client=Client.of(ip, user_agent),
-                    sent=message is not None,
+                _requested(
+                    PasswordResetRequested, user, attempted, Client.of(ip, user_agent), message
                 )
             )
         deliver(self.mailer, message)
@@ -226,14 +223,8 @@ class AccountRecovery:
                 message = mail_templates.username_reminder(
                     to=user.email or "", usernames=[user.username], site=self.site_name
                 )
-            work.emit(
-                UsernameReminderRequested(
-                    user_id=user.id if user is not None else None,
-                    username=user.username if user is not None else attempted,
-                    client=Client.of(ip, user_agent),
-                    sent=message is not None,
-                )
-            )
+            client = Client.of(ip, user_agent)
+            work.emit(_requested(UsernameReminderRequested, user, attempted, client, message))
         deliver(self.mailer, message)
 
     def _reset_mail(self, work: Work, found: UserCredentials, now: datetime) -> MailMessage | None:
@@ -316,3 +307,19 @@ def _lookup_key(raw: object) -> tuple[str, str | None]:
     if not isinstance(raw, str):
         return "", None
     return normalize_login(raw), sanitize_client_text(raw, 320)
+
+
+def _requested(
+    event: type[PasswordResetRequested | UsernameReminderRequested],
+    user: AuthUser | None,
+    attempted: str | None,
+    client: Client,
+    message: MailMessage | None,
+) -> PasswordResetRequested | UsernameReminderRequested:
+    """The audit event of a "forgot" request: the account if one matched, whether mail went."""
+    return event(
+        user_id=user.id if user is not None else None,
+        username=user.username if user is not None else attempted,
+        client=client,
+        sent=message is not None,
+    )

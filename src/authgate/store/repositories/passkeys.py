@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -68,21 +69,10 @@ class SqlPasskeyRepository:
 
     def add(self, new: NewPasskey) -> PasskeyRecord:
         with unique_keys(self.db):
+            values = asdict(new) | {"transports": list(new.transports)}
             self.db.execute(
                 insert(Passkey).values(
-                    user_id=new.user_id,
-                    credential_key=_key(new.credential_id),
-                    credential_id=new.credential_id,
-                    user_handle=new.user_handle,
-                    public_key=new.public_key,
-                    sign_count=new.sign_count,
-                    name=new.name,
-                    transports=list(new.transports),
-                    aaguid=new.aaguid,
-                    backup_eligible=new.backup_eligible,
-                    backed_up=new.backed_up,
-                    created_at=new.created_at,
-                    last_used_at=None,
+                    credential_key=_key(new.credential_id), last_used_at=None, **values
                 )
             )
         found = self.find(new.credential_id)

@@ -72,9 +72,7 @@ def _enrol(run: GateRun, user: AuthUser, pending: MfaEnrollment) -> None:
     ok, codes = attempt(lambda: run.backend.confirm_mfa_enrollment(user.id, typed))
     if ok and codes is not None:
         st.session_state.pop(PENDING, None)
-        st.session_state[FRESH_CODES] = codes
-        st.session_state[FRESH_REASON] = "enabled"
-        st.rerun()
+        _show_fresh(codes, "enabled")
 
 
 def _regenerate(run: GateRun, user: AuthUser) -> None:
@@ -87,9 +85,14 @@ def _regenerate(run: GateRun, user: AuthUser) -> None:
         return
     ok, codes = attempt(lambda: run.backend.regenerate_recovery_codes(user.id, typed))
     if ok and codes is not None:
-        st.session_state[FRESH_CODES] = codes
-        st.session_state[FRESH_REASON] = "regenerated"
-        st.rerun()
+        _show_fresh(codes, "regenerated")
+
+
+def _show_fresh(codes: list[str], reason: str) -> None:
+    """Keep new recovery codes for the one run that shows them, then rerun to show them."""
+    st.session_state[FRESH_CODES] = codes
+    st.session_state[FRESH_REASON] = reason
+    st.rerun()
 
 
 def _disable(run: GateRun, user: AuthUser) -> None:
