@@ -37,7 +37,7 @@ from authgate.streamlit.state import (
     Flash,
     TabAuth,
 )
-from authgate.streamlit.visitors import forget_visitor
+from authgate.streamlit.visitors import client_meta, forget_visitor
 
 __all__ = [
     "app_url",
@@ -57,9 +57,11 @@ def read_session_cookie(name: str) -> str | None:
 
 
 def request_meta() -> RequestMeta:
-    """The client's IP and user agent, as recorded on sessions and audit rows."""
-    agent = st.context.headers.get("User-Agent")
-    return {"ip": st.context.ip_address, "user_agent": agent[:512] if agent else None}
+    """The client's IP and user agent, as recorded on sessions and audit rows.
+
+    The address follows ``AUTHGATE_TRUSTED_PROXIES`` (``visitors.client_meta``).
+    """
+    return client_meta()
 
 
 def app_url(page_path: str) -> str | None:

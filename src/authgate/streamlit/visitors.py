@@ -34,6 +34,7 @@ from authgate.streamlit.state import VISITOR, VISITOR_READ
 
 __all__ = [
     "TabVisitor",
+    "client_meta",
     "current_visitor",
     "ensure_visitor",
     "forget_visitor",
@@ -67,8 +68,17 @@ def _backend() -> AuthBackend:
     return run.backend
 
 
+def client_meta() -> RequestMeta:
+    """The browser's address and user agent, as this run's settings say to read them.
+
+    Behind proxies listed in ``AUTHGATE_TRUSTED_PROXIES`` the address is the
+    one they forwarded (``X-Forwarded-For``), so the per-client limits and the
+    audit see the browser, not the proxy.
+    """
+    return _client_meta(_settings.get())
+
+
 def _client_meta(settings: AuthgateSettings | None) -> RequestMeta:
-    """The browser's address as the rate limit should count it (behind trusted proxies too)."""
     peer = st.context.ip_address
     if settings is not None and settings.trusted_proxies:
         proxies = TrustedProxies.of(settings.trusted_proxies)
