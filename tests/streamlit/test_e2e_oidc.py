@@ -279,6 +279,7 @@ def test_link_and_unlink_on_the_account_page(oidc_demo: OidcDemo, context: Any) 
     page.goto(f"{oidc_demo.url}/login")
     fill_password_login(page, "carol", "wide-ocean-lantern-2026")
     logged_in(page).wait_for()
+    wait_for_cookie(context, present=True)  # a new page load needs the session cookie
     page.goto(f"{oidc_demo.url}/account")
     page.get_by_role("link", name="Link Corp SSO").click()
     sign_in_at_provider(page, "dave", "provider-pass-dave")
@@ -304,5 +305,6 @@ def test_the_admin_sees_identities_and_the_redirect_uri(oidc_demo: OidcDemo, con
     page.goto(f"{oidc_demo.url}/login")
     fill_password_login(page, "admin", "gatekeeper-2026")
     logged_in(page).wait_for()
+    wait_for_cookie(context, present=True)  # a new page load needs the session cookie
     page.goto(f"{oidc_demo.url}/admin")
     page.get_by_text(f"{oidc_demo.url}/_authgate/oidc/corp/callback").first.wait_for()

@@ -142,7 +142,18 @@ def test_logins_per_day_and_csv_cells() -> None:
     now = datetime(2026, 1, 2, tzinfo=UTC)
 
     def event(kind: str, outcome: str, username: str) -> AuditRecord:
-        return AuditRecord(1, now, kind, outcome, 1, None, username, None, None, {})
+        return AuditRecord(
+            id=1,
+            occurred_at=now,
+            event_type=kind,
+            outcome=outcome,
+            user_id=1,
+            actor_id=None,
+            username=username,
+            ip=None,
+            user_agent=None,
+            detail={},
+        )
 
     events = [
         event("login.succeeded", "success", "a"),
