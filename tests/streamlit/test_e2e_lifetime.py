@@ -38,7 +38,8 @@ def test_idle_session_expires_at_the_next_interaction(
     page = context.new_page()
     log_in(page, short_server.url, *ALICE, path="dashboard")
     page.wait_for_timeout((IDLE_SECONDS + 1) * 1000)  # the one real wait: letting time pass
-    page.get_by_role("link", name="Chat").click()
+    # A page that needs a login (Chat is public: a visitor may use it).
+    page.get_by_role("link", name="Account").click()
     page.get_by_text(texts.SESSION_EXPIRED).wait_for()
     page.get_by_role("textbox", name="Username", exact=True).wait_for()
     expect(logged_in(page)).to_have_count(0)
