@@ -12,6 +12,7 @@ from typing import Any, Literal, Self
 
 from pydantic import BaseModel, Field, StrictBool
 
+from authgate.api.schemas_visitors import HandedVisitor
 from authgate.core.records import AuthUser, SessionRecord
 from authgate.core.tokens.jwt_tokens import AccessClaims
 from authgate.core.tokens.service import TokenPair
@@ -48,12 +49,7 @@ class RegisterRequest(BaseModel):
 
 
 class SelfRegisterRequest(RegisterRequest):
-    visitor_token: str | None = Field(
-        default=None,
-        max_length=512,
-        description="The anonymous visitor's token (POST {prefix}/visitors): on success its "
-        "data is handed to the new user and the visitor ends.",
-    )
+    visitor_token: HandedVisitor = None
 
 
 class LoginRequest(BaseModel):
@@ -64,12 +60,7 @@ class LoginRequest(BaseModel):
         description="Long-lived session (refresh tokens last their full lifetime); "
         "false bounds them by the ordinary session lifetime and idle timeout.",
     )
-    visitor_token: str | None = Field(
-        default=None,
-        max_length=512,
-        description="The anonymous visitor's token (POST {prefix}/visitors): on success its "
-        "data is handed to the new user and the visitor ends.",
-    )
+    visitor_token: HandedVisitor = None
 
 
 class RefreshRequest(BaseModel):

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from authgate.api.errors import ErrorDetail
 from authgate.api.schemas import RecordOut
+from authgate.api.schemas_visitors import HandedVisitor
 from authgate.core.login.flow import MFA_TICKET_TTL
 from authgate.core.mfa.service import MfaStatus
 from authgate.core.mfa.totp import MfaEnrollment
@@ -80,9 +81,7 @@ class LoginErrorResponse(BaseModel):
 class MfaLoginRequest(BaseModel):
     ticket: str = Field(min_length=1, max_length=512, description="The login's mfa_ticket.")
     code: str = _CODE
-    visitor_token: str | None = Field(
-        default=None, max_length=512, description="As for the login's first step."
-    )
+    visitor_token: HandedVisitor = None
 
 
 # -- enrolment and management --------------------------------------------------------
