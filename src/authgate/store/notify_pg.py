@@ -26,17 +26,29 @@ from authgate.store.engine import DEFAULT_TIMEOUT
 from authgate.store.notify_listener import ListenerLoop
 from authgate.store.repositories import SqlRepositories
 
-__all__ = ["CHANNEL", "PostgresChannel"]
+__all__ = ["CHANNEL", "PostgresChannel", "listener_application_name"]
 
 CHANNEL = "authgate_invalidate"
 _NOTIFY = text("SELECT pg_notify(:channel, :origin)")
 
 
+def listener_application_name(origin: str) -> str:
+    """The ``application_name`` of a process's listening connection.
+
+    Lets an operator (and a test) tell in ``pg_stat_activity`` which
+    connection is whose listener, e.g. to end it on purpose.
+    """
+    return f"authgate-listener-{origin[:32]}"
+
+
 class _PgSubscription:
-    def __init__(self, conninfo: str, timeout: float) -> None:
+    def __init__(self, conninfo: str, timeout: float, origin: str) -> None:
         connection_class = deadline_connection_class(timeout)
         self.connection: psycopg.Connection[Any] = connection_class.connect(
-            conninfo, autocommit=True, connect_timeout=max(2, int(timeout))
+            conninfo,
+            autocommit=True,
+            connect_timeout=max(2, int(timeout)),
+            application_name=listener_application_name(origin),
         )
         self.connection.execute(f"LISTEN {CHANNEL}")
 
@@ -62,7 +74,7 @@ class PostgresChannel:
         conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
         self.loop = ListenerLoop(
             name=self.name,
-            subscribe=lambda: _PgSubscription(conninfo, timeout),
+            subscribe=lambda: _PgSubscription(conninfo, timeout, self.loop.origin),
             heartbeat=heartbeat,
         )
 
