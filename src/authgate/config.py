@@ -62,9 +62,10 @@ class AuthgateSettings(BaseSettings):
     """Longest wait on the database server for one statement (PostgreSQL, MySQL)."""
     database_pool_timeout: Duration = Field(default=timedelta(seconds=5))
     """Longest wait for a free pooled connection before answering "unavailable"."""
-    invalidation_channel: Literal["auto", "postgresql", "redis", "off"] = "auto"
-    """How replicas hear of each other's logouts: "auto" picks PostgreSQL when the
-    database is PostgreSQL, else Redis when ``redis_url`` is set, else none."""
+    invalidation_channel: Literal["auto", "postgresql", "redis", "database", "off"] = "auto"
+    """How processes hear of each other's logouts: "auto" picks PostgreSQL when the
+    database is PostgreSQL, else Redis when ``redis_url`` is set, else the database's
+    own counter row (polled twice a second); none for an in-memory SQLite database."""
     trusted_proxies: StringList = ()
     """Peers whose ``X-Forwarded-For``/``-Host``/``-Proto`` are believed (addresses or networks)."""
 
@@ -89,6 +90,10 @@ class AuthgateSettings(BaseSettings):
     remember_me_lifetime: Duration = timedelta(days=30)
     session_touch_interval: Duration = timedelta(minutes=1)
     session_revalidate_interval: Duration = timedelta(seconds=5)
+    # With an exact invalidation channel (PostgreSQL or the database counter), a
+    # revocation anywhere reaches every cache at once, so a cached API session is
+    # re-read only this often (a backstop); expiry is still checked every request.
+    session_cache_max_age: Duration = timedelta(minutes=5)
     # Verified access tokens (signature checked once, expiry every time) and
     # live sessions (for the revalidation interval) kept in memory per process.
     token_memo_size: int = Field(default=16_384, ge=0, le=1_000_000)

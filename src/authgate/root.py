@@ -17,6 +17,7 @@ is safe to share between threads; ``close()`` releases the pool.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import cached_property
 from typing import Literal
 
@@ -59,6 +60,7 @@ from authgate.core.tokens.jwt_keys import load_key_set
 from authgate.core.tokens.service import TokenService
 from authgate.core.unit_of_work import EventHook, UnitOfWork
 from authgate.core.visitors.service import VisitorService
+from authgate.store.engine import is_memory_sqlite
 from authgate.store.sql_store import SqlStore
 from authgate.store.throttle_sql import DatabaseThrottle
 
@@ -252,13 +254,34 @@ class Authgate:
             migrate=migrate,
         )
 
+    def _session_cache_ttl(self) -> timedelta:
+        """How long the API may trust a cached session without re-reading it.
+
+        The revalidation interval bounds what another process's revocation
+        can go unseen; an exact channel hears every one of them (and moves the
+        state version, which empties the cache, whenever it cannot vouch), so
+        the entry may then live up to ``session_cache_max_age``.
+        """
+        s = self.settings
+        interval = s.session_revalidate_interval
+        channel = self.uow.channel
+        if interval <= timedelta(0) or channel is None or not channel.exact:
+            return interval
+        return max(interval, s.session_cache_max_age)
+
     def _channel(self) -> InvalidationChannel | None:
         """How other processes hear of this one's logouts (docs/deploy.md), if at all."""
         s = self.settings
         choice = s.invalidation_channel
         if choice == "auto":
-            postgres = self.store.dialect == "postgresql"
-            choice = "postgresql" if postgres else "redis" if s.redis_url else "off"
+            if self.store.dialect == "postgresql":
+                choice = "postgresql"
+            elif s.redis_url:
+                choice = "redis"
+            elif is_memory_sqlite(self.store.engine.url):
+                choice = "off"  # one process by construction: nobody else to hear
+            else:
+                choice = "database"
         timeout = s.database_statement_timeout.total_seconds()
         if choice == "postgresql":
             from authgate.store.notify_pg import PostgresChannel
@@ -268,6 +291,10 @@ class Authgate:
             from authgate.store.notify_redis import RedisChannel
 
             return RedisChannel(s.redis_url, self.store.engine.url, timeout=timeout)
+        if choice == "database":
+            from authgate.store.notify_db import DatabaseChannel
+
+            return DatabaseChannel(self.store.engine.url, timeout=timeout)
         return None
 
     def _passkeys(self) -> PasskeyService:
@@ -310,7 +337,7 @@ class Authgate:
             audience=s.jwt_audience,
             access_ttl=s.access_token_ttl,
             refresh_ttl=s.refresh_token_ttl,
-            revalidate_interval=s.session_revalidate_interval,
+            revalidate_interval=self._session_cache_ttl(),
             memo_size=s.token_memo_size,
         )
 

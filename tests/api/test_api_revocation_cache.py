@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from api_support import PASSWORD, PREFIX, assert_error, bearer, login, make_settings
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from authgate.api import create_api
 from authgate.api._password_pool import PasswordWorkPool
@@ -35,7 +37,8 @@ def _two_processes(
 def test_revocation_by_another_process_is_seen_within_the_interval(
     tmp_path: Path, clock: FrozenClock
 ) -> None:
-    api, other = _two_processes(tmp_path, clock)
+    """Without an invalidation channel the revalidation interval is the bound."""
+    api, other = _two_processes(tmp_path, clock, invalidation_channel="off")
     tokens = api.tokens
     other.accounts.register("alice", PASSWORD)
     pair = tokens.login("alice", PASSWORD)
@@ -45,6 +48,39 @@ def test_revocation_by_another_process_is_seen_within_the_interval(
     clock.advance(api.settings.session_revalidate_interval)
     with pytest.raises(NotAuthenticated):
         tokens.authenticate(pair.access_token)
+
+
+def test_revocation_by_another_process_arrives_through_the_database_counter(
+    tmp_path: Path, clock: FrozenClock
+) -> None:
+    """SQLite's own channel: seen within a second, then no interval is needed."""
+    api, other = _two_processes(tmp_path, clock)
+    tokens = api.tokens
+    other.accounts.register("alice", PASSWORD)
+    pair = tokens.login("alice", PASSWORD)
+    kept = tokens.login("alice", PASSWORD)
+    tokens.authenticate(pair.access_token)
+    tokens.authenticate(kept.access_token)  # both cached
+    other.sessions.revoke(pair.claims.sid)  # the CLI, say: announced by the counter
+    deadline = time.monotonic() + 1.0
+    while True:
+        try:
+            tokens.authenticate(pair.access_token)
+        except NotAuthenticated:
+            break
+        assert time.monotonic() < deadline, "not refused within a second"
+        time.sleep(0.02)
+    tokens.authenticate(kept.access_token)  # re-read once, cached again
+    with other.store.write() as repositories:  # behind authgate's back: nobody announces
+        repositories.db.execute(  # type: ignore[attr-defined]
+            text("DELETE FROM authgate_sessions WHERE id = :id"),
+            {"id": kept.claims.sid},
+        )
+    clock.advance(timedelta(minutes=1))  # far past the 5 s interval: still the cached answer
+    tokens.authenticate(kept.access_token)
+    clock.advance(api.settings.session_cache_max_age)  # the backstop: read again
+    with pytest.raises(NotAuthenticated):
+        tokens.authenticate(kept.access_token)
 
 
 def test_revocation_in_this_process_is_seen_at_once(tmp_path: Path, clock: FrozenClock) -> None:

@@ -14,6 +14,7 @@ import subprocess
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from sqlalchemy import text
 from authgate.config import AuthgateSettings
 from authgate.root import Authgate
 from authgate.store.engine import create_store_engine
+from authgate.store.notify_db import DatabaseChannel
 from authgate.store.notify_pg import PostgresChannel, listener_application_name
 
 pytestmark = pytest.mark.serverdb
@@ -126,10 +128,107 @@ def test_redis_pubsub_reaches_the_other_process(
 def test_without_a_channel_the_interval_still_bounds_staleness(
     tmp_path: Path, two_processes: Callable[..., Pair]
 ) -> None:
-    first, second = two_processes(f"sqlite:///{tmp_path / 'shared.db'}")
+    first, second = two_processes(f"sqlite:///{tmp_path / 'shared.db'}", invalidation_channel="off")
     assert first.uow.channel is None
     version = second.state_version
     assert second.state_version == version, "no channel: nothing to distrust"
+    assert second.tokens._cache.ttl == timedelta(seconds=5), "the interval bounds staleness"
+
+
+on_sqlite_and_mariadb = pytest.mark.parametrize("database_url", ["sqlite", "mysql"], indirect=True)
+
+
+@on_sqlite_and_mariadb
+def test_the_database_counter_reaches_the_other_process(
+    database_url: str, two_processes: Callable[..., Pair]
+) -> None:
+    first, second = two_processes(database_url)
+    channel = first.uow.channel
+    assert isinstance(channel, DatabaseChannel) and channel.exact, "auto: the database's own"
+    assert second.tokens._cache.ttl == timedelta(minutes=5), "an exact channel: the backstop"
+    assert _logout_seen_by_the_other(first, second) < 1.0
+
+
+@on_sqlite_and_mariadb
+def test_the_database_counter_moves_only_with_a_committed_stale_change(
+    database_url: str, two_processes: Callable[..., Pair]
+) -> None:
+    first, second = two_processes(database_url)
+    _listening(second)
+    channel = first.uow.channel
+    assert channel is not None
+    steady = second.state_version
+    with pytest.raises(RuntimeError), first.store.write() as repositories:
+        channel.announce_in(repositories)
+        raise RuntimeError("roll back")
+    name = "u" + uuid.uuid4().hex[:10]
+    first.accounts.register(name, PASSWORD)  # not stale: nobody's cache is wrong
+    first.tokens.login(name, PASSWORD)
+    time.sleep(1.2)  # two heartbeats and more
+    assert second.state_version == steady
+    assert _counter(first) == (0, "")
+
+
+@on_sqlite_and_mariadb
+def test_its_own_change_does_not_empty_a_process_cache_twice(
+    database_url: str, two_processes: Callable[..., Pair]
+) -> None:
+    first, _ = two_processes(database_url)
+    _listening(first)
+    name = "u" + uuid.uuid4().hex[:10]
+    first.accounts.register(name, PASSWORD)
+    pair = first.tokens.login(name, PASSWORD)
+    other = first.tokens.login(name, PASSWORD)
+    before = first.state_version
+    first.tokens.logout(session_id=pair.claims.sid)
+    after_own_logout = first.state_version
+    assert after_own_logout == before + 1, "moved at once, by the commit"
+    first.tokens.authenticate(other.access_token)  # cached again
+    time.sleep(1.2)
+    assert first.state_version == after_own_logout, "the poll saw its own change: no second move"
+    assert _counter(first)[0] == 1
+
+
+def test_a_missing_counter_row_distrusts_with_one_log_line(
+    tmp_path: Path, two_processes: Callable[..., Pair], caplog: pytest.LogCaptureFixture
+) -> None:
+    first, second = two_processes(f"sqlite:///{tmp_path / 'shared.db'}")
+    _listening(second)
+    with first.store.write() as repositories:
+        repositories.db.execute(text("DELETE FROM authgate_invalidation"))  # type: ignore[attr-defined]
+    _wait_until(lambda: "invalidation channel (database) lost" in caplog.text, 5)
+    assert second.state_version != second.state_version, "untrusted: every read revalidates"
+    assert caplog.text.count("invalidation channel (database) lost") == 1
+    assert "authgate migrate" in caplog.text
+
+
+def test_a_dropped_service_stops_its_poll_thread(tmp_path: Path) -> None:
+    import gc
+    import threading
+
+    settings = AuthgateSettings(
+        database_url=f"sqlite:///{tmp_path / 'shared.db'}",
+        data_dir=tmp_path / "data",
+        argon2_memory_cost=8192,
+        argon2_time_cost=1,
+    )
+    auth = Authgate.from_settings(settings)
+    _listening(auth)
+    alive = [t for t in threading.enumerate() if t.name == "authgate-database-listener"]
+    assert alive, "the first read started the poll"
+    del auth
+    gc.collect()
+    for thread in alive:
+        thread.join(timeout=3)
+    assert not any(thread.is_alive() for thread in alive), "no thread polls for nobody"
+
+
+def _counter(auth: Authgate) -> tuple[int, str]:
+    with auth.store.read() as repositories:
+        row = repositories.db.execute(  # type: ignore[attr-defined]
+            text("SELECT version, origin FROM authgate_invalidation WHERE id = 1")
+        ).one()
+    return int(row[0]), str(row[1])
 
 
 @on_postgres

@@ -32,6 +32,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Identity",
+    "InvalidationCounter",
     "LoginThrottle",
     "MfaSecret",
     "OneTimeToken",
@@ -324,6 +325,21 @@ class Identity(Base):
     email: Mapped[str | None] = mapped_column(String(320))
     linked_at: Mapped[datetime]
     last_used_at: Mapped[datetime | None]
+
+
+class InvalidationCounter(Base):
+    """One row: moves with every change that may end or alter cached sessions.
+
+    The database's own invalidation channel (``store/notify_db.py``) for
+    stores without ``LISTEN/NOTIFY`` or Redis: a stale change increments it in
+    its own transaction, and every process polls it.
+    """
+
+    __tablename__ = "authgate_invalidation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger)
+    origin: Mapped[str] = mapped_column(String(32))
 
 
 # ``User.mfa_enabled``: loaded in the same SELECT as the user (a correlated

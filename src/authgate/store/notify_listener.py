@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
+import weakref
 from collections.abc import Callable, Iterator
 from typing import Protocol
 
@@ -66,19 +67,28 @@ class ListenerLoop:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
-        self._subscription: Subscription | None = None
+        self._tried = threading.Event()
 
     def start(self, listener: ChannelListener) -> None:
+        """Start listening for ``listener``; returns once the first connection was tried.
+
+        Waiting (at most one heartbeat) for that first try means the process's
+        caches work from its first request on, instead of revalidating until
+        the thread gets round to connecting. The thread holds ``listener``
+        weakly: a process object dropped without ``close()`` does not keep a
+        thread polling for it.
+        """
         with self._lock:
             if self._thread is not None or self._stop.is_set():
                 return
             self._thread = threading.Thread(
                 target=self._run,
-                args=(listener,),
+                args=(weakref.ref(listener),),
                 name=f"authgate-{self.name}-listener",
                 daemon=True,
             )
             self._thread.start()
+        self._tried.wait(self.heartbeat)
 
     def stop(self) -> None:
         """Ask the thread to end; it closes its connection within one heartbeat.
@@ -88,14 +98,16 @@ class ListenerLoop:
         """
         self._stop.set()
 
-    def _run(self, listener: ChannelListener) -> None:
+    def _run(self, listener: weakref.ref[ChannelListener]) -> None:
         backoff = self.heartbeat / 10
         down = False
         while not self._stop.is_set():
             try:
                 subscription = self._subscribe()
             except Exception as error:
-                listener.distrusted()
+                if not _tell(listener, lambda it: it.distrusted()):
+                    return
+                self._tried.set()
                 if not down:
                     down = True
                     _log_lost(self.name, error)
@@ -107,22 +119,37 @@ class ListenerLoop:
             down, backoff = False, self.heartbeat / 10
             try:
                 self._listen(subscription, listener)
+                if listener() is None:
+                    return
             except Exception as error:
-                listener.distrusted()
+                if self._stop.is_set() or not _tell(listener, lambda it: it.distrusted()):
+                    return  # closed meanwhile: the broken connection is no outage
                 down = True
                 _log_lost(self.name, error)
             finally:
                 _close_quietly(subscription)
 
-    def _listen(self, subscription: Subscription, listener: ChannelListener) -> None:
+    def _listen(self, subscription: Subscription, listener: weakref.ref[ChannelListener]) -> None:
         trust = self.heartbeat * _TRUSTED_HEARTBEATS
-        listener.trusted_for(trust, reconnected=True)
-        while not self._stop.is_set():
+        alive = _tell(listener, lambda it: it.trusted_for(trust, reconnected=True))
+        self._tried.set()
+        while alive and not self._stop.is_set():
             for payload in subscription.receive(self.heartbeat):
-                if payload != self.origin:
-                    listener.changed()
+                if payload != self.origin and not _tell(listener, lambda it: it.changed()):
+                    return
             subscription.ping()
-            listener.trusted_for(trust)
+            alive = _tell(listener, lambda it: it.trusted_for(trust))
+
+
+def _tell(
+    listener: weakref.ref[ChannelListener], message: Callable[[ChannelListener], None]
+) -> bool:
+    """Give ``message`` to the listener if it still exists; False once it is gone."""
+    target = listener()
+    if target is None:
+        return False
+    message(target)
+    return True
 
 
 def _log_lost(name: str, error: BaseException) -> None:

@@ -67,6 +67,7 @@ class PostgresChannel:
     """``InvalidationChannel`` for a PostgreSQL database at ``url``."""
 
     name = "postgresql"
+    exact = True
 
     def __init__(
         self, url: URL, *, timeout: float = DEFAULT_TIMEOUT, heartbeat: float = 1.0

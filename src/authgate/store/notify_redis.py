@@ -85,6 +85,7 @@ class RedisChannel:
     """``InvalidationChannel`` over the Redis at ``redis_url`` for the database ``database``."""
 
     name = "redis"
+    exact = False
 
     def __init__(
         self,

@@ -49,7 +49,17 @@ class InvalidationChannel(Protocol):
 
     @property
     def name(self) -> str:
-        """What carries the news ("postgresql", "redis"), for logs and docs."""
+        """What carries the news ("postgresql", "redis", "database"), for logs and docs."""
+        ...
+
+    @property
+    def exact(self) -> bool:
+        """The news commits with the change, so none is lost while the listener is trusted.
+
+        True for PostgreSQL ``NOTIFY`` and the database counter; False for
+        Redis (published after the commit: a crash in between loses it).
+        Caches may then keep an answer until the version moves.
+        """
         ...
 
     def announce_in(self, repositories: Repositories) -> None:

@@ -3,10 +3,13 @@
 ``GET /me`` and ``/verify`` must refuse tokens whose session was revoked, but a
 database read per request would make the revocation check cost more than the
 rest of the request. This cache keeps a validated session for at most
-``ttl`` (the ``session_revalidate_interval`` setting, 5 s by default): a
-revocation made by this process is seen at once (the entry's service
+``ttl``: a revocation made by this process is seen at once (the entry's
 ``state_version`` no longer matches), one made by another replica or the CLI
-within ``ttl``. That is the bound DESIGN.md allows for read caches.
+when the invalidation channel moves that version (within a second), or where
+no exact channel exists within ``ttl``. The root picks ``ttl``: the
+``session_revalidate_interval`` setting (5 s, the bound DESIGN.md allows a
+read cache where no channel exists), or ``session_cache_max_age`` (5 min, a
+backstop) when an exact channel carries every revocation.
 """
 
 from __future__ import annotations

@@ -364,7 +364,8 @@ class TokenService:
         Raises InvalidToken/TokenExpired for the token itself and
         NotAuthenticated, SessionExpired or SessionRevoked when its session
         was ended (logout, password change, disabled account). A revocation
-        by another process is seen within ``revalidate_interval``.
+        by another process is seen when the invalidation channel moves the
+        state version, and at the latest after ``revalidate_interval``.
         """
         claims = self.verifier.verify(access_token)
         return self.cached_context(claims) or self.check_session(claims)
