@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
+from authgate.role_names import is_role_name
+
 __all__ = [
     "OidcProviderSettings",
     "callback_path",
@@ -25,7 +27,6 @@ __all__ = [
 ]
 
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
-_ROLE_RE = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 _DOMAIN_RE = re.compile(r"^[a-z0-9.-]{1,253}$")
 _STREAMLIT_ONLY = {"redirect_uri", "cookie_secret", "client_kwargs", "expose_tokens"}
 
@@ -82,7 +83,7 @@ class OidcProviderSettings(BaseModel):
     def _roles_are_names(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
         for group, roles in value.items():
             for role in roles:
-                if not _ROLE_RE.fullmatch(role):
+                if not is_role_name(role):
                     raise ValueError(f"role_map[{group!r}] names an invalid role {role!r}")
         return value
 

@@ -8,7 +8,8 @@ import pytest
 from pydantic import ValidationError
 
 from authgate.config import AuthgateSettings
-from authgate.errors import ConfigurationError
+from authgate.core.identity import normalize_role
+from authgate.errors import ConfigurationError, InvalidRole
 from authgate.oidc_settings import OidcProviderSettings, providers_from_streamlit_auth
 
 CORP = {
@@ -47,6 +48,24 @@ def test_providers_come_from_a_json_list(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_bad_provider_settings_are_refused(change: dict[str, object]) -> None:
     with pytest.raises((ValidationError, ValueError)):
         AuthgateSettings(oidc_providers=[{**CORP, **change}])  # type: ignore[list-item]
+
+
+@pytest.mark.parametrize(
+    "role", ["analyst", "a", "data-team_2", "r" * 64, "r" * 65, "Admin", "2fa", "a,b", "a b", ""]
+)
+def test_a_provider_may_grant_exactly_the_roles_an_account_may_hold(role: str) -> None:
+    """One spelling rule (``authgate.role_names``): no provider role an account cannot hold."""
+    try:
+        account_ok = normalize_role(role) == role
+    except InvalidRole:
+        account_ok = False
+    try:
+        OidcProviderSettings.model_validate({**CORP, "role_map": {"group": [role]}})
+        provider_ok = True
+    except ValidationError:
+        provider_ok = False
+    assert provider_ok == account_ok
+    assert account_ok == (role in {"analyst", "a", "data-team_2", "r" * 64})
 
 
 def test_http_is_for_loopback_in_development_only() -> None:

@@ -354,3 +354,19 @@ def _client():  # type: ignore[no-untyped-def]
     from authgate.core.records import Client
 
     return Client(ip="203.0.113.5", user_agent="pytest")
+
+
+def test_every_challenge_is_audited_with_its_purpose_and_owner(
+    sqlite_service: Authgate, device: SoftAuthenticator
+) -> None:
+    service = sqlite_service
+    login = signed_in(service)
+    add_passkey(service, login, device)
+    service.passkeys.login_options()  # usernameless: nobody yet
+    service.passkeys.recent.passkey_options(login.user.id, login.session.id)
+    rows = sorted(audit_rows(service, "passkey.challenge_issued"), key=lambda row: row.id)
+    assert [(row.detail["purpose"], row.user_id, row.username) for row in rows] == [
+        ("passkey_registration", login.user.id, "alice"),
+        ("passkey_login", None, None),
+        ("passkey_reauth", login.user.id, "alice"),
+    ]

@@ -11,10 +11,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Self
 
 from email_validator import EmailNotValidError, validate_email
 
 from authgate.errors import InvalidEmail, InvalidInput, InvalidRole, InvalidUsername
+from authgate.role_names import is_role_name
 
 __all__ = [
     "NormalizedEmail",
@@ -28,21 +30,34 @@ __all__ = [
 ]
 
 _USERNAME_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
-_ROLE_RE = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 _MAX_LOGIN_LENGTH = 320
 _MAX_DISPLAY_NAME = 128
 
 
 @dataclass(frozen=True)
-class NormalizedUsername:
+class _Normalized:
+    """A text as stored (``value``) and the key that decides uniqueness (``key``).
+
+    The key is always the casefolded value, so "Alice" and "alice" (or two
+    spellings of one address) collide; ``of`` is the one place that says so.
+    """
+
     value: str
     key: str
+
+    @classmethod
+    def of(cls, value: str) -> Self:
+        return cls(value=value, key=value.casefold())
 
 
 @dataclass(frozen=True)
-class NormalizedEmail:
-    value: str
-    key: str
+class NormalizedUsername(_Normalized):
+    """A checked username and its case-insensitive uniqueness key."""
+
+
+@dataclass(frozen=True)
+class NormalizedEmail(_Normalized):
+    """A syntactically valid address and its case-insensitive uniqueness key."""
 
     @property
     def local_part(self) -> str:
@@ -67,7 +82,7 @@ def normalize_username(
             "Username may contain only letters a-z, digits and . _ - "
             "and must start and end with a letter or digit."
         )
-    return NormalizedUsername(value=value, key=value.casefold())
+    return NormalizedUsername.of(value)
 
 
 def normalize_email(raw: object) -> NormalizedEmail:
@@ -83,8 +98,7 @@ def normalize_email(raw: object) -> NormalizedEmail:
         result = validate_email(candidate, check_deliverability=False)
     except EmailNotValidError as exc:
         raise InvalidEmail(f"This email address is not valid: {exc}") from None
-    normalized = result.normalized
-    return NormalizedEmail(value=normalized, key=normalized.casefold())
+    return NormalizedEmail.of(result.normalized)
 
 
 def normalize_login(raw: object) -> str:
@@ -129,7 +143,7 @@ def normalize_role(raw: object) -> str:
     if not isinstance(raw, str):
         raise InvalidRole("Role name must be text.")
     value = raw.strip().lower()
-    if not _ROLE_RE.fullmatch(value):
+    if not is_role_name(value):
         raise InvalidRole(
             f"Invalid role name {raw!r}: use lowercase letters, digits, _ and -, "
             "starting with a letter (at most 64 characters)."

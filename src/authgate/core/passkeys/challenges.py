@@ -21,8 +21,11 @@ from typing import Any
 from webauthn import base64url_to_bytes
 from webauthn.helpers import bytes_to_base64url
 
+from authgate.core.passkeys.events import PasskeyChallengeIssued
 from authgate.core.ports.tokens import OneTimeTokenRepository
+from authgate.core.records import AuthUser
 from authgate.core.tokens.one_time import TokenPurpose, consume_token, issue_token, peek_token
+from authgate.core.unit_of_work import Work
 from authgate.errors import InvalidToken
 
 __all__ = [
@@ -52,6 +55,10 @@ class IssuedChallenge:
     challenge: bytes
     expires_at: datetime
 
+    def offer(self, options: str) -> PasskeyOptions:
+        """What the browser gets: ``options`` built on this challenge and the id to answer with."""
+        return PasskeyOptions(self.challenge_id, options, self.expires_at)
+
 
 @dataclass(frozen=True)
 class SpentChallenge:
@@ -63,25 +70,33 @@ class SpentChallenge:
 
 
 def issue_challenge(
-    tokens: OneTimeTokenRepository,
+    work: Work,
     purpose: TokenPurpose,
     *,
     now: datetime,
+    user: AuthUser | None = None,
     user_id: int | None = None,
     session_id: str | None = None,
     keep: dict[str, str] | None = None,
 ) -> IssuedChallenge:
-    """Store a fresh 32-byte challenge under a new ``challenge_id`` (with ``keep`` beside it)."""
+    """Store a fresh 32-byte challenge under a new ``challenge_id`` (``keep`` beside it); audit it.
+
+    The challenge is bound to ``user`` (or to ``user_id`` alone where no account
+    was loaded; to nobody for a usernameless login). Every challenge leaves a
+    ``passkey.challenge_issued`` row in the same transaction, whichever flow asked.
+    """
+    owner = user.id if user is not None else user_id
     challenge = secrets.token_bytes(32)
     challenge_id = issue_token(
-        tokens,
+        work.one_time_tokens,
         purpose,
         now=now,
         ttl=CHALLENGE_TTL,
-        user_id=user_id,
+        user_id=owner,
         session_id=session_id,
         data={**(keep or {}), "challenge": bytes_to_base64url(challenge)},
     )
+    work.emit(PasskeyChallengeIssued(user=user, user_id=owner, purpose=purpose.value))
     return IssuedChallenge(challenge_id, challenge, now + CHALLENGE_TTL)
 
 

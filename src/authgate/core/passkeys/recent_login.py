@@ -18,7 +18,7 @@ from authgate.core.clock import Clock
 from authgate.core.passkeys.assertion import AssertionCheck
 from authgate.core.passkeys.ceremony import RelyingParty
 from authgate.core.passkeys.challenges import PasskeyOptions, issue_challenge
-from authgate.core.passkeys.events import PasskeyChallengeIssued, Reauthenticated
+from authgate.core.passkeys.events import Reauthenticated
 from authgate.core.ports.sessions import SessionView
 from authgate.core.ports.store import Repositories
 from authgate.core.records import AuthUser, Client
@@ -87,16 +87,15 @@ class RecentLogin:
             if user is None:
                 raise NotAuthenticated()
             issued = issue_challenge(
-                work.one_time_tokens,
+                work,
                 TokenPurpose.PASSKEY_REAUTH,
                 now=self.clock.now(),
-                user_id=user_id,
+                user=user,
                 session_id=session_id,
             )
-            work.emit(PasskeyChallengeIssued(user=user, purpose=TokenPurpose.PASSKEY_REAUTH.value))
             passkeys = work.passkeys.list_for_user(user_id)
         options = self.relying_party.request_options(challenge=issued.challenge, allow=passkeys)
-        return PasskeyOptions(issued.challenge_id, options, issued.expires_at)
+        return issued.offer(options)
 
     def confirm_passkey(
         self,

@@ -19,7 +19,6 @@ from authgate.core.passkeys.ceremony import RegisteredKey, RelyingParty, new_use
 from authgate.core.passkeys.challenges import PasskeyOptions, issue_challenge, spend_challenge
 from authgate.core.passkeys.events import (
     PasskeyAdded,
-    PasskeyChallengeIssued,
     PasskeyFailed,
     PasskeyRemoved,
 )
@@ -86,15 +85,12 @@ class PasskeyService:
             # One handle per account: an authenticator then replaces, not duplicates, a passkey.
             handle = passkeys[0].user_handle if passkeys else new_user_handle()
             issued = issue_challenge(
-                work.one_time_tokens,
+                work,
                 TokenPurpose.PASSKEY_REGISTRATION,
                 now=self.clock.now(),
-                user_id=user.id,
+                user=user,
                 session_id=session_id,
                 keep={"user_handle": handle},
-            )
-            work.emit(
-                PasskeyChallengeIssued(user=user, purpose=TokenPurpose.PASSKEY_REGISTRATION.value)
             )
         options = self.relying_party.creation_options(
             challenge=issued.challenge,
@@ -103,7 +99,7 @@ class PasskeyService:
             display_name=user.label,
             exclude=passkeys,
         )
-        return PasskeyOptions(issued.challenge_id, options, issued.expires_at)
+        return issued.offer(options)
 
     def register(
         self,
@@ -180,14 +176,10 @@ class PasskeyService:
             allow = work.passkeys.list_for_user(user_id) if user_id is not None else []
             if user_id is not None and not allow:  # the ticket's holder knows the password
                 raise PasskeyRejected("This account has no passkey yet: enter the code instead.")
-            issued = issue_challenge(
-                work.one_time_tokens, TokenPurpose.PASSKEY_LOGIN, now=now, user_id=user_id
-            )
-            work.emit(
-                PasskeyChallengeIssued(user_id=user_id, purpose=TokenPurpose.PASSKEY_LOGIN.value)
-            )
-        options = self.relying_party.request_options(challenge=issued.challenge, allow=allow)
-        return PasskeyOptions(issued.challenge_id, options, issued.expires_at)
+            issued = issue_challenge(work, TokenPurpose.PASSKEY_LOGIN, now=now, user_id=user_id)
+        return issued.offer(
+            self.relying_party.request_options(challenge=issued.challenge, allow=allow)
+        )
 
     # -- removing ---------------------------------------------------------------
 

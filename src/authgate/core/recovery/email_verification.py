@@ -18,8 +18,8 @@ from authgate.core.records import AuthUser, Client
 from authgate.core.recovery import mail_templates
 from authgate.core.recovery.events import EmailVerificationSent, EmailVerified
 from authgate.core.recovery.mail import Mailer, MailMessage
-from authgate.core.recovery.mailing import deliver, link, token_sent_recently
-from authgate.core.tokens.one_time import TokenPurpose, consume_token, issue_token
+from authgate.core.recovery.mailing import deliver, issue_link
+from authgate.core.tokens.one_time import TokenPurpose, consume_token
 from authgate.core.unit_of_work import UnitOfWork
 from authgate.errors import InvalidToken, UserNotFound
 
@@ -54,24 +54,23 @@ class EmailVerification:
             if found is None:
                 raise UserNotFound()
             user = found.user
-            if (
-                self.mailer is not None
-                and user.email
-                and not user.email_verified
-                and not token_sent_recently(work.one_time_tokens, user.id, _PURPOSE, now)
-            ):
-                token = issue_token(
-                    work.one_time_tokens,
-                    _PURPOSE,
-                    now=now,
-                    ttl=VERIFICATION_TTL,
-                    user_id=user.id,
-                    data={"email": found.email_key},
-                )
+            if self.mailer is None or not user.email or user.email_verified:
+                return False
+            url = issue_link(
+                work.one_time_tokens,
+                _PURPOSE,
+                user_id=user.id,
+                now=now,
+                ttl=VERIFICATION_TTL,
+                data={"email": found.email_key},
+                public_url=self.public_url,
+                path=self.verify_path,
+            )
+            if url is not None:
                 message = mail_templates.email_verification(
                     to=user.email,
                     username=user.username,
-                    link=link(self.public_url, self.verify_path, token),
+                    link=url,
                     ttl=VERIFICATION_TTL,
                     site=self.site_name,
                 )

@@ -7,16 +7,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import urlencode
 
 from authgate.core.ports.tokens import OneTimeTokenRepository
 from authgate.core.recovery.mail import Mailer, MailMessage
-from authgate.core.tokens.one_time import TokenPurpose
+from authgate.core.tokens.one_time import TokenPurpose, issue_token
 
 __all__ = [
     "FALLBACK_PUBLIC_URL",
     "RESEND_INTERVAL",
     "deliver",
+    "issue_link",
     "link",
     "request_public_url",
     "token_sent_recently",
@@ -83,3 +85,26 @@ def token_sent_recently(
     a minute, and no faster, so nobody can flood a mailbox through us.
     """
     return tokens.issued_since(user_id, purpose.value, since=now - RESEND_INTERVAL)
+
+
+def issue_link(
+    tokens: OneTimeTokenRepository,
+    purpose: TokenPurpose,
+    *,
+    user_id: int,
+    now: datetime,
+    ttl: timedelta,
+    data: dict[str, Any],
+    public_url: str | None,
+    path: str,
+) -> str | None:
+    """A new single-use link of ``purpose`` for the user; None if one went out just now.
+
+    Every mailed link goes through here, so none can skip the resend limit
+    (``token_sent_recently``); ``data`` is what redeeming the link checks
+    against the account (the address it went to, the password fingerprint).
+    """
+    if token_sent_recently(tokens, user_id, purpose, now):
+        return None
+    token = issue_token(tokens, purpose, now=now, ttl=ttl, user_id=user_id, data=data)
+    return link(public_url, path, token)

@@ -48,9 +48,9 @@ from authgate.core.recovery.events import (
     UsernameReminderRequested,
 )
 from authgate.core.recovery.mail import Mailer, MailMessage
-from authgate.core.recovery.mailing import RESEND_INTERVAL, deliver, link, token_sent_recently
+from authgate.core.recovery.mailing import RESEND_INTERVAL, deliver, issue_link
 from authgate.core.secrets import digest
-from authgate.core.tokens.one_time import TokenPurpose, consume_token, issue_token, peek_token
+from authgate.core.tokens.one_time import TokenPurpose, consume_token, peek_token
 from authgate.core.unit_of_work import UnitOfWork, Work
 from authgate.errors import InvalidInput, InvalidToken, MfaRequired
 
@@ -230,20 +230,24 @@ class AccountRecovery:
     def _reset_mail(self, work: Work, found: UserCredentials, now: datetime) -> MailMessage | None:
         """A new link for the account, unless there is no mailer or one went out just now."""
         user = found.user
-        if self.mailer is None or token_sent_recently(work.one_time_tokens, user.id, _PURPOSE, now):
+        if self.mailer is None:
             return None
-        token = issue_token(
+        url = issue_link(
             work.one_time_tokens,
             _PURPOSE,
+            user_id=user.id,
             now=now,
             ttl=RESET_TTL,
-            user_id=user.id,
             data={"fingerprint": _fingerprint(found)},
+            public_url=self.public_url,
+            path=self.reset_path,
         )
+        if url is None:
+            return None
         return mail_templates.password_reset(
             to=user.email or "",
             username=user.username,
-            link=link(self.public_url, self.reset_path, token),
+            link=url,
             ttl=RESET_TTL,
             site=self.site_name,
         )
