@@ -87,7 +87,8 @@ def _fresh_redis_counters(url: str) -> None:
 
 @pytest.fixture(scope="module")
 def replicas_env(request: pytest.FixtureRequest, worker_id_safe: str) -> dict[str, str]:
-    """PostgreSQL (channel: LISTEN/NOTIFY), or with ``param`` "mysql+redis" MariaDB and Redis."""
+    """PostgreSQL (channel: LISTEN/NOTIFY); with ``param`` "mysql+redis" MariaDB and Redis,
+    with "mysql" MariaDB alone (channel: the database's own counter)."""
     # One database per module and xdist worker: a module's tests may run on two workers.
     module = request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")
     module = f"{module}_{worker_id_safe}"
@@ -98,6 +99,8 @@ def replicas_env(request: pytest.FixtureRequest, worker_id_safe: str) -> dict[st
         _fresh_redis_counters(redis_url)
         env["AUTHGATE_REDIS_URL"] = redis_url
         return {**env, "AUTHGATE_DATABASE_URL": fresh_database(MYSQL, f"r_{module}")}
+    if getattr(request, "param", "postgresql") == "mysql":
+        return {**env, "AUTHGATE_DATABASE_URL": fresh_database(MYSQL, f"rc_{module}")}
     return {**env, "AUTHGATE_DATABASE_URL": fresh_database(POSTGRES, f"r_{module}")}
 
 
