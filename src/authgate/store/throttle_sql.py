@@ -16,29 +16,45 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, delete, select, text, update
+from sqlalchemy import Row, bindparam, case, delete, select, text, update
 from sqlalchemy.orm import Session as DbSession
 
 from authgate.core.lockout.policy import Claim, Hold, Reservation, ThrottlePolicy, ThrottleStatus
 from authgate.core.ports.store import Repositories
 from authgate.store.models import LoginThrottle
 from authgate.store.repositories import SqlRepositories
-from authgate.store.repositories._mapping import apply
+from authgate.store.repositories._mapping import apply, table_of
 from authgate.store.sql_store import SqlStore
 
 __all__ = ["DatabaseThrottle"]
 
 _ThrottleRow = Row[int, datetime, datetime | None, int]
 
-_COLUMNS = (
-    LoginThrottle.failures,
-    LoginThrottle.last_failure_at,
-    LoginThrottle.locked_until,
-    LoginThrottle.refused,
+# Built once, with bound parameters, on the Core table: every login reads and
+# writes its counters, and a statement with its values inline (or an ORM
+# UPDATE, which goes through the ORM's bulk-write layer) costs a new cache key
+# and more Python than its execution each time.
+_TABLE = table_of(LoginThrottle)
+_COLUMNS = (_TABLE.c.failures, _TABLE.c.last_failure_at, _TABLE.c.locked_until, _TABLE.c.refused)
+_STATUS = select(*_COLUMNS).where(_TABLE.c.key == bindparam("key"))
+_LOCKED = _STATUS.with_for_update()
+_REFUSED = select(_TABLE.c.refused).where(_TABLE.c.key == bindparam("key")).with_for_update()
+_WHERE_KEY = _TABLE.c.key == bindparam("where_key")
+# The columns to set come from the parameters of each call (Core's UPDATE
+# without ``values()``); one compiled form per set of columns.
+_SET = update(_TABLE).where(_WHERE_KEY)
+# A success with nothing refused to report (the common case) forgets the key
+# in one statement; the condition is evaluated on the row as it is when the
+# UPDATE holds its lock, so a refusal counted meanwhile is never lost.
+_FORGET_UNREFUSED = (
+    update(_TABLE).where(_WHERE_KEY, _TABLE.c.refused == 0).values(failures=0, locked_until=None)
 )
-# Built once: every login reads its counter (a statement with the key inline
-# would need a new cache key each time).
-_STATUS = select(*_COLUMNS).where(LoginThrottle.key == bindparam("key"))
+# Give back one count that started no lock: nothing else about the row changes.
+_GIVE_BACK_COUNT = (
+    update(_TABLE)
+    .where(_WHERE_KEY)
+    .values(failures=case((_TABLE.c.failures > 0, _TABLE.c.failures - 1), else_=0))
+)
 
 
 class DatabaseThrottle:
@@ -122,15 +138,15 @@ class DatabaseThrottle:
 
     def _locked_row(self, db: DbSession, key: str, now: datetime) -> _ThrottleRow:
         """The key's row under a row lock, created (uncounted) when missing."""
-        query = select(*_COLUMNS).where(LoginThrottle.key == key).with_for_update()
-        row = db.execute(query).first()
+        params = {"key": key}
+        row = db.execute(_LOCKED, params).first()
         if row is None:
             insert = self._insert_unless_present(key, now)
             if self.store.dialect == "mysql":
                 db.execute(insert)
             else:  # our own new row comes back; a racer's is read (and locked) below
                 row = db.execute(insert.returning(*_COLUMNS)).first()
-        return row if row is not None else db.execute(query).one()
+        return row if row is not None else db.execute(_LOCKED, params).one()
 
     def _insert_unless_present(self, key: str, now: datetime) -> Any:
         values = {
@@ -171,13 +187,15 @@ class DatabaseThrottle:
         return ended
 
     def _give_back_one(self, db: DbSession, hold: Hold, now: datetime) -> int:
-        query = select(*_COLUMNS).where(LoginThrottle.key == hold.key).with_for_update()
-        row = db.execute(query).first()
+        if not hold.locks:  # only the count to return: no read needed
+            db.execute(_GIVE_BACK_COUNT, {"where_key": hold.key})
+            return 0
+        row = db.execute(_LOCKED, {"key": hold.key}).first()
         if row is None:
             return 0
         values: dict[str, object] = {"failures": max(row.failures - 1, 0)}
         refused = 0
-        if hold.locks and row.locked_until == hold.status.locked_until:
+        if row.locked_until == hold.status.locked_until:
             values["locked_until"] = None  # the lock this attempt started ends with it
             refused, values["refused"] = row.refused, 0
         _set(db, hold.key, **values)
@@ -188,11 +206,13 @@ class DatabaseThrottle:
 
         The row stays (an account's next login counts on it) rather than being
         deleted and inserted again at every login, which would churn the table
-        and spend a value of its id sequence per login.
+        and spend a value of its id sequence per login. With no refusals
+        pending (almost always) that is one UPDATE; otherwise the row is read
+        under its lock to hand the count out.
         """
-        refused = db.execute(
-            select(LoginThrottle.refused).where(LoginThrottle.key == key).with_for_update()
-        ).scalar()
+        if _rowcount(db.execute(_FORGET_UNREFUSED, {"where_key": key})):
+            return 0
+        refused = db.execute(_REFUSED, {"key": key}).scalar()
         if refused is None:
             return 0
         _set(db, key, failures=0, locked_until=None, refused=0)
@@ -203,9 +223,7 @@ class DatabaseThrottle:
         removal = delete(LoginThrottle).where(LoginThrottle.key == key)
         if self.store.dialect != "mysql":
             return int(db.execute(removal.returning(LoginThrottle.refused)).scalar() or 0)
-        refused = db.execute(
-            select(LoginThrottle.refused).where(LoginThrottle.key == key).with_for_update()
-        ).scalar()
+        refused = db.execute(_REFUSED, {"key": key}).scalar()
         apply(db, removal)
         return int(refused or 0)
 
@@ -235,7 +253,11 @@ def _count(db: DbSession, claim: Claim, row: _ThrottleRow, now: datetime) -> Hol
 
 
 def _set(db: DbSession, key: str, **values: object) -> None:
-    apply(db, update(LoginThrottle).where(LoginThrottle.key == key).values(values))
+    db.execute(_SET, {"where_key": key, **values})
+
+
+def _rowcount(result: object) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def _lock_end(status: ThrottleStatus) -> datetime:
