@@ -16,8 +16,9 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, case, delete, select, text, update
+from sqlalchemy import Row, bindparam, case, delete, func, select, update
 from sqlalchemy.orm import Session as DbSession
+from sqlalchemy.sql.dml import UpdateBase
 
 from authgate.core.lockout.policy import Claim, Hold, Reservation, ThrottlePolicy, ThrottleStatus
 from authgate.core.ports.store import Repositories
@@ -43,6 +44,7 @@ _WHERE_KEY = _TABLE.c.key == bindparam("where_key")
 # The columns to set come from the parameters of each call (Core's UPDATE
 # without ``values()``); one compiled form per set of columns.
 _SET = update(_TABLE).where(_WHERE_KEY)
+_SET_LAZY_COMMIT = _SET.returning(func.set_config("synchronous_commit", "off", True))
 # A success with nothing refused to report (the common case) forgets the key
 # in one statement; the condition is evaluated on the row as it is when the
 # UPDATE holds its lock, so a refusal counted meanwhile is never lost.
@@ -116,11 +118,14 @@ class DatabaseThrottle:
         return ThrottleStatus(key, row.failures, row.locked_until, row.refused)
 
     def _reserve(self, db: DbSession, claims: Sequence[Claim], now: datetime) -> Reservation:
-        if self.store.dialect == "postgresql":
-            # The count is visible to every other transaction at commit either way; only
-            # its crash durability waits for the WAL writer (a fraction of a second).
-            # That keeps the reservation's commit off the disk: about 1 ms, not 8-10.
-            db.execute(text("SET LOCAL synchronous_commit TO OFF"))
+        # Every reservation ends in at least one UPDATE of a row it holds locked;
+        # on PostgreSQL that UPDATE also turns synchronous_commit off for this
+        # transaction (what SET LOCAL does, without a round trip of its own).
+        # The count is visible to every other transaction at commit either way;
+        # only its crash durability waits for the WAL writer (a fraction of a
+        # second). That keeps the reservation's commit off the disk: about 1 ms,
+        # not 8-10.
+        write = _SET_LAZY_COMMIT if self.store.dialect == "postgresql" else _SET
         ordered = sorted(claims, key=lambda claim: claim.key)
         rows = {claim.key: self._locked_row(db, claim.key, now) for claim in ordered}
         locked = [
@@ -130,10 +135,10 @@ class DatabaseThrottle:
         ]
         if locked:
             for status in locked:
-                _set(db, status.key, refused=status.refused)
+                _set(db, status.key, write, refused=status.refused)
             return Reservation(refused_by=max(locked, key=_lock_end))
         return Reservation(
-            holds=tuple(_count(db, claim, rows[claim.key], now) for claim in ordered)
+            holds=tuple(_count(db, write, claim, rows[claim.key], now) for claim in ordered)
         )
 
     def _locked_row(self, db: DbSession, key: str, now: datetime) -> _ThrottleRow:
@@ -198,7 +203,7 @@ class DatabaseThrottle:
         if row.locked_until == hold.status.locked_until:
             values["locked_until"] = None  # the lock this attempt started ends with it
             refused, values["refused"] = row.refused, 0
-        _set(db, hold.key, **values)
+        _set(db, hold.key, _SET, **values)
         return int(refused)
 
     def _forget(self, db: DbSession, key: str) -> int:
@@ -215,7 +220,7 @@ class DatabaseThrottle:
         refused = db.execute(_REFUSED, {"key": key}).scalar()
         if refused is None:
             return 0
-        _set(db, key, failures=0, locked_until=None, refused=0)
+        _set(db, key, _SET, failures=0, locked_until=None, refused=0)
         return int(refused)
 
     def _reset(self, db: DbSession, key: str) -> int:
@@ -228,7 +233,9 @@ class DatabaseThrottle:
         return int(refused or 0)
 
 
-def _count(db: DbSession, claim: Claim, row: _ThrottleRow, now: datetime) -> Hold:
+def _count(
+    db: DbSession, write: UpdateBase, claim: Claim, row: _ThrottleRow, now: datetime
+) -> Hold:
     """Count one attempt on an unlocked key's row (its earlier lock, if any, has ended)."""
     policy = claim.policy
     fresh = row.failures == 0 or policy.forgets(row.last_failure_at, row.locked_until, now)
@@ -243,7 +250,7 @@ def _count(db: DbSession, claim: Claim, row: _ThrottleRow, now: datetime) -> Hol
     }
     if fresh:
         values["first_failure_at"] = now
-    _set(db, claim.key, **values)
+    _set(db, claim.key, write, **values)
     return Hold(
         claim.key,
         ThrottleStatus(claim.key, failures, locked_until),
@@ -252,8 +259,11 @@ def _count(db: DbSession, claim: Claim, row: _ThrottleRow, now: datetime) -> Hol
     )
 
 
-def _set(db: DbSession, key: str, **values: object) -> None:
-    db.execute(_SET, {"where_key": key, **values})
+def _set(db: DbSession, key: str, statement: UpdateBase, **values: object) -> None:
+    """UPDATE the key's row: ``_SET``, or ``_SET_LAZY_COMMIT`` in a PostgreSQL reservation."""
+    result = db.execute(statement, {"where_key": key, **values})
+    if result.returns_rows:
+        result.all()
 
 
 def _rowcount(result: object) -> int:
