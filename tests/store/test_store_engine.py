@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -92,7 +93,7 @@ def test_a_pooled_connection_the_server_ended_is_replaced_without_a_round_trip(
     pings: list[object] = []
     ping = engine.dialect.do_ping
 
-    def counted_ping(dbapi_connection: object) -> bool:
+    def counted_ping(dbapi_connection: Any) -> bool:
         pings.append(dbapi_connection)
         return ping(dbapi_connection)
 

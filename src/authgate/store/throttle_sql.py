@@ -262,8 +262,8 @@ def _count(
 def _set(db: DbSession, key: str, statement: UpdateBase, **values: object) -> None:
     """UPDATE the key's row: ``_SET``, or ``_SET_LAZY_COMMIT`` in a PostgreSQL reservation."""
     result = db.execute(statement, {"where_key": key, **values})
-    if result.returns_rows:
-        result.all()
+    if statement is _SET_LAZY_COMMIT:
+        result.all()  # the RETURNING row (set_config's answer): read, not needed
 
 
 def _rowcount(result: object) -> int:
