@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -75,3 +76,48 @@ def test_a_statement_past_the_timeout_is_unavailable_not_a_hang(database_url: st
         assert store.health(), "the pool recovers: the next transaction works"
     finally:
         store.close()
+
+
+@pytest.mark.serverdb
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_pooled_connection_the_server_ended_is_replaced_without_a_round_trip(
+    database_url: str,
+) -> None:
+    """Checkout looks at the socket, not the server: no ping is sent, yet a dead one is dropped.
+
+    The backend of the only pooled connection is ended (as a restart would);
+    the next transaction gets a new connection instead of failing.
+    """
+    engine = create_store_engine(database_url, pool_size=1, max_overflow=0, statement_timeout=5)
+    other = create_store_engine(database_url)
+    pings: list[object] = []
+    ping = engine.dialect.do_ping
+
+    def counted_ping(dbapi_connection: Any) -> bool:
+        pings.append(dbapi_connection)
+        return ping(dbapi_connection)
+
+    engine.dialect.do_ping = counted_ping  # type: ignore[method-assign]
+    try:
+        with engine.connect() as connection:
+            first = connection.execute(text("SELECT pg_backend_pid()")).scalar()
+        with engine.connect() as connection:  # a live connection: checked without a statement
+            assert connection.execute(text("SELECT pg_backend_pid()")).scalar() == first
+        assert pings == []
+        with other.connect() as connection:
+            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:  # the backend's exit reaches the socket
+            with other.connect() as connection:
+                gone = connection.execute(
+                    text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"), {"pid": first}
+                ).scalar()
+            if not gone:
+                break
+            time.sleep(0.05)
+        with engine.connect() as connection:
+            second = connection.execute(text("SELECT pg_backend_pid()")).scalar()
+        assert second != first
+    finally:
+        engine.dispose()
+        other.dispose()

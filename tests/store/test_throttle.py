@@ -263,3 +263,37 @@ def test_redis_keeps_refusals_for_a_window_past_the_lock(throttle: Throttle) -> 
     assert not reserve(throttle, "k", NOW).granted
     ttl = throttle.client.ttl(throttle.prefix + "k")
     assert 10 + 3600 <= ttl <= 10 + 3600 + 2
+
+
+@pytest.mark.serverdb
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+@pytest.mark.parametrize("locked", [False, True])
+def test_a_postgresql_reservation_commits_without_waiting_for_the_disk(
+    database_url: str, locked: bool
+) -> None:
+    """Counted or refused, the reservation's transaction has synchronous_commit off; no other.
+
+    The setting rides on the reservation's UPDATE (no round trip of its own),
+    and it is transaction-local: the next transaction on the connection is
+    durable again.
+    """
+    from sqlalchemy import text
+
+    store = SqlStore.from_url(database_url)
+    store.migrate()
+    throttle = DatabaseThrottle(store)
+    key = f"account:{uuid.uuid4().hex}"
+    try:
+        if locked:
+            for _ in range(POLICY.threshold):
+                assert reserve(throttle, key, NOW).granted
+        with store.write() as repositories:
+            before = repositories.db.execute(text("SHOW synchronous_commit")).scalar()
+            reservation = throttle.reserve([Claim(key, POLICY)], NOW, within=repositories)
+            during = repositories.db.execute(text("SHOW synchronous_commit")).scalar()
+        with store.write() as repositories:
+            after = repositories.db.execute(text("SHOW synchronous_commit")).scalar()
+        assert reservation.granted is not locked
+        assert (before, during, after) == ("on", "off", "on")
+    finally:
+        store.close()

@@ -2,8 +2,10 @@
 
 SQLite gets WAL, foreign keys and a busy timeout so that several threads and
 processes (reruns, the API, the CLI) share one file without "database is
-locked". PostgreSQL and MySQL/MariaDB get a pre-pinged pool so a restarted
-server costs one failed checkout, not a traceback per request, and timeouts
+locked". PostgreSQL and MySQL/MariaDB get a pool that checks a connection
+at checkout, so a restarted server costs one failed check, not a failed
+request (MySQL: a ping; PostgreSQL: a look at the socket, see
+``_check_postgres_socket``), and timeouts
 everywhere (``statement_timeout`` seconds for a statement, a connect or any
 wait on the server, ``pool_timeout`` for a free pooled connection): a frozen
 server makes requests fail as ``StoreUnavailable`` instead of hanging them.
@@ -21,9 +23,10 @@ from __future__ import annotations
 
 import math
 import os
+import select
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import StaticPool
 
@@ -93,10 +96,41 @@ def create_store_engine(
             options["connect_args"]["write_timeout"] = statement_timeout
         options["isolation_level"] = "READ COMMITTED"
     options.update(kwargs)
+    socket_check = backend == "postgresql" and _CAN_POLL and "pool_pre_ping" not in kwargs
+    if socket_check:
+        options["pool_pre_ping"] = False
     engine = create_engine(parsed, echo=echo, **options)
+    if socket_check:
+        event.listen(engine, "checkout", _check_postgres_socket)
     if backend == "postgresql" and statement_timeout is not None:
         _bound_postgres_waits(engine, statement_timeout)
     return engine
+
+
+_CAN_POLL = hasattr(select, "poll")
+_NEWS = select.POLLIN | select.POLLPRI | select.POLLERR | select.POLLHUP if _CAN_POLL else 0
+
+
+def _check_postgres_socket(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """Refuse a pooled connection the server has closed, without a round trip.
+
+    A pre-ping costs one round trip per checkout (two per login); this looks
+    at the socket instead. An idle connection in the pool has nothing to
+    read: the server speaks only when asked. When it ends a connection (a
+    restart, a shutdown, ``pg_terminate_backend``, an idle timeout) it sends
+    its last message and closes the socket, which then polls readable or
+    hung up. Either sign (or a connection the driver already knows closed)
+    raises ``DisconnectionError``, on which the pool drops the connection and
+    checks out another (a new one if need be), as after a failed ping. What
+    neither a ping nor this can tell at once, a server that went silent, is
+    bounded by the deadlines of ``store/deadlines.py``.
+    """
+    if dbapi_connection.closed:
+        raise exc.DisconnectionError("the connection is closed")
+    poller = select.poll()
+    poller.register(dbapi_connection.fileno(), _NEWS)
+    if poller.poll(0):
+        raise exc.DisconnectionError("the server sent something to an idle connection")
 
 
 def _connect_timeout(statement_timeout: float | None) -> int:

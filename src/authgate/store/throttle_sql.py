@@ -16,29 +16,47 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, delete, select, text, update
+from sqlalchemy import Row, bindparam, case, delete, func, select, update
 from sqlalchemy.orm import Session as DbSession
+from sqlalchemy.sql.dml import UpdateBase
 
 from authgate.core.lockout.policy import Claim, Hold, Reservation, ThrottlePolicy, ThrottleStatus
 from authgate.core.ports.store import Repositories
 from authgate.store.models import LoginThrottle
 from authgate.store.repositories import SqlRepositories
-from authgate.store.repositories._mapping import apply
+from authgate.store.repositories._mapping import apply, table_of
 from authgate.store.sql_store import SqlStore
 
 __all__ = ["DatabaseThrottle"]
 
 _ThrottleRow = Row[int, datetime, datetime | None, int]
 
-_COLUMNS = (
-    LoginThrottle.failures,
-    LoginThrottle.last_failure_at,
-    LoginThrottle.locked_until,
-    LoginThrottle.refused,
+# Built once, with bound parameters, on the Core table: every login reads and
+# writes its counters, and a statement with its values inline (or an ORM
+# UPDATE, which goes through the ORM's bulk-write layer) costs a new cache key
+# and more Python than its execution each time.
+_TABLE = table_of(LoginThrottle)
+_COLUMNS = (_TABLE.c.failures, _TABLE.c.last_failure_at, _TABLE.c.locked_until, _TABLE.c.refused)
+_STATUS = select(*_COLUMNS).where(_TABLE.c.key == bindparam("key"))
+_LOCKED = _STATUS.with_for_update()
+_REFUSED = select(_TABLE.c.refused).where(_TABLE.c.key == bindparam("key")).with_for_update()
+_WHERE_KEY = _TABLE.c.key == bindparam("where_key")
+# The columns to set come from the parameters of each call (Core's UPDATE
+# without ``values()``); one compiled form per set of columns.
+_SET = update(_TABLE).where(_WHERE_KEY)
+_SET_LAZY_COMMIT = _SET.returning(func.set_config("synchronous_commit", "off", True))
+# A success with nothing refused to report (the common case) forgets the key
+# in one statement; the condition is evaluated on the row as it is when the
+# UPDATE holds its lock, so a refusal counted meanwhile is never lost.
+_FORGET_UNREFUSED = (
+    update(_TABLE).where(_WHERE_KEY, _TABLE.c.refused == 0).values(failures=0, locked_until=None)
 )
-# Built once: every login reads its counter (a statement with the key inline
-# would need a new cache key each time).
-_STATUS = select(*_COLUMNS).where(LoginThrottle.key == bindparam("key"))
+# Give back one count that started no lock: nothing else about the row changes.
+_GIVE_BACK_COUNT = (
+    update(_TABLE)
+    .where(_WHERE_KEY)
+    .values(failures=case((_TABLE.c.failures > 0, _TABLE.c.failures - 1), else_=0))
+)
 
 
 class DatabaseThrottle:
@@ -100,11 +118,14 @@ class DatabaseThrottle:
         return ThrottleStatus(key, row.failures, row.locked_until, row.refused)
 
     def _reserve(self, db: DbSession, claims: Sequence[Claim], now: datetime) -> Reservation:
-        if self.store.dialect == "postgresql":
-            # The count is visible to every other transaction at commit either way; only
-            # its crash durability waits for the WAL writer (a fraction of a second).
-            # That keeps the reservation's commit off the disk: about 1 ms, not 8-10.
-            db.execute(text("SET LOCAL synchronous_commit TO OFF"))
+        # Every reservation ends in at least one UPDATE of a row it holds locked;
+        # on PostgreSQL that UPDATE also turns synchronous_commit off for this
+        # transaction (what SET LOCAL does, without a round trip of its own).
+        # The count is visible to every other transaction at commit either way;
+        # only its crash durability waits for the WAL writer (a fraction of a
+        # second). That keeps the reservation's commit off the disk: about 1 ms,
+        # not 8-10.
+        write = _SET_LAZY_COMMIT if self.store.dialect == "postgresql" else _SET
         ordered = sorted(claims, key=lambda claim: claim.key)
         rows = {claim.key: self._locked_row(db, claim.key, now) for claim in ordered}
         locked = [
@@ -114,23 +135,23 @@ class DatabaseThrottle:
         ]
         if locked:
             for status in locked:
-                _set(db, status.key, refused=status.refused)
+                _set(db, status.key, write, refused=status.refused)
             return Reservation(refused_by=max(locked, key=_lock_end))
         return Reservation(
-            holds=tuple(_count(db, claim, rows[claim.key], now) for claim in ordered)
+            holds=tuple(_count(db, write, claim, rows[claim.key], now) for claim in ordered)
         )
 
     def _locked_row(self, db: DbSession, key: str, now: datetime) -> _ThrottleRow:
         """The key's row under a row lock, created (uncounted) when missing."""
-        query = select(*_COLUMNS).where(LoginThrottle.key == key).with_for_update()
-        row = db.execute(query).first()
+        params = {"key": key}
+        row = db.execute(_LOCKED, params).first()
         if row is None:
             insert = self._insert_unless_present(key, now)
             if self.store.dialect == "mysql":
                 db.execute(insert)
             else:  # our own new row comes back; a racer's is read (and locked) below
                 row = db.execute(insert.returning(*_COLUMNS)).first()
-        return row if row is not None else db.execute(query).one()
+        return row if row is not None else db.execute(_LOCKED, params).one()
 
     def _insert_unless_present(self, key: str, now: datetime) -> Any:
         values = {
@@ -171,16 +192,18 @@ class DatabaseThrottle:
         return ended
 
     def _give_back_one(self, db: DbSession, hold: Hold, now: datetime) -> int:
-        query = select(*_COLUMNS).where(LoginThrottle.key == hold.key).with_for_update()
-        row = db.execute(query).first()
+        if not hold.locks:  # only the count to return: no read needed
+            db.execute(_GIVE_BACK_COUNT, {"where_key": hold.key})
+            return 0
+        row = db.execute(_LOCKED, {"key": hold.key}).first()
         if row is None:
             return 0
         values: dict[str, object] = {"failures": max(row.failures - 1, 0)}
         refused = 0
-        if hold.locks and row.locked_until == hold.status.locked_until:
+        if row.locked_until == hold.status.locked_until:
             values["locked_until"] = None  # the lock this attempt started ends with it
             refused, values["refused"] = row.refused, 0
-        _set(db, hold.key, **values)
+        _set(db, hold.key, _SET, **values)
         return int(refused)
 
     def _forget(self, db: DbSession, key: str) -> int:
@@ -188,14 +211,16 @@ class DatabaseThrottle:
 
         The row stays (an account's next login counts on it) rather than being
         deleted and inserted again at every login, which would churn the table
-        and spend a value of its id sequence per login.
+        and spend a value of its id sequence per login. With no refusals
+        pending (almost always) that is one UPDATE; otherwise the row is read
+        under its lock to hand the count out.
         """
-        refused = db.execute(
-            select(LoginThrottle.refused).where(LoginThrottle.key == key).with_for_update()
-        ).scalar()
+        if _rowcount(db.execute(_FORGET_UNREFUSED, {"where_key": key})):
+            return 0
+        refused = db.execute(_REFUSED, {"key": key}).scalar()
         if refused is None:
             return 0
-        _set(db, key, failures=0, locked_until=None, refused=0)
+        _set(db, key, _SET, failures=0, locked_until=None, refused=0)
         return int(refused)
 
     def _reset(self, db: DbSession, key: str) -> int:
@@ -203,14 +228,14 @@ class DatabaseThrottle:
         removal = delete(LoginThrottle).where(LoginThrottle.key == key)
         if self.store.dialect != "mysql":
             return int(db.execute(removal.returning(LoginThrottle.refused)).scalar() or 0)
-        refused = db.execute(
-            select(LoginThrottle.refused).where(LoginThrottle.key == key).with_for_update()
-        ).scalar()
+        refused = db.execute(_REFUSED, {"key": key}).scalar()
         apply(db, removal)
         return int(refused or 0)
 
 
-def _count(db: DbSession, claim: Claim, row: _ThrottleRow, now: datetime) -> Hold:
+def _count(
+    db: DbSession, write: UpdateBase, claim: Claim, row: _ThrottleRow, now: datetime
+) -> Hold:
     """Count one attempt on an unlocked key's row (its earlier lock, if any, has ended)."""
     policy = claim.policy
     fresh = row.failures == 0 or policy.forgets(row.last_failure_at, row.locked_until, now)
@@ -225,7 +250,7 @@ def _count(db: DbSession, claim: Claim, row: _ThrottleRow, now: datetime) -> Hol
     }
     if fresh:
         values["first_failure_at"] = now
-    _set(db, claim.key, **values)
+    _set(db, claim.key, write, **values)
     return Hold(
         claim.key,
         ThrottleStatus(claim.key, failures, locked_until),
@@ -234,8 +259,15 @@ def _count(db: DbSession, claim: Claim, row: _ThrottleRow, now: datetime) -> Hol
     )
 
 
-def _set(db: DbSession, key: str, **values: object) -> None:
-    apply(db, update(LoginThrottle).where(LoginThrottle.key == key).values(values))
+def _set(db: DbSession, key: str, statement: UpdateBase, **values: object) -> None:
+    """UPDATE the key's row: ``_SET``, or ``_SET_LAZY_COMMIT`` in a PostgreSQL reservation."""
+    result = db.execute(statement, {"where_key": key, **values})
+    if statement is _SET_LAZY_COMMIT:
+        result.all()  # the RETURNING row (set_config's answer): read, not needed
+
+
+def _rowcount(result: object) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def _lock_end(status: ThrottleStatus) -> datetime:
