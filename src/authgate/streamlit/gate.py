@@ -16,6 +16,7 @@ from typing import Literal, TypedDict, Unpack
 
 import streamlit as st
 from pydantic import ValidationError
+from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 from authgate.config import AuthgateSettings
 from authgate.core.records import AuthUser
@@ -23,7 +24,12 @@ from authgate.core.recovery.mailing import request_public_url
 from authgate.errors import ConfigurationError, StoreUnavailable
 from authgate.streamlit import texts
 from authgate.streamlit.backend import AuthBackend
-from authgate.streamlit.cookie_sync import render_pending_sync
+from authgate.streamlit.cookie_sync import (
+    begin_sync_run,
+    finish_sync_run,
+    render_session_sync,
+    render_visitor_sync,
+)
 from authgate.streamlit.factory import default_settings, get_backend
 from authgate.streamlit.guards import current_user
 from authgate.streamlit.i18n import choose_language, use_language
@@ -226,6 +232,7 @@ class Gate:
         position: Literal["sidebar", "top", "hidden"],
         expanded: bool,
     ) -> None:
+        begin_sync_run()
         backend = self.backend
         settings = self.settings
         use_visitor_settings(settings)
@@ -253,7 +260,7 @@ class Gate:
             render_user_sidebar(backend, user)
             if settings.debug_panel:
                 render_debug_panel(backend, current_auth())
-        render_pending_sync()
+        render_visitor_sync()
         with running(run):
             self._redirect_to_login_if_needed(run, current.url_path)
             show_flash()
@@ -262,7 +269,18 @@ class Gate:
             elif changing:
                 st.warning(texts.MUST_CHANGE_PASSWORD)
             with request_public_url(app_url(current.url_path)):
-                current.run()
+                try:
+                    current.run()
+                except StopException:  # st.stop() in a page ends this run as finished
+                    self._after_page()
+                    raise
+            self._after_page()
+
+    @staticmethod
+    def _after_page() -> None:
+        """The session cookie's component goes out after the page, so the content comes first."""
+        render_session_sync()
+        finish_sync_run()
 
     @staticmethod
     def _must_enrol(backend: AuthBackend, user: AuthUser) -> bool:
