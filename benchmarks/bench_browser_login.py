@@ -18,6 +18,10 @@ rotated every time), in a fresh browser context each (no cookies, a cold tab):
   (streamlit-authenticator 0.4, bcrypt). *Beyond the hash* subtracts the
   median of one verification with that kind's hash, timed in this process in
   the same round.
+- **the server's CPU per login**: user + system time of the server process
+  (all its threads, ``/proc/<pid>/stat``, 10 ms ticks) from just before the
+  click until the tab settled: the login, its script runs, the cookie
+  request. Less disturbed by other load than wall times are.
 - **script runs after the click**: the app's own counter (``/_bench/runs``)
   read once the tab settled (no run in progress, then 300 ms more), minus its
   value just before the click.
@@ -141,6 +145,11 @@ class Server:
                 time.sleep(0.2)
         raise RuntimeError(f"server did not start:\n{self.log.read_text()}")
 
+    def cpu_ms(self) -> float:
+        """CPU time (user + system, all threads) the server process has used so far."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
     def runs(self) -> int:
         with urllib.request.urlopen(f"{self.url}/_bench/runs", timeout=5) as answer:
             return int(json.load(answer)["runs"])
@@ -191,6 +200,7 @@ def login_once(browser: Any, server: Server, kind: LoginKind) -> dict[str, Any]:
         page.get_by_role("textbox", name="Password", exact=True).fill(PASSWORD)
         _settle(page)
         before = server.runs()
+        cpu_before = server.cpu_ms()
         page.evaluate("window.__clickAt = null; window.__contentAt = null")
         page.get_by_role("button", name=kind.button, exact=True).click()
         page.wait_for_function("window.__contentAt !== null", timeout=15000)
@@ -203,9 +213,11 @@ def login_once(browser: Any, server: Server, kind: LoginKind) -> dict[str, Any]:
         cookie_after = time.monotonic() - shown
         elapsed = page.evaluate("window.__contentAt - window.__clickAt")
         _settle(page)
+        cpu = server.cpu_ms() - cpu_before
         runs = server.runs() - before
         return {
             "ms": float(elapsed),
+            "server_cpu_ms": cpu,
             "runs": runs,
             "cookie": cookie is not None and (cookie["httpOnly"] or not kind.httponly),
             "cookie_after_content_ms": round(cookie_after * 1000, 1) if cookie else None,
@@ -353,6 +365,7 @@ def run(rounds: int, logins: int, loads: int, with_stauth: bool) -> dict[str, An
                     ]
                     round_result["click_to_content"][kind.name] = {
                         "ms": _summary(times),
+                        "server_cpu_ms": _summary([d["server_cpu_ms"] for d in done]),
                         "beyond_hash_ms": _summary(beyond),
                         "script_runs_after_click": sorted({d["runs"] for d in done}),
                         "cookie_set": sum(d["cookie"] for d in done),
@@ -387,6 +400,7 @@ def _overall(rounds: list[dict[str, Any]], kinds: list[str]) -> dict[str, Any]:
         out[name] = {
             "click_to_content_ms": spread([r["ms"]["median"] for r in rows]),
             "beyond_hash_ms": spread([r["beyond_hash_ms"]["median"] for r in rows]),
+            "server_cpu_ms": spread([r["server_cpu_ms"]["median"] for r in rows]),
             "script_runs_after_click": sorted(
                 {n for r in rows for n in r["script_runs_after_click"]}
             ),
