@@ -187,10 +187,14 @@ class Gate:
             def login_required() -> None:
                 run = current_run()
                 st.session_state[NEXT_PAGE] = url_path
-                st.title(texts.LOGIN_TITLE)
-                st.info(texts.LOGIN_REQUIRED)
-                if run is not None:
-                    render_login_form(run, current_url=url_path)
+                # One block: after a login at this URL, the page's first element
+                # replaces all of it, rather than the form lingering (stale)
+                # below the page until its run ends.
+                with st.container():
+                    st.title(texts.LOGIN_TITLE)
+                    st.info(texts.LOGIN_REQUIRED)
+                    if run is not None:
+                        render_login_form(run, current_url=url_path)
 
             return login_required
         if page.anonymous_only:
