@@ -39,6 +39,7 @@ Prints a JSON document; docs/benchmarks.md quotes it.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import signal
@@ -425,12 +426,9 @@ def main() -> None:
     options = parser.parse_args()
     started = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
     with_stauth = not options.no_stauth
-    if with_stauth:
-        try:
-            import streamlit_authenticator  # noqa: F401
-        except ImportError:
-            print("streamlit-authenticator is not installed: left out", file=sys.stderr)
-            with_stauth = False
+    if with_stauth and importlib.util.find_spec("streamlit_authenticator") is None:
+        print("streamlit-authenticator is not installed: left out", file=sys.stderr)
+        with_stauth = False
     results = run(options.rounds, options.logins, options.loads, with_stauth)
     results["started"] = started
     results["finished"] = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
