@@ -7,6 +7,7 @@ the cookie's component goes, and what happens to refusals and messages.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from streamlit.testing.v1 import AppTest
@@ -152,3 +153,17 @@ def test_a_report_about_another_request_changes_nothing() -> None:
     at = AppTest.from_string(_FAILED_REPORT % "'0' * 24", default_timeout=30).run()
     assert not at.exception
     assert [t.value for t in at.text] == ["flash: False", "pending: True"]
+
+
+def test_a_page_that_stops_gets_the_cookie_component_before_it_next_run(
+    spy_backend: Any, set_cookie: Any
+) -> None:
+    """After ``st.stop()`` nothing more is drawn: the next runs draw the component first."""
+    app = Path(__file__).with_name("stop_apptest_app.py")
+    at = AppTest.from_file(str(app), default_timeout=30).run()
+    _submit(at, "alice", "wonderland-2026")
+    assert not at.exception
+    assert _kinds(at) == ["title"]
+    assert at.session_state[PENDING_SYNC].early
+    at.run()
+    assert _kinds(at) == ["bidi_component", "title"]

@@ -41,9 +41,11 @@ __all__ = [
     "PendingSync",
     "begin_sync_run",
     "finish_sync_run",
+    "page_stopped",
     "queue_cookie_clear",
     "queue_cookie_ticket",
     "queue_visitor_ticket",
+    "queued_session_sync",
     "render_session_sync",
     "render_visitor_sync",
 ]
@@ -87,6 +89,17 @@ class PendingSync:
     body: dict[str, str] = field(default_factory=dict, repr=False)
     drawn: int = 0
     """Finished script runs that drew the component (dropped after two)."""
+    stops: list[str] = field(default_factory=list, repr=False, compare=False)
+    """Pages that stopped (``st.stop()``) before it could be drawn after them.
+
+    Appended to in place: after ``st.stop()`` Streamlit refuses any use of
+    ``st.session_state`` in that run.
+    """
+
+    @property
+    def early(self) -> bool:
+        """Drawn before the page, since a page stopped before it could be drawn after."""
+        return bool(self.stops)
 
 
 def queue_cookie_ticket(ticket: str, *, end_visitor: bool = False) -> None:
@@ -126,9 +139,35 @@ def render_visitor_sync() -> None:
     _render_slot(PENDING_VISITOR_SYNC, VISITOR_COMPONENT_KEY)
 
 
-def render_session_sync() -> None:
-    """Mount the session's component while its action is queued (after the page)."""
+def render_session_sync(*, before_page: bool = False) -> None:
+    """Mount the session's component while its action is queued (after the page).
+
+    Before the page only once a page stopped first: after ``st.stop()``
+    Streamlit draws nothing more in that run (``page_stopped``).
+    """
+    pending: PendingSync | None = st.session_state.get(PENDING_SYNC)
+    if before_page and (pending is None or not pending.early):
+        return
     _render_slot(PENDING_SYNC, COMPONENT_KEY)
+
+
+def queued_session_sync() -> PendingSync | None:
+    """The queued session action, read before the page (``page_stopped`` needs it)."""
+    pending: PendingSync | None = st.session_state.get(PENDING_SYNC)
+    return pending
+
+
+def page_stopped(pending: PendingSync | None) -> None:
+    """The page called ``st.stop()``: ``pending`` is drawn before pages from now on.
+
+    After ``st.stop()`` Streamlit refuses even to read ``st.session_state`` in
+    that run, so the action read before the page is marked in place. Such a
+    run does not count as one that drew it: it is drawn again until a run
+    finishes normally.
+    """
+    drawn = _drawn.get()
+    if pending is not None and not pending.early and (drawn is None or PENDING_SYNC not in drawn):
+        pending.stops.append("stopped")
 
 
 def finish_sync_run() -> None:

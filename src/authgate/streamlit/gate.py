@@ -27,6 +27,8 @@ from authgate.streamlit.backend import AuthBackend
 from authgate.streamlit.cookie_sync import (
     begin_sync_run,
     finish_sync_run,
+    page_stopped,
+    queued_session_sync,
     render_session_sync,
     render_visitor_sync,
 )
@@ -273,18 +275,18 @@ class Gate:
             elif changing:
                 st.warning(texts.MUST_CHANGE_PASSWORD)
             with request_public_url(app_url(current.url_path)):
+                render_session_sync(before_page=True)
+                queued = queued_session_sync()
                 try:
                     current.run()
-                except StopException:  # st.stop() in a page ends this run as finished
-                    self._after_page()
+                except StopException:
+                    # Streamlit draws nothing after st.stop(): this run ends as
+                    # it is, and a queued cookie goes before the page next time.
+                    page_stopped(queued)
                     raise
-            self._after_page()
-
-    @staticmethod
-    def _after_page() -> None:
-        """The session cookie's component goes out after the page, so the content comes first."""
-        render_session_sync()
-        finish_sync_run()
+            # After the page, so the content goes out first.
+            render_session_sync()
+            finish_sync_run()
 
     @staticmethod
     def _must_enrol(backend: AuthBackend, user: AuthUser) -> bool:
