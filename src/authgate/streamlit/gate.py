@@ -16,6 +16,7 @@ from typing import Literal, TypedDict, Unpack
 
 import streamlit as st
 from pydantic import ValidationError
+from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 from authgate.config import AuthgateSettings
 from authgate.core.records import AuthUser
@@ -23,7 +24,14 @@ from authgate.core.recovery.mailing import request_public_url
 from authgate.errors import ConfigurationError, StoreUnavailable
 from authgate.streamlit import texts
 from authgate.streamlit.backend import AuthBackend
-from authgate.streamlit.cookie_sync import render_pending_sync
+from authgate.streamlit.cookie_sync import (
+    begin_sync_run,
+    finish_sync_run,
+    page_stopped,
+    queued_session_sync,
+    render_session_sync,
+    render_visitor_sync,
+)
 from authgate.streamlit.factory import default_settings, get_backend
 from authgate.streamlit.guards import current_user
 from authgate.streamlit.i18n import choose_language, use_language
@@ -181,10 +189,14 @@ class Gate:
             def login_required() -> None:
                 run = current_run()
                 st.session_state[NEXT_PAGE] = url_path
-                st.title(texts.LOGIN_TITLE)
-                st.info(texts.LOGIN_REQUIRED)
-                if run is not None:
-                    render_login_form(run, current_url=url_path)
+                # One block: after a login at this URL, the page's first element
+                # replaces all of it, rather than the form lingering (stale)
+                # below the page until its run ends.
+                with st.container():
+                    st.title(texts.LOGIN_TITLE)
+                    st.info(texts.LOGIN_REQUIRED)
+                    if run is not None:
+                        render_login_form(run, current_url=url_path)
 
             return login_required
         if page.anonymous_only:
@@ -226,6 +238,7 @@ class Gate:
         position: Literal["sidebar", "top", "hidden"],
         expanded: bool,
     ) -> None:
+        begin_sync_run()
         backend = self.backend
         settings = self.settings
         use_visitor_settings(settings)
@@ -253,7 +266,7 @@ class Gate:
             render_user_sidebar(backend, user)
             if settings.debug_panel:
                 render_debug_panel(backend, current_auth())
-        render_pending_sync()
+        render_visitor_sync()
         with running(run):
             self._redirect_to_login_if_needed(run, current.url_path)
             show_flash()
@@ -262,7 +275,18 @@ class Gate:
             elif changing:
                 st.warning(texts.MUST_CHANGE_PASSWORD)
             with request_public_url(app_url(current.url_path)):
-                current.run()
+                render_session_sync(before_page=True)
+                queued = queued_session_sync()
+                try:
+                    current.run()
+                except StopException:
+                    # Streamlit draws nothing after st.stop(): this run ends as
+                    # it is, and a queued cookie goes before the page next time.
+                    page_stopped(queued)
+                    raise
+            # After the page, so the content goes out first.
+            render_session_sync()
+            finish_sync_run()
 
     @staticmethod
     def _must_enrol(backend: AuthBackend, user: AuthUser) -> bool:

@@ -20,6 +20,7 @@ from streamlit.navigation.page import StreamlitPage
 
 from authgate.core.records import AuthUser
 from authgate.streamlit.backend import AuthBackend
+from authgate.streamlit.i18n import current_language, use_language
 from authgate.streamlit.pages import GatePage
 
 __all__ = ["GateRun", "build_navigation", "current_run", "running"]
@@ -38,6 +39,8 @@ class GateRun:
     stand_ins: set[str] = field(default_factory=set)
     builtin: dict[str, StreamlitPage] = field(default_factory=dict)
     default_url: str = ""
+    language: str = field(default_factory=current_language)
+    """The language this run speaks, spoken again by its widgets' callbacks."""
 
     def page(self, url_path: str | None) -> StreamlitPage | None:
         return self.by_url.get(url_path) if url_path is not None else None
@@ -61,6 +64,12 @@ def current_run() -> GateRun | None:
 
 @contextmanager
 def running(run: GateRun) -> Iterator[None]:
+    """Inside: ``current_run()`` is ``run``, and its language is spoken.
+
+    Also entered by the callbacks of the forms ``run`` drew, which Streamlit
+    calls before the next script run has set anything up.
+    """
+    use_language(run.language)
     token = _current.set(run)
     try:
         yield

@@ -24,9 +24,16 @@ from authgate.errors import (
 )
 from authgate.streamlit import texts
 from authgate.streamlit.i18n import error_text
-from authgate.streamlit.state import FLASH, PENDING_SYNC, Flash
+from authgate.streamlit.state import FLASH, Flash
 
-__all__ = ["attempt", "link_wording", "listed", "show_flash", "show_unavailable"]
+__all__ = [
+    "attempt",
+    "attempt_quietly",
+    "link_wording",
+    "listed",
+    "show_flash",
+    "show_unavailable",
+]
 
 logger = logging.getLogger("authgate.streamlit")
 
@@ -41,14 +48,27 @@ def attempt(
     ``wording`` replaces the core's message for some error types, where a page
     knows better words (a reset page speaks of links, not tokens).
     """
+    ok, value, failure = attempt_quietly(action, wording=wording)
+    if failure is not None:
+        st.error(failure)
+    return ok, value
+
+
+def attempt_quietly(
+    action: Callable[[], T], *, wording: Mapping[type[AuthgateError], str] | None = None
+) -> tuple[bool, T | None, str | None]:
+    """``attempt`` that returns the message instead of drawing it: ``(ok, value, message)``.
+
+    For widget callbacks, which run before the script: an element drawn there
+    would land above the page, so the page draws the message where it belongs.
+    """
     try:
-        return True, action()
+        return True, action(), None
     except AuthgateError as error:
-        st.error(_worded(error, wording or {}))
+        return False, None, _worded(error, wording or {})
     except Exception:
         logger.exception("authgate: unexpected error in a built-in page")
-        st.error(texts.UNEXPECTED)
-    return False, None
+        return False, None, texts.UNEXPECTED
 
 
 def _worded(error: AuthgateError, wording: Mapping[type[AuthgateError], str]) -> str:
@@ -85,17 +105,14 @@ def show_unavailable(error: StoreUnavailable | None = None) -> None:
 
 
 def show_flash() -> Flash | None:
-    """Show the message queued by a logout, an expiry or a failed cookie save.
+    """Show, once, the message queued by a logout, an expiry or a failed cookie save.
 
-    It stays while the browser still has a cookie request to make: that
-    request's answer causes one more run, and the message must survive it.
-    The first run after the answer shows it a last time and drops it.
+    The browser's cookie requests cause no run of their own when they
+    succeed (``cookie_sync``), so nothing needs the message to outlive this run.
     """
-    flash: Flash | None = st.session_state.get(FLASH)
+    flash: Flash | None = st.session_state.pop(FLASH, None)
     if flash is None:
         return None
-    if PENDING_SYNC not in st.session_state:
-        del st.session_state[FLASH]
     {"info": st.info, "warning": st.warning, "success": st.success, "error": st.error}[flash.kind](
         flash.message
     )

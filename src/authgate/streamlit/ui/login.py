@@ -1,9 +1,16 @@
 """The login form, shown on the Login page and in place of pages that need a login.
 
 The form is a ``st.form``: nothing reaches the server until "Log in" is
-pressed, so a half-typed password never triggers a rerun. A successful login
-makes this tab's session, queues the cookie, and lands on the page the
-visitor first asked for (or the app's default page).
+pressed, so a half-typed password never triggers a rerun. The login itself
+runs in the button's callback, before the script reruns: the run that the
+click causes already knows the user, draws the logged-in navigation and the
+page, and queues the cookie, all in one script run. Logging in on the
+stand-in of a page that needs a login, that run draws the real page at the
+same URL; logging in on the Login page, the callback switches to the page
+first asked for (or the app's default page), which Streamlit applies before
+the script body runs, so the body still runs once. A refusal is kept for the
+run, which draws it under the form; a password that needs a second factor
+leaves the ticket for the code step, drawn by that same run.
 """
 
 from __future__ import annotations
@@ -16,22 +23,17 @@ from authgate.core.mfa.verifier import parse_code
 from authgate.core.records import SessionContext
 from authgate.errors import AuthgateError, InvalidToken, MfaRequired
 from authgate.streamlit import texts
-from authgate.streamlit.navigation import GateRun
+from authgate.streamlit.navigation import GateRun, running
 from authgate.streamlit.state import FLASH, MFA_TICKET, NEXT_PAGE, Flash
 from authgate.streamlit.tab_session import request_meta, sign_in
-from authgate.streamlit.ui.feedback import attempt
+from authgate.streamlit.ui.feedback import attempt_quietly
 from authgate.streamlit.ui.oidc import (
     complete_pending_link,
     prepare_provider_step,
     render_provider_buttons,
 )
 from authgate.streamlit.ui.passkeys import render_passkey_login, render_passkey_second_step
-from authgate.streamlit.ui.widgets import (
-    cancel_button,
-    code_input,
-    password_input,
-    submitted_code,
-)
+from authgate.streamlit.ui.widgets import cancel_button, code_input, password_input
 from authgate.streamlit.visitors import tab_visitor_token
 
 __all__ = ["is_recovery_code", "land_after_login", "render_code_step", "render_login_form"]
@@ -42,6 +44,8 @@ _PASSWORD = "authgate_login_password"  # noqa: S105 - a widget key
 _REMEMBER = "authgate_login_remember"
 _MFA_FORM = "authgate_mfa_form"
 _MFA_CODE = "authgate_mfa_code"
+_REFUSAL = "authgate.login_refusal"
+"""Why the callback refused the login, for the run to draw under the form."""
 
 
 @dataclass(frozen=True)
@@ -62,23 +66,60 @@ def land_after_login(run: GateRun, *, current_url: str | None = None) -> None:
     st.switch_page(page)
 
 
-def _finish(run: GateRun, context: SessionContext, current_url: str | None) -> None:
-    ok, _ = attempt(lambda: sign_in(run.backend, context))
-    if ok:
-        complete_pending_link(run, context)
-        land_after_login(run, current_url=current_url)
+def _land_from_callback(run: GateRun, current_url: str | None) -> None:
+    """Where the run after a login in a callback goes: the page first asked for.
+
+    ``run`` is the (anonymous) run that drew the form, whose navigation
+    Streamlit still holds: its page at the target URL is the stand-in, with
+    the real page's URL path. On that very URL nothing is to be done (the
+    coming run resolves it to the real page); elsewhere ``st.switch_page``
+    raised in a callback makes Streamlit restart the run on the target before
+    the script body runs.
+    """
+    target = st.session_state.pop(NEXT_PAGE, None)
+    if target is None:
+        target = current_url
+    page = run.page(target)
+    if page is None or target in run.builtin_urls():
+        page = run.page(run.default_url)
+    if page is None or (current_url is not None and page.url_path == current_url):
+        return
+    st.switch_page(page)
 
 
-def render_code_step(run: GateRun, ticket: str, *, current_url: str | None = None) -> None:
-    """The second login step: a TOTP or recovery code trades the MFA ticket for a session."""
-    st.info(texts.MFA_STEP_INTRO)
-    with st.form(_MFA_FORM, clear_on_submit=True, enter_to_submit=True):
-        code = code_input(_MFA_CODE, help=texts.MFA_CODE_HELP, max_chars=64)
-        submitted = st.form_submit_button(texts.MFA_VERIFY, type="primary")
-    cancel_button(texts.MFA_CANCEL, "authgate_mfa_cancel", forget=MFA_TICKET)
-    render_passkey_second_step(run, ticket, current_url=current_url)
-    typed = submitted_code(submitted, code)
-    if typed is None:
+def _refuse(message: str) -> None:
+    st.session_state[_REFUSAL] = message
+
+
+def _show_refusal() -> None:
+    refusal = st.session_state.pop(_REFUSAL, None)
+    if isinstance(refusal, str):
+        st.error(refusal)
+
+
+def _signed_in_from_callback(
+    run: GateRun, context: SessionContext, current_url: str | None
+) -> None:
+    """Make ``context`` this tab's session (cookie queued) and pick the landing page."""
+    ok, _, refusal = attempt_quietly(lambda: sign_in(run.backend, context))
+    if not ok:
+        _refuse(refusal or texts.UNEXPECTED)
+        return
+    complete_pending_link(run, context)
+    _land_from_callback(run, current_url)
+
+
+def _verify_code(run: GateRun, ticket: str, current_url: str | None) -> None:
+    """The code step's "Verify" callback: trade the ticket and the code for a session."""
+    with running(run):
+        _verify_code_in_run(run, ticket, current_url)
+
+
+def _verify_code_in_run(run: GateRun, ticket: str, current_url: str | None) -> None:
+    code = st.session_state.get(_MFA_CODE)
+    typed = code.strip() if isinstance(code, str) else ""
+    if not typed:
+        _refuse(texts.MFA_CODE_MISSING)
         return
     meta = request_meta()
 
@@ -91,13 +132,30 @@ def render_code_step(run: GateRun, ticket: str, *, current_url: str | None = Non
             st.session_state.pop(MFA_TICKET, None)
             raise
 
-    ok, context = attempt(verify)
+    ok, context, refusal = attempt_quietly(verify)
     if not ok or context is None:
+        _refuse(refusal or texts.UNEXPECTED)
         return
     st.session_state.pop(MFA_TICKET, None)
     if is_recovery_code(typed):
         _tell_codes_left(run, context)
-    _finish(run, context, current_url)
+    _signed_in_from_callback(run, context, current_url)
+
+
+def render_code_step(run: GateRun, ticket: str, *, current_url: str | None = None) -> None:
+    """The second login step: a TOTP or recovery code trades the MFA ticket for a session."""
+    st.info(texts.MFA_STEP_INTRO)
+    with st.form(_MFA_FORM, clear_on_submit=True, enter_to_submit=True):
+        code_input(_MFA_CODE, help=texts.MFA_CODE_HELP, max_chars=64)
+        st.form_submit_button(
+            texts.MFA_VERIFY,
+            type="primary",
+            on_click=_verify_code,
+            args=(run, ticket, current_url),
+        )
+    _show_refusal()
+    cancel_button(texts.MFA_CANCEL, "authgate_mfa_cancel", forget=MFA_TICKET)
+    render_passkey_second_step(run, ticket, current_url=current_url)
 
 
 def is_recovery_code(code: str) -> bool:
@@ -110,10 +168,50 @@ def is_recovery_code(code: str) -> bool:
 
 def _tell_codes_left(run: GateRun, context: SessionContext) -> None:
     """After a recovery-code login, the landing page says how many codes are left."""
-    ok, status = attempt(lambda: run.backend.mfa_status(context.user.id))
+    ok, status, _ = attempt_quietly(lambda: run.backend.mfa_status(context.user.id))
     if ok and status is not None:
         left = texts.MFA_RECOVERY_CODE_USED.format(left=status.recovery_codes_left)
         st.session_state[FLASH] = Flash("warning", left)
+
+
+def _log_in(run: GateRun, current_url: str | None) -> None:
+    """The "Log in" callback: check the password (and whether a code must follow).
+
+    It runs before the script, inside the anonymous run's pages and language;
+    on success the run it precedes is already logged in.
+    """
+    with running(run):
+        _log_in_in_run(run, current_url)
+
+
+def _log_in_in_run(run: GateRun, current_url: str | None) -> None:
+    login = st.session_state.get(_USERNAME)
+    password = st.session_state.get(_PASSWORD)
+    remember = bool(st.session_state.get(_REMEMBER))
+    if not isinstance(login, str) or not isinstance(password, str):
+        return
+    if not login.strip() or not password:
+        _refuse(texts.MISSING_CREDENTIALS)
+        return
+    meta = request_meta()
+
+    def log_in() -> SessionContext | _NeedsCode:
+        try:
+            return run.backend.login(
+                login, password, remember=remember, visitor=tab_visitor_token(), **meta
+            )
+        except MfaRequired as error:
+            if error.ticket is None:
+                raise
+            return _NeedsCode(error.ticket)
+
+    ok, answer, refusal = attempt_quietly(log_in)
+    if not ok or answer is None:
+        _refuse(refusal or texts.UNEXPECTED)
+    elif isinstance(answer, _NeedsCode):
+        st.session_state[MFA_TICKET] = answer.ticket
+    else:
+        _signed_in_from_callback(run, answer, current_url)
 
 
 def render_login_form(run: GateRun, *, current_url: str | None = None) -> None:
@@ -131,12 +229,14 @@ def render_login_form(run: GateRun, *, current_url: str | None = None) -> None:
     if not render_provider_buttons(run, current_url=current_url):
         return
     with st.form(_FORM, clear_on_submit=False, enter_to_submit=True):
-        login = st.text_input(
+        st.text_input(
             texts.USERNAME, key=_USERNAME, help=texts.USERNAME_HELP, autocomplete="username"
         )
-        password = password_input(texts.PASSWORD, _PASSWORD)
-        remember = st.checkbox(texts.REMEMBER_ME, key=_REMEMBER, help=texts.REMEMBER_ME_HELP)
-        submitted = st.form_submit_button(texts.LOG_IN, type="primary")
+        password_input(texts.PASSWORD, _PASSWORD)
+        st.checkbox(texts.REMEMBER_ME, key=_REMEMBER, help=texts.REMEMBER_ME_HELP)
+        st.form_submit_button(
+            texts.LOG_IN, type="primary", on_click=_log_in, args=(run, current_url)
+        )
     register = run.builtin.get("register")
     forgot = run.builtin.get("forgot")
     links = st.columns(2)
@@ -145,28 +245,4 @@ def render_login_form(run: GateRun, *, current_url: str | None = None) -> None:
     if forgot is not None:
         links[1].page_link(forgot, label=texts.FORGOT_LINK)
     render_passkey_login(run, current_url=current_url)
-    if not submitted:
-        return
-    if not login.strip() or not password:
-        st.error(texts.MISSING_CREDENTIALS)
-        return
-    meta = request_meta()
-
-    def log_in() -> SessionContext | _NeedsCode:
-        try:
-            return run.backend.login(
-                login, password, remember=remember, visitor=tab_visitor_token(), **meta
-            )
-        except MfaRequired as error:
-            if error.ticket is None:
-                raise
-            return _NeedsCode(error.ticket)
-
-    ok, answer = attempt(log_in)
-    if not ok or answer is None:
-        return
-    if isinstance(answer, _NeedsCode):
-        st.session_state[MFA_TICKET] = answer.ticket
-        st.rerun()
-    else:
-        _finish(run, answer, current_url)
+    _show_refusal()
