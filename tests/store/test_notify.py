@@ -212,10 +212,13 @@ def test_a_dropped_service_stops_its_poll_thread(tmp_path: Path) -> None:
         argon2_memory_cost=8192,
         argon2_time_cost=1,
     )
+    before = set(threading.enumerate())
     auth = Authgate.from_settings(settings)
     _listening(auth)
-    alive = [t for t in threading.enumerate() if t.name == "authgate-database-listener"]
-    assert alive, "the first read started the poll"
+    alive = [
+        t for t in set(threading.enumerate()) - before if t.name == "authgate-database-listener"
+    ]
+    assert len(alive) == 1, "the first read started this service's poll"
     del auth
     gc.collect()
     for thread in alive:

@@ -231,6 +231,9 @@ def test_admin_disables_a_user_who_is_then_logged_out(
         log_in(page, demo_server.url, "admin", "gatekeeper-2026", path="admin")
         heading(page, texts.ADMIN_TITLE).wait_for()
         page.get_by_test_id("stSelectbox").filter(has_text=texts.ADMIN_PICK_USER).first.click()
+        # The list is virtualised (only the options in view exist): type to filter it,
+        # as a person would with many users, so the one wanted is always drawn.
+        page.keyboard.type(name)
         page.get_by_role("option", name=name, exact=True).click()
         settled(page)
         _shot(page, "admin-users")
