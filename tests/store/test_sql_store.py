@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy import exc as sa_exc
 
 from authgate.core.clock import FrozenClock
@@ -67,7 +67,7 @@ def test_read_never_commits(store: SqlStore, make_user: MakeUser) -> None:
     assert user.username == "alice"
 
 
-def test_repositories_share_one_session(store: SqlStore) -> None:
+def test_repositories_share_one_connection(store: SqlStore) -> None:
     with store.read() as repositories:
         for repository in (
             repositories.users,
@@ -80,13 +80,16 @@ def test_repositories_share_one_session(store: SqlStore) -> None:
             assert getattr(repository, "db") is repositories.db  # noqa: B009 - not on the port
 
 
-def test_duplicate_at_commit_is_duplicate_record(store: SqlStore, clock: FrozenClock) -> None:
-    """A unique clash that only the flush at commit sees still arrives as DuplicateRecord."""
+def test_duplicate_outside_a_repository_is_duplicate_record(
+    store: SqlStore, clock: FrozenClock
+) -> None:
+    """A unique clash raised by a bare statement (no repository savepoint) leaves the
+    transaction as DuplicateRecord, not as the driver's IntegrityError."""
     with store.write() as repositories:
         repositories.users.add(_new_user("alice", clock))
     with pytest.raises(DuplicateRecord), store.write() as repositories:
-        repositories.db.add(
-            User(
+        repositories.db.execute(
+            insert(User).values(
                 username="alice",
                 username_key="alice",
                 password_hash="x",

@@ -22,11 +22,9 @@ from contextlib import contextmanager
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL
-from sqlalchemy.orm import Session as DbSession
-from sqlalchemy.orm import sessionmaker
 
 from authgate.core.ports.store import DuplicateRecord
 from authgate.errors import StoreUnavailable
@@ -63,28 +61,38 @@ class SqlTransaction:
     A class rather than a generator so that its exit is typed to never
     swallow an exception (the ``Store`` port promises that): an error in the
     block always leaves it, translated when it is a driver failure.
+
+    The repositories get a Core ``Connection``, not an ORM session: they
+    only ever run statements and map rows to core records themselves, and
+    the session's unit-of-work machinery around each statement cost about
+    as much CPU as the statement (issue 13: a login runs thirteen).
     """
 
-    __slots__ = ("availability", "db", "dialect", "factory", "writes")
+    __slots__ = ("availability", "db", "dialect", "engine", "writes")
 
     def __init__(
         self,
-        factory: sessionmaker[DbSession],
+        engine: Engine,
         *,
         dialect: str,
         writes: bool,
         availability: Availability | None = None,
     ) -> None:
-        self.factory = factory
+        self.engine = engine
         self.dialect = dialect
         self.writes = writes
         self.availability = availability
-        self.db: DbSession | None = None
+        self.db: Connection | None = None
 
     def __enter__(self) -> SqlRepositories:
-        # No round trip yet: the session takes a connection at its first statement.
-        self.db = self.factory()
-        return SqlRepositories(self.db, dialect=self.dialect)
+        # A pooled connection; the transaction begins at its first statement.
+        try:
+            db = self.engine.connect()
+        except Exception as error:
+            self._raise(error, None)
+            raise
+        self.db = db
+        return SqlRepositories(db, dialect=self.dialect)
 
     def __exit__(
         self,
@@ -95,7 +103,7 @@ class SqlTransaction:
         db, self.db = self.db, None
         assert db is not None, "SqlTransaction entered once, exited once"
         try:
-            if error is None and self.writes:
+            if error is None and self.writes and db.in_transaction():
                 db.commit()
         except Exception as failure:
             error = failure
@@ -108,6 +116,10 @@ class SqlTransaction:
             if self.availability is not None:
                 self.availability.succeeded()
             return
+        self._raise(error, exc_type)
+
+    def _raise(self, error: BaseException, exc_type: type[BaseException] | None) -> None:
+        """Leave with ``error``, translated when it is a driver failure."""
         replacement = _store_error(error)
         if isinstance(replacement, StoreUnavailable) and self.availability is not None:
             self.availability.failed(error)
@@ -121,7 +133,7 @@ class SqlStore:
     """Transactions over ``engine`` that hand out ``SqlRepositories``.
 
     Build one per process and share it: the engine holds the connection pool
-    and every transaction takes its own session from it, so the store is safe
+    and every transaction takes its own connection from it, so the store is safe
     to use from many threads.
     """
 
@@ -129,14 +141,11 @@ class SqlStore:
         self.engine = engine
         self.dialect = engine.dialect.name
         self.availability = Availability(engine.url.get_backend_name())
-        self._writes = sessionmaker(engine, expire_on_commit=False)
         # Same pool, one option: on SQLite a deferred BEGIN that takes no write
         # lock. (Autocommit reads on PostgreSQL were measured and rejected:
         # SQLAlchemy resets the isolation level at every check-in, which costs
         # more than the BEGIN/ROLLBACK it saves.)
-        self._reads = sessionmaker(
-            engine.execution_options(authgate_readonly=True), expire_on_commit=False
-        )
+        self._reads = engine.execution_options(authgate_readonly=True)
 
     @classmethod
     def from_url(cls, url: str | URL, **engine_options: Any) -> SqlStore:
@@ -146,7 +155,7 @@ class SqlStore:
     def write(self) -> SqlTransaction:
         """A read-write transaction: commit at a clean end, roll back on any error."""
         return SqlTransaction(
-            self._writes, dialect=self.dialect, writes=True, availability=self.availability
+            self.engine, dialect=self.dialect, writes=True, availability=self.availability
         )
 
     def read(self) -> SqlTransaction:

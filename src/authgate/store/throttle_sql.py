@@ -16,8 +16,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, case, delete, func, select, update
-from sqlalchemy.orm import Session as DbSession
+from sqlalchemy import Connection, Row, bindparam, case, delete, func, select, update
 from sqlalchemy.sql.dml import UpdateBase
 
 from authgate.core.lockout.policy import Claim, Hold, Reservation, ThrottlePolicy, ThrottleStatus
@@ -108,7 +107,7 @@ class DatabaseThrottle:
     # -- inside one transaction ---------------------------------------------
 
     def _status(
-        self, db: DbSession, key: str, policy: ThrottlePolicy, now: datetime
+        self, db: Connection, key: str, policy: ThrottlePolicy, now: datetime
     ) -> ThrottleStatus:
         row = db.execute(_STATUS, {"key": key}).first()
         if row is None:
@@ -117,7 +116,7 @@ class DatabaseThrottle:
             return ThrottleStatus(key, 0, None, row.refused)
         return ThrottleStatus(key, row.failures, row.locked_until, row.refused)
 
-    def _reserve(self, db: DbSession, claims: Sequence[Claim], now: datetime) -> Reservation:
+    def _reserve(self, db: Connection, claims: Sequence[Claim], now: datetime) -> Reservation:
         # Every reservation ends in at least one UPDATE of a row it holds locked;
         # on PostgreSQL that UPDATE also turns synchronous_commit off for this
         # transaction (what SET LOCAL does, without a round trip of its own).
@@ -141,7 +140,7 @@ class DatabaseThrottle:
             holds=tuple(_count(db, write, claim, rows[claim.key], now) for claim in ordered)
         )
 
-    def _locked_row(self, db: DbSession, key: str, now: datetime) -> _ThrottleRow:
+    def _locked_row(self, db: Connection, key: str, now: datetime) -> _ThrottleRow:
         """The key's row under a row lock, created (uncounted) when missing."""
         params = {"key": key}
         row = db.execute(_LOCKED, params).first()
@@ -179,7 +178,7 @@ class DatabaseThrottle:
         return statement.on_duplicate_key_update(failures=LoginThrottle.failures)
 
     def _give_back(
-        self, db: DbSession, holds: Sequence[Hold], now: datetime, forget: Collection[str]
+        self, db: Connection, holds: Sequence[Hold], now: datetime, forget: Collection[str]
     ) -> Mapping[str, int]:
         ended: dict[str, int] = {}
         for hold in sorted(holds, key=lambda hold: hold.key):
@@ -191,7 +190,7 @@ class DatabaseThrottle:
                 ended[hold.key] = refused
         return ended
 
-    def _give_back_one(self, db: DbSession, hold: Hold, now: datetime) -> int:
+    def _give_back_one(self, db: Connection, hold: Hold, now: datetime) -> int:
         if not hold.locks:  # only the count to return: no read needed
             db.execute(_GIVE_BACK_COUNT, {"where_key": hold.key})
             return 0
@@ -206,7 +205,7 @@ class DatabaseThrottle:
         _set(db, hold.key, _SET, **values)
         return int(refused)
 
-    def _forget(self, db: DbSession, key: str) -> int:
+    def _forget(self, db: Connection, key: str) -> int:
         """Zero the key's row after a success; its pending refusals.
 
         The row stays (an account's next login counts on it) rather than being
@@ -223,7 +222,7 @@ class DatabaseThrottle:
         _set(db, key, _SET, failures=0, locked_until=None, refused=0)
         return int(refused)
 
-    def _reset(self, db: DbSession, key: str) -> int:
+    def _reset(self, db: Connection, key: str) -> int:
         """Delete the key's row; its pending refusals (one statement where RETURNING exists)."""
         removal = delete(LoginThrottle).where(LoginThrottle.key == key)
         if self.store.dialect != "mysql":
@@ -234,7 +233,7 @@ class DatabaseThrottle:
 
 
 def _count(
-    db: DbSession, write: UpdateBase, claim: Claim, row: _ThrottleRow, now: datetime
+    db: Connection, write: UpdateBase, claim: Claim, row: _ThrottleRow, now: datetime
 ) -> Hold:
     """Count one attempt on an unlocked key's row (its earlier lock, if any, has ended)."""
     policy = claim.policy
@@ -259,7 +258,7 @@ def _count(
     )
 
 
-def _set(db: DbSession, key: str, statement: UpdateBase, **values: object) -> None:
+def _set(db: Connection, key: str, statement: UpdateBase, **values: object) -> None:
     """UPDATE the key's row: ``_SET``, or ``_SET_LAZY_COMMIT`` in a PostgreSQL reservation."""
     result = db.execute(statement, {"where_key": key, **values})
     if statement is _SET_LAZY_COMMIT:

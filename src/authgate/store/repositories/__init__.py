@@ -1,13 +1,13 @@
 """The repositories: core's storage ports over SQLAlchemy, one module per port.
 
 ``SqlStore`` hands out a ``SqlRepositories`` per transaction; every repository
-in it works on that transaction's one SQLAlchemy session and answers in core
+in it works on that transaction's one SQLAlchemy connection and answers in core
 records, never in rows.
 """
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session as DbSession
+from sqlalchemy import Connection
 
 from authgate.core.ports import (
     AuditRepository,
@@ -49,7 +49,7 @@ __all__ = [
 class SqlRepositories:
     """Every repository bound to one open transaction (``core.ports.Repositories``).
 
-    ``db`` is that transaction's SQLAlchemy session, public so that other
+    ``db`` is that transaction's SQLAlchemy connection, public so that other
     store components (the SQL throttle) can answer inside the same read.
     The ``dialect`` argument (the backend's name) picks the SQL a few statements need.
     """
@@ -67,7 +67,7 @@ class SqlRepositories:
         "visitors",
     )
 
-    def __init__(self, db: DbSession, *, dialect: str) -> None:
+    def __init__(self, db: Connection, *, dialect: str) -> None:
         self.db = db
         # Typed as the ports, so mypy holds each implementation to its port.
         self.users: UserRepository = SqlUserRepository(db, dialect=dialect)

@@ -15,9 +15,8 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import Executable, Label, Table, func, literal_column, select
+from sqlalchemy import Connection, Executable, Label, Table, func, literal_column, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session as DbSession
 
 from authgate.core.ports.store import DuplicateRecord
 from authgate.core.records import AuditRecord, AuthUser, SessionRecord
@@ -145,17 +144,14 @@ def table_of(model: type[Any]) -> Table:
     return cast(Table, model.__table__)
 
 
-_UNSYNCED = {"synchronize_session": False}
-
-
-def apply(db: DbSession, statement: Executable) -> int:
+def apply(db: Connection, statement: Executable) -> int:
     """Run an UPDATE or DELETE; how many rows it touched (the winner test of every claim).
 
-    No entity is ever loaded into these sessions, so the ORM has nothing to
-    synchronize; skipping its bookkeeping (which on MySQL would first SELECT
-    the rows) keeps each change one statement.
+    On a Core connection the statement is exactly one round trip: no ORM
+    session is there to synchronize loaded objects (which on MySQL would
+    first SELECT the rows).
     """
-    result = db.execute(statement, execution_options=_UNSYNCED)
+    result = db.execute(statement)
     return int(getattr(result, "rowcount", 0) or 0)
 
 
@@ -185,7 +181,7 @@ def is_duplicate(error: IntegrityError) -> bool:
 
 
 @contextmanager
-def unique_keys(db: DbSession) -> Iterator[None]:
+def unique_keys(db: Connection) -> Iterator[None]:
     """Run statements in a savepoint; a taken unique key raises DuplicateRecord.
 
     The savepoint keeps the transaction usable after the clash (PostgreSQL

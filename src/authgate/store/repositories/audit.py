@@ -7,8 +7,7 @@ accounts it mentions.
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select
-from sqlalchemy.orm import Session as DbSession
+from sqlalchemy import Connection, insert, select
 
 from authgate.core.ports.audit import AuditEntry, AuditQuery
 from authgate.core.records import AuditRecord
@@ -38,9 +37,9 @@ _INSERT = insert(table_of(AuditEvent))
 
 
 class SqlAuditRepository:
-    """``AuditRepository`` bound to one open SQLAlchemy session."""
+    """``AuditRepository`` bound to one open transaction's connection."""
 
-    def __init__(self, db: DbSession) -> None:
+    def __init__(self, db: Connection) -> None:
         self.db = db
 
     def add(self, entry: AuditEntry) -> None:

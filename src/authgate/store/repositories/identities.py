@@ -6,8 +6,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
-from sqlalchemy.orm import Session as DbSession
+from sqlalchemy import Connection, delete, insert, select, update
 
 from authgate.core.ports.identities import LinkedIdentity, NewIdentity
 from authgate.store.models import Identity
@@ -41,9 +40,9 @@ def _record(row: Any) -> LinkedIdentity:
 
 
 class SqlIdentityRepository:
-    """``IdentityRepository`` bound to one open SQLAlchemy session."""
+    """``IdentityRepository`` bound to one open transaction's connection."""
 
-    def __init__(self, db: DbSession) -> None:
+    def __init__(self, db: Connection) -> None:
         self.db = db
 
     def find(self, provider: str, issuer: str, subject: str) -> LinkedIdentity | None:
@@ -69,7 +68,7 @@ class SqlIdentityRepository:
                     last_used_at=new.linked_at,
                 )
             )
-        identity_id = int(result.inserted_primary_key[0])  # type: ignore[attr-defined]
+        identity_id = int(result.inserted_primary_key[0])  # type: ignore[index]  # None only without an INSERT
         return LinkedIdentity(id=identity_id, last_used_at=new.linked_at, **asdict(new))
 
     def touch(self, identity_id: int, *, email: str | None, now: datetime) -> None:

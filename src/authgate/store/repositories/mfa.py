@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert, or_, select, update
-from sqlalchemy.orm import Session as DbSession
+from sqlalchemy import Connection, delete, func, insert, or_, select, update
 
 from authgate.core.ports.mfa import MfaFactor
 from authgate.store.models import MfaSecret, RecoveryCode
@@ -22,9 +21,9 @@ __all__ = ["SqlMfaRepository"]
 
 
 class SqlMfaRepository:
-    """``MfaRepository`` bound to one open SQLAlchemy session."""
+    """``MfaRepository`` bound to one open transaction's connection."""
 
-    def __init__(self, db: DbSession) -> None:
+    def __init__(self, db: Connection) -> None:
         self.db = db
 
     def get(self, user_id: int) -> MfaFactor | None:

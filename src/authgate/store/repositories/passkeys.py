@@ -13,8 +13,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.orm import Session as DbSession
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from authgate.core.ports.passkeys import NewPasskey, PasskeyRecord
 from authgate.store.models import Passkey
@@ -62,9 +61,9 @@ def _record(row: Any) -> PasskeyRecord:
 
 
 class SqlPasskeyRepository:
-    """``PasskeyRepository`` bound to one open SQLAlchemy session."""
+    """``PasskeyRepository`` bound to one open transaction's connection."""
 
-    def __init__(self, db: DbSession) -> None:
+    def __init__(self, db: Connection) -> None:
         self.db = db
 
     def add(self, new: NewPasskey) -> PasskeyRecord:

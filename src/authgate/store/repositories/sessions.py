@@ -12,8 +12,17 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, Literal
 
-from sqlalchemy import BindParameter, Select, bindparam, delete, func, insert, select, update
-from sqlalchemy.orm import Session as DbSession
+from sqlalchemy import (
+    BindParameter,
+    Connection,
+    Select,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 
 from authgate.core.ports.sessions import NewSession, SessionView
 from authgate.core.records import SessionRecord
@@ -60,9 +69,9 @@ def _live(now: datetime) -> Any:
 
 
 class SqlSessionRepository:
-    """``SessionRepository`` bound to one open SQLAlchemy session."""
+    """``SessionRepository`` bound to one open transaction's connection."""
 
-    def __init__(self, db: DbSession, *, dialect: str) -> None:
+    def __init__(self, db: Connection, *, dialect: str) -> None:
         self.db = db
         self.dialect = dialect
 

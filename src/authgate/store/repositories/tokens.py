@@ -10,8 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
-from sqlalchemy.orm import Session as DbSession
+from sqlalchemy import Connection, delete, insert, select, update
 
 from authgate.core.ports.tokens import (
     NewOneTimeToken,
@@ -51,7 +50,7 @@ _LINK_COLUMNS = (
 _INSERT_LINK = insert(table_of(RefreshToken))
 
 
-def _delete_batch(db: DbSession, table: Any, *, now: datetime, batch_size: int) -> int:
+def _delete_batch(db: Connection, table: Any, *, now: datetime, batch_size: int) -> int:
     """Delete up to ``batch_size`` rows past ``expires_at``; how many went."""
     ids = db.scalars(
         select(table.id).where(table.expires_at <= now).limit(max(1, batch_size))
@@ -63,9 +62,9 @@ def _delete_batch(db: DbSession, table: Any, *, now: datetime, batch_size: int) 
 
 
 class SqlOneTimeTokenRepository:
-    """``OneTimeTokenRepository`` bound to one open SQLAlchemy session."""
+    """``OneTimeTokenRepository`` bound to one open transaction's connection."""
 
-    def __init__(self, db: DbSession) -> None:
+    def __init__(self, db: Connection) -> None:
         self.db = db
 
     def add(self, new: NewOneTimeToken) -> None:
@@ -140,9 +139,9 @@ class SqlOneTimeTokenRepository:
 
 
 class SqlRefreshTokenRepository:
-    """``RefreshTokenRepository`` bound to one open SQLAlchemy session."""
+    """``RefreshTokenRepository`` bound to one open transaction's connection."""
 
-    def __init__(self, db: DbSession) -> None:
+    def __init__(self, db: Connection) -> None:
         self.db = db
 
     def add(self, new: NewRefreshLink) -> None:

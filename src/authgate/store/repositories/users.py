@@ -13,9 +13,19 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, Literal
 
-from sqlalchemy import BindParameter, Select, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    BindParameter,
+    Connection,
+    Select,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session as DbSession
 
 from authgate.core.ports.users import NewUser, UserCredentials
 from authgate.core.records import AuthUser
@@ -71,13 +81,13 @@ def _like_pattern(search: str) -> str:
 
 
 class SqlUserRepository:
-    """``UserRepository`` bound to one open SQLAlchemy session.
+    """``UserRepository`` bound to one open transaction's connection.
 
     The methods that return the changed user raise ``UserNotFound`` for an
     unknown id: the UPDATE that touched no row is the existence check.
     """
 
-    def __init__(self, db: DbSession, *, dialect: str) -> None:
+    def __init__(self, db: Connection, *, dialect: str) -> None:
         self.db = db
         self.dialect = dialect
 
@@ -158,7 +168,7 @@ class SqlUserRepository:
                     last_login_at=None,
                 )
             )
-        user_id = int(result.inserted_primary_key[0])  # type: ignore[attr-defined]
+        user_id = int(result.inserted_primary_key[0])  # type: ignore[index]  # None only without an INSERT
         self._grant(user_id, set(new.roles), now=new.created_at)
         return self._require(user_id)
 
@@ -290,7 +300,7 @@ class SqlUserRepository:
         try:
             with self.db.begin_nested():
                 result = self.db.execute(insert(Role).values(name=name, created_at=now))
-            return int(result.inserted_primary_key[0])  # type: ignore[attr-defined]
+            return int(result.inserted_primary_key[0])  # type: ignore[index]  # None only without an INSERT
         except IntegrityError:
             # Another transaction created it between our SELECT and INSERT.
             found = self.db.scalar(select(Role.id).where(Role.name == name))

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select
-from sqlalchemy.orm import Session as DbSession
+from sqlalchemy import Connection, delete, insert, select
 
 from authgate.core.ports.visitors import NewVisitor, VisitorRecord
 from authgate.store.models import Visitor
@@ -19,9 +18,9 @@ __all__ = ["SqlVisitorRepository"]
 
 
 class SqlVisitorRepository:
-    """``VisitorRepository`` bound to one open SQLAlchemy session."""
+    """``VisitorRepository`` bound to one open transaction's connection."""
 
-    def __init__(self, db: DbSession) -> None:
+    def __init__(self, db: Connection) -> None:
         self.db = db
 
     def add(self, visitor: NewVisitor) -> VisitorRecord:
