@@ -237,3 +237,17 @@ def test_the_german_login_page_says_a_wrong_password_in_german(
     at.button(key="FormSubmitter:authgate_login_form-Anmelden").click()
     at.run()
     assert "Benutzername oder Passwort ist falsch." in _texts(at)
+
+
+def test_closing_a_text_module_moves_its_texts_and_reads_them_by_language() -> None:
+    namespace: dict[str, object] = {"__name__": "example_texts", "GREETING": "Hello", "n": 1}
+    english = i18n.close_text_module(namespace)
+    try:
+        assert english == {"GREETING": "Hello"}
+        assert "GREETING" not in namespace and namespace["n"] == 1
+        read = namespace["__getattr__"]
+        assert callable(read) and read("GREETING") == "Hello"
+        with pytest.raises(AttributeError, match="example_texts has no text 'NOPE'"):
+            read("NOPE")
+    finally:
+        i18n.SOURCES.pop("example_texts", None)

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from authgate.api.app import create_api
 from authgate.config import AuthgateSettings
 from authgate.root import Authgate
+from authgate.serving import serve_with_uvicorn
 
 __all__ = ["asgi_app", "run"]
 
@@ -31,20 +32,10 @@ def run(
 ) -> None:
     """Serve the API with uvicorn in this process (one worker; ``authgate api --workers`` for more).
 
-    Client addresses come from ``AUTHGATE_TRUSTED_PROXIES`` (``client_ip`` in
-    ``api/security.py``), so uvicorn's own proxy-header handling stays off:
-    applied twice, a forged ``X-Forwarded-For`` entry could pass for the client.
+    Client addresses come from ``AUTHGATE_TRUSTED_PROXIES``, so uvicorn's own
+    proxy-header handling stays off (``authgate.serving`` says why).
     The access log is off unless asked for; the audit trail records logins.
     """
-    import uvicorn
-
-    app = asgi_app(settings)
-    uvicorn.run(
-        app,
-        host=host,
-        port=port,
-        log_level=log_level,
-        access_log=access_log,
-        proxy_headers=False,
-        server_header=False,
+    serve_with_uvicorn(
+        asgi_app(settings), host=host, port=port, log_level=log_level, access_log=access_log
     )

@@ -20,6 +20,7 @@ from authgate.cli.db import db_app
 from authgate.cli.sessions import sessions_app
 from authgate.cli.stauth_import import import_stauth
 from authgate.cli.users import users_app
+from authgate.serving import serve_with_uvicorn
 
 __all__ = ["app", "main"]
 
@@ -72,17 +73,8 @@ def api(
             # uvicorn worker would: hand it the option the same way.
             os.environ["AUTHGATE_DATABASE_URL"] = database_url
         # By import string, so the command-line face never imports the API face.
-        import uvicorn
-
-        uvicorn.run(
-            API_APP,
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            access_log=access_log,
-            proxy_headers=False,
-            server_header=False,
+        serve_with_uvicorn(
+            API_APP, factory=True, host=host, port=port, workers=workers, access_log=access_log
         )
 
 

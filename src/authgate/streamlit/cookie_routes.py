@@ -25,10 +25,10 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal, Protocol
+from typing import Literal, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from starlette.concurrency import run_in_threadpool
@@ -49,6 +49,8 @@ logger = logging.getLogger("authgate.streamlit.cookie_routes")
 _MAX_BODY = 4096
 _MAX_TICKET = 512
 _NO_STORE = {"Cache-Control": "no-store"}
+
+T = TypeVar("T")
 
 
 class CookieSessionStore(Protocol):
@@ -229,47 +231,60 @@ def build_cookie_routes(
     trusted = proxies or TrustedProxies()
     headers = {**_NO_STORE, **security_headers(frame_ancestors)}
 
-    async def ticket_of(request: Request) -> tuple[str, dict[str, object]] | Response:
-        """The posted ticket and body, or the answer that refuses the request."""
-        refused = _refused(request, trusted, headers)
-        if refused is not None:
-            return refused
-        payload = await _json_object(request) or {}
-        ticket = payload.get("ticket")
-        if not isinstance(ticket, str) or not ticket or len(ticket) > _MAX_TICKET:
-            return _error(400, "invalid_request", 'Send {"ticket": "<ticket>"}.', headers)
-        return ticket, payload
+    def ticket_route(
+        redeem: Callable[[CookieSessionStore], Callable[[str], T]],
+        write: Callable[[Response, Request, T, dict[str, object]], None],
+        *,
+        unauthenticated: int = 400,
+    ) -> Callable[[Request], Awaitable[Response]]:
+        """A route that trades a posted ticket for a cookie; ``write`` sets what it redeemed.
 
-    async def session(request: Request) -> Response:
-        posted = await ticket_of(request)
-        if isinstance(posted, Response):
-            return posted
-        ticket, payload = posted
-        try:
-            # The store call blocks (a database write, or an HTTP round trip
-            # in remote mode): keep it off the event loop that serves every
-            # websocket of this Streamlit process.
-            token, context = await run_in_threadpool(get_store().redeem_cookie_ticket, ticket)
-        except AuthgateError as error:
-            return _failed(error, headers, unauthenticated=401)
-        response = JSONResponse({"ok": True}, 200, headers)
+        Every ticket route refuses a foreign origin or a body without a
+        ticket, redeems off the event loop and answers the same way, so the
+        session and visitor cookies cannot come to differ in those checks.
+        """
+
+        async def route(request: Request) -> Response:
+            refused = _refused(request, trusted, headers)
+            if refused is not None:
+                return refused
+            payload = await _json_object(request) or {}
+            ticket = payload.get("ticket")
+            if not isinstance(ticket, str) or not ticket or len(ticket) > _MAX_TICKET:
+                return _error(400, "invalid_request", 'Send {"ticket": "<ticket>"}.', headers)
+            try:
+                # The store call blocks (a database write, or an HTTP round trip
+                # in remote mode): keep it off the event loop that serves every
+                # websocket of this Streamlit process.
+                redeemed = await run_in_threadpool(redeem(get_store()), ticket)
+            except AuthgateError as error:
+                return _failed(error, headers, unauthenticated=unauthenticated)
+            response = JSONResponse({"ok": True}, 200, headers)
+            write(response, request, redeemed, payload)
+            return response
+
+        return route
+
+    def write_session(
+        response: Response,
+        request: Request,
+        redeemed: tuple[str, SessionContext],
+        payload: dict[str, object],
+    ) -> None:
+        token, context = redeemed
         jar.write(response, request, token, context)
         if payload.get("end_visitor") == "1":
             visitor_jar.clear(response, request)
-        return response
 
-    async def visitor(request: Request) -> Response:
-        posted = await ticket_of(request)
-        if isinstance(posted, Response):
-            return posted
-        ticket, _ = posted
-        try:
-            started = await run_in_threadpool(get_store().redeem_visitor_ticket, ticket)
-        except AuthgateError as error:
-            return _failed(error, headers)
-        response = JSONResponse({"ok": True}, 200, headers)
+    def write_visitor(
+        response: Response, request: Request, started: VisitorPass, _: dict[str, object]
+    ) -> None:
         visitor_jar.write_token(response, request, started.token, until=started.visitor.expires_at)
-        return response
+
+    session = ticket_route(
+        lambda store: store.redeem_cookie_ticket, write_session, unauthenticated=401
+    )
+    visitor = ticket_route(lambda store: store.redeem_visitor_ticket, write_visitor)
 
     async def logout(request: Request) -> Response:
         refused = _refused(request, trusted, headers)

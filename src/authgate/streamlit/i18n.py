@@ -30,6 +30,7 @@ __all__ = [
     "SOURCES",
     "VIOLATION_CODES",
     "choose_language",
+    "close_text_module",
     "current_language",
     "english_catalog",
     "error_codes",
@@ -139,6 +140,21 @@ def reader(module: str, english: Mapping[str, Text]) -> Callable[[str], Text]:
         return lookup(name, english, module)
 
     return __getattr__
+
+
+def close_text_module(namespace: MutableMapping[str, object]) -> dict[str, Text]:
+    """A text module's closing block: its texts leave ``namespace`` and answer by language.
+
+    The one owner of what every text module (``texts``, ``passkey_texts``...)
+    does last, so no module can do half of it: ``english_catalog`` moves the
+    constants into the English catalog it returns, and the module gets
+    ``reader`` as its ``__getattr__``. Set through the namespace, that
+    ``__getattr__`` stays invisible to mypy, which keeps checking each
+    ``texts.NAME`` against the constants written above the call.
+    """
+    english = english_catalog(namespace)
+    namespace["__getattr__"] = reader(str(namespace["__name__"]), english)
+    return english
 
 
 def keyed_text(source: ModuleType, prefix: str, key: str) -> str | None:

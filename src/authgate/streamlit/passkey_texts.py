@@ -8,8 +8,6 @@ block makes ``passkey_texts.NAME`` answer in the language of the run.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from authgate.streamlit import i18n as _i18n
 
 PASSKEYS_HEADER = "Passkeys"
@@ -46,7 +44,4 @@ ADMIN_PASSKEY_REMOVED = "Removed passkey '{name}' of {username}."
 
 
 # -- languages: keep this block last (see texts.py) -----------------------------------------
-ENGLISH = _i18n.english_catalog(globals())
-
-if not TYPE_CHECKING:  # mypy keeps checking names against the constants above
-    __getattr__ = _i18n.reader(__name__, ENGLISH)
+ENGLISH = _i18n.close_text_module(globals())

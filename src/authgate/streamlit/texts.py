@@ -22,8 +22,6 @@ is one constant per code (``OIDC_ERROR_CANCELLED``), read with
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from authgate.streamlit import i18n as _i18n
 
 # -- page titles -------------------------------------------------------------
@@ -349,8 +347,5 @@ OIDC_UNLINKED_USER = "{label} was unlinked from {username}."
 
 # -- languages: keep this block last ----------------------------------------------------
 # Every NAME above moves into ENGLISH; reading ``texts.NAME`` then goes through
-# ``__getattr__``, which answers in the language of the current run.
-ENGLISH = _i18n.english_catalog(globals())
-
-if not TYPE_CHECKING:  # mypy keeps checking names against the constants above
-    __getattr__ = _i18n.reader(__name__, ENGLISH)
+# the module's ``__getattr__``, which answers in the language of the current run.
+ENGLISH = _i18n.close_text_module(globals())

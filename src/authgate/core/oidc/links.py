@@ -11,18 +11,52 @@ Unlinking is refused when it would leave the account no way to log in.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from authgate.core.clock import Clock
 from authgate.core.oidc.events import OidcLinked, OidcUnlinked
 from authgate.core.oidc.flow import Assertion
 from authgate.core.ports.identities import LinkedIdentity, NewIdentity
 from authgate.core.ports.store import DuplicateRecord
-from authgate.core.records import Client
+from authgate.core.records import AuthUser, Client
 from authgate.core.tokens.one_time import TokenPurpose, consume_token, peek_token
-from authgate.core.unit_of_work import UnitOfWork
+from authgate.core.unit_of_work import UnitOfWork, Work
 from authgate.errors import InvalidToken, OidcFailed, OidcUnlinkRefused, UserNotFound
 
-__all__ = ["IdentityLinks"]
+__all__ = ["IdentityLinks", "link_identity"]
+
+
+def link_identity(
+    work: Work,
+    user: AuthUser,
+    provider: str,
+    issuer: str,
+    subject: str,
+    email: str | None,
+    *,
+    via: str,
+    client: Client | None,
+    now: datetime,
+) -> None:
+    """Link a provider identity to ``user`` inside ``work``, audited as ``oidc.linked``.
+
+    The one place a link is written, whether an account links an identity
+    (``IdentityLinks``) or a first provider login creates the account with it
+    (``OidcLogin``), so no link is stored without its audit row. Raises
+    DuplicateRecord when the identity is already linked; what that means is
+    the caller's to say (another account's, or a racing first login).
+    """
+    work.identities.add(
+        NewIdentity(
+            user_id=user.id,
+            provider=provider,
+            issuer=issuer,
+            subject=subject,
+            email=email,
+            linked_at=now,
+        )
+    )
+    work.emit(OidcLinked(user=user, client=client, provider=provider, subject=subject, via=via))
 
 
 @dataclass(kw_only=True, eq=False)
@@ -110,20 +144,16 @@ class IdentityLinks:
                             "already_linked", "This identity is linked to another account."
                         )
                     return
-                work.identities.add(
-                    NewIdentity(
-                        user_id=user_id,
-                        provider=provider,
-                        issuer=issuer,
-                        subject=subject,
-                        email=email if isinstance(email, str) else None,
-                        linked_at=now,
-                    )
-                )
-                work.emit(
-                    OidcLinked(
-                        user=user, client=client, provider=provider, subject=subject, via=via
-                    )
+                link_identity(
+                    work,
+                    user,
+                    provider,
+                    issuer,
+                    subject,
+                    email if isinstance(email, str) else None,
+                    via=via,
+                    client=client,
+                    now=now,
                 )
         except DuplicateRecord:
             raise OidcFailed(

@@ -26,9 +26,9 @@ from authgate.core.events import RolesChanged, UserRegistered
 from authgate.core.identity import normalize_display_name, normalize_email
 from authgate.core.lockout.guard import Lockout, account_key
 from authgate.core.login.method import Client, Verified
-from authgate.core.oidc.events import OidcLinked, OidcLoginAsserted
+from authgate.core.oidc.events import OidcLoginAsserted
 from authgate.core.oidc.flow import Assertion, OidcFlow, ProviderIdentity
-from authgate.core.ports.identities import NewIdentity
+from authgate.core.oidc.links import link_identity
 from authgate.core.ports.store import DuplicateRecord
 from authgate.core.ports.users import NewUser
 from authgate.core.records import AuthUser
@@ -187,25 +187,17 @@ class OidcLogin:
             user = work.users.add(new)
             if mail:
                 user = work.users.mark_email_verified(user.id, now=now)
-            work.identities.add(
-                NewIdentity(
-                    user_id=user.id,
-                    provider=identity.provider,
-                    issuer=identity.issuer,
-                    subject=identity.subject,
-                    email=identity.email,
-                    linked_at=now,
-                )
-            )
             work.emit(UserRegistered(user=user, client=client, roles=tuple(roles)))
-            work.emit(
-                OidcLinked(
-                    user=user,
-                    client=client,
-                    provider=identity.provider,
-                    subject=identity.subject,
-                    via="created",
-                )
+            link_identity(
+                work,
+                user,
+                identity.provider,
+                identity.issuer,
+                identity.subject,
+                identity.email,
+                via="created",
+                client=client,
+                now=now,
             )
         return user
 

@@ -11,7 +11,7 @@ and transports are stored. Logging in with one is ``core/login/passkey.py``.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from authgate.core.clock import Clock
 from authgate.core.identity import sanitize_client_text
@@ -231,18 +231,18 @@ class PasskeyService:
         return user
 
     def _new(self, user: AuthUser, key: RegisteredKey, label: str, handle: str) -> NewPasskey:
+        """The passkey to store: every field of the verified key, plus whose, its name and when.
+
+        ``RegisteredKey`` holds exactly the stored fields a registration
+        proves, so they are carried over as a whole: a field added to both
+        cannot be forgotten here.
+        """
         return NewPasskey(
             user_id=user.id,
-            credential_id=key.credential_id,
             user_handle=handle,
-            public_key=key.public_key,
-            sign_count=key.sign_count,
             name=label,
-            transports=key.transports,
-            aaguid=key.aaguid,
-            backup_eligible=key.backup_eligible,
-            backed_up=key.backed_up,
             created_at=self.clock.now(),
+            **asdict(key),
         )
 
     def _record_failure(self, user_id: int, client: Client, reason: str) -> None:

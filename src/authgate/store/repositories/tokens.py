@@ -90,16 +90,8 @@ class SqlOneTimeTokenRepository:
         ).first()
         if row is None:
             return None
-        return OneTimeTokenRecord(
-            id=row.id,
-            purpose=row.purpose,
-            user_id=row.user_id,
-            session_id=row.session_id,
-            created_at=row.created_at,
-            expires_at=row.expires_at,
-            used_at=row.used_at,
-            data=dict(row.data or {}),
-        )
+        # The selected columns are named as the record's fields: the row is the record.
+        return OneTimeTokenRecord(**{**row._mapping, "data": dict(row.data or {})})
 
     def claim(self, token_id: int, *, now: datetime) -> bool:
         claimed = apply(
@@ -165,16 +157,8 @@ class SqlRefreshTokenRepository:
         ).first()
         if row is None:
             return None
-        return RefreshLink(
-            id=row.id,
-            family_id=row.family_id,
-            session_id=row.session_id,
-            user_id=row.user_id,
-            created_at=row.created_at,
-            expires_at=row.expires_at,
-            used_at=row.used_at,
-            revoked_at=row.revoked_at,
-        )
+        # The selected columns are named as the record's fields: the row is the record.
+        return RefreshLink(**row._mapping)
 
     def claim(self, link_id: int, *, now: datetime) -> bool:
         claimed = apply(
