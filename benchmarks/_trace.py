@@ -73,3 +73,27 @@ def trace_sends() -> None:
         enqueue(self, msg)
 
     AppSession._enqueue_forward_msg = traced_enqueue  # type: ignore[method-assign]
+
+
+def count_objects() -> None:
+    """Mark the number of objects a full collection walks (those not frozen), before each."""
+    if not _PATH:
+        return
+    import gc
+
+    def callback(phase: str, info: dict[str, int]) -> None:
+        if phase == "start" and info.get("generation") == 2:
+            objects = gc.get_objects()
+            mark(f"gc walks {len(objects)} objects ({gc.get_freeze_count()} frozen)")
+            if os.environ.get("BENCH_TRACE_TYPES") and gc.get_freeze_count():
+                from collections import Counter
+
+                modules = Counter(
+                    getattr(o, "__module__", None) or "?"
+                    for o in objects
+                    if callable(o) or isinstance(o, type)
+                )
+                kinds = Counter(type(o).__name__ for o in objects)
+                mark(f"types {kinds.most_common(12)} modules {modules.most_common(15)}")
+
+    gc.callbacks.append(callback)
