@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -205,15 +206,13 @@ def main() -> None:
     options = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    import os
-
     workdir = Path(tempfile.mkdtemp(prefix="bench-browser-trace-"))
     trace = workdir / "trace.jsonl"
     os.environ["BENCH_TRACE"] = str(trace)
     servers = start_servers(workdir, with_stauth=False)
     kinds = [k for k in KINDS if k.server in servers]
     loads = {
-        "authgate /secret -> form": (servers["authgate"].url + "/secret", "__formAt"),
+        "authgate / -> form": (servers["authgate"].url + "/", "__formAt"),
         "authgate /open -> content": (servers["authgate"].url + "/open", "__contentAt"),
         "peer -> form": (servers["peer"].url + "/", "__formAt"),
     }
