@@ -1,4 +1,4 @@
-"""Keep the process's long-lived objects out of the collection Streamlit runs after every script run.
+"""Keep long-lived objects out of the full collection Streamlit runs after every script run.
 
 Streamlit ends each script run with a full ``gc.collect(2)`` (its
 ``runner.postScriptGC`` option, on by default). A full collection walks every
