@@ -29,8 +29,19 @@ rotated every time), in a fresh browser context each (no cookies, a cold tab):
   cookie (authgate: HttpOnly) within 5 s; the time is reported too (polled
   from outside the page, so only to about 20 ms).
 - **anonymous -> login form**: navigation start to the password field, on
-  authgate's page that needs a login, against the very same page content
-  drawn for everyone (``/open``, the same app and gate), to its heading.
+  authgate's page that needs a login (the app's default page, so at ``/``:
+  Streamlit serves a default page only there, and at ``/secret`` shows a
+  "Page not found" dialog over it), against the very same page content drawn
+  for everyone (``/open``, the same app and gate), to its heading. Each in a
+  cold context (as above) and, for authgate's two, also *warm*: a second tab
+  of a context whose first tab loaded the same URL, so the browser's cache
+  already holds Streamlit's lazily loaded widget code (the form's text inputs,
+  checkbox, buttons, links), which a cold tab fetches only once the form's
+  messages arrived.
+- ``--baseline DIR``: another authgate server runs the code of a checkout at
+  ``DIR`` (``PYTHONPATH=DIR/src``, same bench app and database schema, its own
+  database), measured in the same rounds as ``base /``, ``base /login`` and
+  its anonymous loads, so old and new code are compared interleaved.
 
 The 1-minute load average is recorded at the start and end of every round.
 Prints a JSON document; docs/benchmarks.md quotes it.
@@ -175,6 +186,8 @@ class LoginKind:
 KINDS = [
     LoginKind("authgate /", "authgate", "", "Log in", "authgate_session", True, "argon2"),
     LoginKind("authgate /login", "authgate", "login", "Log in", "authgate_session", True, "argon2"),
+    LoginKind("base /", "base", "", "Log in", "authgate_session", True, "argon2"),
+    LoginKind("base /login", "base", "login", "Log in", "authgate_session", True, "argon2"),
     LoginKind("cookie component", "peer", "", "Log in", "peer_session", False, "argon2"),
     LoginKind("stauth", "stauth", "", "Login", "stauth_bench", False, "bcrypt"),
 ]
@@ -227,11 +240,20 @@ def login_once(browser: Any, server: Server, kind: LoginKind) -> dict[str, Any]:
         context.close()
 
 
-def load_once(browser: Any, url: str, mark: str) -> float:
-    """Navigation start to ``mark`` (``__formAt`` or ``__contentAt``), a cold anonymous tab."""
+def load_once(browser: Any, url: str, mark: str, *, warm: bool = False) -> float:
+    """Navigation start to ``mark`` (``__formAt`` or ``__contentAt``) in an anonymous tab.
+
+    Cold: the first tab of a fresh context. ``warm``: a second tab, after a
+    first one loaded the same URL (its own Streamlit session, a warm cache).
+    """
     context = browser.new_context()
     try:
         context.add_init_script(MARKS)
+        if warm:
+            first = context.new_page()
+            first.goto(url)
+            first.wait_for_function(f"window.{mark} !== null", timeout=15000)
+            first.close()
         page = context.new_page()
         page.goto(url)
         page.wait_for_function(f"window.{mark} !== null", timeout=15000)
@@ -280,29 +302,39 @@ def _summary(values: list[float]) -> dict[str, float]:
     }
 
 
-def _start_servers(workdir: Path, with_stauth: bool) -> dict[str, Server]:
+def _authgate_env(workdir: Path, name: str) -> dict[str, str]:
+    """A database with the bench user, and the settings pointing at it."""
     from authgate.config import AuthgateSettings
     from authgate.root import Authgate
 
-    database = f"sqlite:///{workdir / 'bench.db'}"
+    database = f"sqlite:///{workdir / (name + '.db')}"
     auth = Authgate.from_settings(
         AuthgateSettings(database_url=database, data_dir=workdir / "data")
     )
     auth.accounts.register(USER, PASSWORD)
     auth.close()
+    return {"AUTHGATE_DATABASE_URL": database, "AUTHGATE_DATA_DIR": str(workdir / "data")}
+
+
+def _start_servers(
+    workdir: Path, with_stauth: bool, baseline: Path | None = None
+) -> dict[str, Server]:
     common = {"BENCH_USER": USER, "BENCH_PASSWORD": PASSWORD}
     servers = {
         "authgate": Server(
-            "bench_browser_login_app.py",
-            workdir,
-            {
-                **common,
-                "AUTHGATE_DATABASE_URL": database,
-                "AUTHGATE_DATA_DIR": str(workdir / "data"),
-            },
+            "bench_browser_login_app.py", workdir, {**common, **_authgate_env(workdir, "bench")}
         ),
         "peer": Server("bench_browser_login_peer_app.py", workdir, common),
     }
+    if baseline is not None:
+        path = os.pathsep.join(
+            p for p in (str(baseline / "src"), os.environ.get("PYTHONPATH")) if p
+        )
+        servers["base"] = Server(
+            "bench_browser_login_app.py",
+            workdir,
+            {**common, **_authgate_env(workdir, "base"), "PYTHONPATH": path},
+        )
     if with_stauth:
         servers["stauth"] = Server("bench_browser_login_stauth_app.py", workdir, common)
     for server in servers.values():
@@ -310,27 +342,60 @@ def _start_servers(workdir: Path, with_stauth: bool) -> dict[str, Server]:
     return servers
 
 
-def run(rounds: int, logins: int, loads: int, with_stauth: bool) -> dict[str, Any]:
+FORM, PUBLIC = "authgate page needing a login -> form", "authgate same page, public -> content"
+WARM = " (warm cache)"
+BASE_FORM, BASE_PUBLIC = "base page needing a login -> form", "base same page, public -> content"
+
+
+def _loads(servers: dict[str, Server]) -> dict[str, tuple[str, str, bool]]:
+    """Name -> (URL, mark, warm) of every anonymous load of a round."""
+    authgate = servers["authgate"].url
+    loads_of = {
+        FORM: (authgate + "/", "__formAt", False),
+        PUBLIC: (authgate + "/open", "__contentAt", False),
+        FORM + WARM: (authgate + "/", "__formAt", True),
+        PUBLIC + WARM: (authgate + "/open", "__contentAt", True),
+        "cookie component -> form": (servers["peer"].url + "/", "__formAt", False),
+    }
+    if "stauth" in servers:
+        loads_of["stauth -> form"] = (servers["stauth"].url + "/", "__formAt", False)
+    if "base" in servers:
+        loads_of[BASE_FORM] = (servers["base"].url + "/", "__formAt", False)
+        loads_of[BASE_PUBLIC] = (servers["base"].url + "/open", "__contentAt", False)
+    return loads_of
+
+
+def _ratios(opened: dict[str, list[float]]) -> dict[str, float]:
+    """Form / public render, per pair measured (median over median)."""
+    pairs = {
+        "anonymous_form_vs_public_render": (FORM, PUBLIC),
+        "anonymous_form_vs_public_render_warm": (FORM + WARM, PUBLIC + WARM),
+        "base_anonymous_form_vs_public_render": (BASE_FORM, BASE_PUBLIC),
+    }
+    return {
+        name: round(statistics.median(opened[form]) / statistics.median(opened[public]), 3)
+        for name, (form, public) in pairs.items()
+        if form in opened
+    }
+
+
+def run(
+    rounds: int, logins: int, loads: int, with_stauth: bool, baseline: Path | None = None
+) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-browser-login-"))
-    servers = _start_servers(workdir, with_stauth)
+    servers = _start_servers(workdir, with_stauth, baseline)
     kinds = [k for k in KINDS if k.server in servers]
-    loads_of = {
-        "authgate page needing a login -> form": (servers["authgate"].url + "/secret", "__formAt"),
-        "authgate same page, public -> content": (servers["authgate"].url + "/open", "__contentAt"),
-        "cookie component -> form": (servers["peer"].url + "/", "__formAt"),
-    }
-    if "stauth" in servers:
-        loads_of["stauth -> form"] = (servers["stauth"].url + "/", "__formAt")
+    loads_of = _loads(servers)
     results: dict[str, Any] = {"rounds": []}
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             for kind in kinds:  # warm every server and the browser's cache
                 login_once(browser, servers[kind.server], kind)
-            for url, mark in loads_of.values():
-                load_once(browser, url, mark)
+            for url, mark, warm in loads_of.values():
+                load_once(browser, url, mark, warm=warm)
             for number in range(rounds):
                 load_before = os.getloadavg()[0]
                 hashes = {"argon2": hash_ms("argon2"), "bcrypt": hash_ms("bcrypt")}
@@ -343,8 +408,8 @@ def run(rounds: int, logins: int, loads: int, with_stauth: bool) -> dict[str, An
                 names = list(loads_of)
                 for i in range(loads):
                     for name in names[i % len(names) :] + names[: i % len(names)]:
-                        url, mark = loads_of[name]
-                        opened[name].append(load_once(browser, url, mark))
+                        url, mark, warm = loads_of[name]
+                        opened[name].append(load_once(browser, url, mark, warm=warm))
                 hashes_after = {"argon2": hash_ms("argon2"), "bcrypt": hash_ms("bcrypt")}
                 hash_median = {k: (hashes[k] + hashes_after[k]) / 2 for k in hashes}
                 round_result: dict[str, Any] = {
@@ -374,11 +439,7 @@ def run(rounds: int, logins: int, loads: int, with_stauth: bool) -> dict[str, An
                             round(statistics.median(cookie_times), 1) if cookie_times else None
                         ),
                     }
-                form = opened["authgate page needing a login -> form"]
-                public = opened["authgate same page, public -> content"]
-                round_result["anonymous_form_vs_public_render"] = round(
-                    statistics.median(form) / statistics.median(public), 3
-                )
+                round_result.update(_ratios(opened))
                 results["rounds"].append(round_result)
                 print(json.dumps(round_result), file=sys.stderr, flush=True)
             browser.close()
@@ -408,10 +469,14 @@ def _overall(rounds: list[dict[str, Any]], kinds: list[str]) -> dict[str, Any]:
         }
     for name in rounds[0]["anonymous"]:
         out[name] = spread([r["anonymous"][name]["median"] for r in rounds])
-    ratios = [r["anonymous_form_vs_public_render"] for r in rounds]
-    out["anonymous form / public render"] = (
-        f"{statistics.median(ratios):.3f} [{min(ratios):.3f}-{max(ratios):.3f}]"
-    )
+    for key in (
+        "anonymous_form_vs_public_render",
+        "anonymous_form_vs_public_render_warm",
+        "base_anonymous_form_vs_public_render",
+    ):
+        if key in rounds[0]:
+            ratios = [r[key] for r in rounds]
+            out[key] = f"{statistics.median(ratios):.3f} [{min(ratios):.3f}-{max(ratios):.3f}]"
     return out
 
 
@@ -423,13 +488,17 @@ def main() -> None:
     parser.add_argument(
         "--no-stauth", action="store_true", help="leave streamlit-authenticator out"
     )
+    parser.add_argument(
+        "--baseline", type=Path, help="a checkout whose authgate runs as 'base', interleaved"
+    )
     options = parser.parse_args()
     started = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
     with_stauth = not options.no_stauth
     if with_stauth and importlib.util.find_spec("streamlit_authenticator") is None:
         print("streamlit-authenticator is not installed: left out", file=sys.stderr)
         with_stauth = False
-    results = run(options.rounds, options.logins, options.loads, with_stauth)
+    results = run(options.rounds, options.logins, options.loads, with_stauth, options.baseline)
+    results["baseline"] = str(options.baseline) if options.baseline else None
     results["started"] = started
     results["finished"] = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
     print(json.dumps(results, indent=2))

@@ -5,17 +5,21 @@ very same content for everyone, so "anonymous visitor -> login form" on the
 first can be compared with the same page's anonymous render on the second.
 """
 
+import _trace
 import bench_browser_login_app
 import streamlit as st
 
 from authgate.streamlit import Gate, GatePage
 
 bench_browser_login_app.RUNS[0] += 1
+_trace.mark("script start")
 
 
 def content() -> None:
+    _trace.mark("page start")
     st.title("Authenticated content")
     st.write("The page a logged-in user came for.")
+    _trace.mark("page end")
 
 
 def open_content() -> None:
@@ -28,3 +32,4 @@ Gate().run(
         GatePage(open_content, title="Open", url_path="open", public=True),
     ]
 )
+_trace.mark("script end")

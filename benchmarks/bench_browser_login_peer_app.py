@@ -9,6 +9,7 @@ HttpOnly). This module holds what the reruns share: the run counter served at
 
 import os
 
+import _trace
 import streamlit as st
 from argon2 import PasswordHasher
 from starlette.requests import Request
@@ -16,6 +17,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 RUNS = [0]
+_trace.trace_sends()
 # The same Argon2id parameters as authgate's defaults (19 MiB, t=2, p=1).
 HASHER = PasswordHasher(memory_cost=19456, time_cost=2, parallelism=1)
 HASHES = {os.environ["BENCH_USER"]: HASHER.hash(os.environ["BENCH_PASSWORD"])}

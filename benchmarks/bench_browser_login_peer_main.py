@@ -8,12 +8,14 @@ the same run. On a later visit the component reads the cookie back.
 
 import secrets
 
+import _trace
 import bench_browser_login_peer_app as shared
 import extra_streamlit_components as stx
 import streamlit as st
 from argon2.exceptions import VerificationError
 
 shared.RUNS[0] += 1
+_trace.mark("peer script start")
 cookies = stx.CookieManager(key="peer_cookies")
 user = st.session_state.get("peer_user")
 if user is None:
@@ -29,6 +31,7 @@ if user is None:
         password = st.text_input("Password", type="password")
         submitted = st.form_submit_button("Log in")
     if submitted:
+        _trace.mark("peer verify start")
         try:
             shared.HASHER.verify(shared.HASHES.get(name, ""), password)
         except (VerificationError, Exception):
@@ -41,5 +44,7 @@ if user is None:
             slot.empty()
 
 if user is not None:
+    _trace.mark("peer page start")
     st.title("Authenticated content")
     st.write("The page a logged-in user came for.")
+_trace.mark("peer script end")

@@ -7,6 +7,7 @@ the cookie's component goes, and what happens to refusals and messages.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,17 @@ def test_the_run_after_the_click_draws_the_page_then_the_cookie_component(
     assert isinstance(pending, PendingSync) and pending.action == "session"
     assert pending.drawn == 1
     assert NEXT_PAGE not in at.session_state
+
+
+def test_the_cookie_component_data_is_strings_only(app_test: Any, set_cookie: Any) -> None:
+    """Any other value makes Streamlit check it for a dataframe, importing pandas and pyarrow."""
+    at = _goto(app_test(), "secret").run()
+    _submit(at, "alice", "wonderland-2026")
+    component = [n for n in at.main.children.values() if n.type == "bidi_component"][-1]
+    data = json.loads(component.proto.json)
+    assert set(data) == {"nonce", "url", "body"}
+    assert all(isinstance(value, str) for value in data.values()), data
+    assert set(json.loads(data["body"])) == {"ticket"}
 
 
 def test_the_cookie_component_stays_for_a_second_run_then_goes(

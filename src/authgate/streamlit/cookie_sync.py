@@ -20,11 +20,15 @@ again never posts twice: the component remembers the nonces it posted.
 The component is defined once, here, at import: Streamlit wants one definition
 per process. Its key is fixed, and the per-action nonce is a hex digest, never
 a raw token (a key containing ``__`` raises ``BidiComponentInvalidIdError``).
+Its data holds strings only (the request body as JSON text): any other value
+makes Streamlit look for a dataframe in it, which imports pandas and pyarrow
+into the server on the first login (``gc_freeze`` says why that matters).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
@@ -67,7 +71,7 @@ export default function (component) {
     credentials: "same-origin",
     cache: "no-store",
     headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(data.body || {}),
+    body: data.body || "{}",
   }).then((r) => { if (!r.ok) { failed(r.status); } }, () => failed(0));
 }
 """
@@ -203,7 +207,11 @@ def _render_slot(slot: str, key: str) -> None:
     drawn = _drawn.get()
     if pending is None or (drawn is not None and slot in drawn):
         return
-    data = {"nonce": pending.nonce, "url": route_url(pending.action), "body": pending.body}
+    # Every value a string: Streamlit checks each other value of a component's
+    # data for a dataframe, and that check imports pandas, pyarrow and numpy
+    # (about 40,000 objects more for every later full collection to walk).
+    body = json.dumps(pending.body)
+    data = {"nonce": pending.nonce, "url": route_url(pending.action), "body": body}
     _component(key=key, data=data, on_done_change=partial(_failed, slot, key))
     if drawn is not None:
         drawn[slot] = pending.nonce

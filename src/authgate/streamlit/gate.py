@@ -33,6 +33,7 @@ from authgate.streamlit.cookie_sync import (
     render_visitor_sync,
 )
 from authgate.streamlit.factory import default_settings, get_backend
+from authgate.streamlit.gc_freeze import freeze_once
 from authgate.streamlit.guards import current_user
 from authgate.streamlit.i18n import choose_language, use_language
 from authgate.streamlit.navigation import GateRun, build_navigation, current_run, running
@@ -287,6 +288,9 @@ class Gate:
             # After the page, so the content goes out first.
             render_session_sync()
             finish_sync_run()
+        # Once per process, everything imported and built by now is kept out of
+        # the full collection Streamlit runs after every script run (gc_freeze).
+        freeze_once()
 
     @staticmethod
     def _must_enrol(backend: AuthBackend, user: AuthUser) -> bool:

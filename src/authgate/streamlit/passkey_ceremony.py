@@ -15,7 +15,6 @@ are fixed and nonces are hex, never raw tokens.
 
 from __future__ import annotations
 
-import json
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -45,9 +44,10 @@ export default function (component) {
   }
   let request;
   try {
+    const options = JSON.parse(data.options);
     request = data.mode === "create"
-      ? navigator.credentials.create({ publicKey: api.parseCreationOptionsFromJSON(data.options) })
-      : navigator.credentials.get({ publicKey: api.parseRequestOptionsFromJSON(data.options) });
+      ? navigator.credentials.create({ publicKey: api.parseCreationOptionsFromJSON(options) })
+      : navigator.credentials.get({ publicKey: api.parseRequestOptionsFromJSON(options) });
   } catch (error) {
     failed(error);
     return;
@@ -113,7 +113,9 @@ def run_ceremony(purposes: tuple[str, ...], *, key: str) -> CeremonyResult | Non
         # Never unanswered, now useless: a reload must not pop up a prompt nobody asked for.
         del st.session_state[_PENDING]
         return None
-    data = {"nonce": pending.nonce, "mode": pending.mode, "options": json.loads(pending.options)}
+    # The options as the JSON text they are: a dict would make Streamlit check
+    # it for a dataframe, importing pandas and pyarrow (see cookie_sync).
+    data = {"nonce": pending.nonce, "mode": pending.mode, "options": pending.options}
     result: Any = _component(key=key, data=data, on_done_change=_noop)
     done = result.get("done") if result is not None else None
     if not isinstance(done, dict) or done.get("nonce") != pending.nonce:
