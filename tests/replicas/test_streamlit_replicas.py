@@ -46,13 +46,14 @@ def _follow(pages: list[Any], changed_at: float, change: str) -> None:
     """Rerun every tab 0.3 s after the change; each one's first rerun must show the logout.
 
     Without the channel a tab keeps its cached user for 5 s, so a logout shown
-    by a rerun started well inside 1 s can only have come through the channel.
+    by a rerun started well inside that (1.5 s: the clicks themselves took up
+    to 0.8 s on a loaded 2-core machine) can only have come through the channel.
     """
     time.sleep(max(0.0, changed_at + 0.3 - time.monotonic()))
     for page in pages:
         page.get_by_role("link", name="About").click(no_wait_after=True)
     started = time.monotonic() - changed_at
-    assert started < 1.0, f"the reruns started {started:.2f} s after the change"
+    assert started < 1.5, f"the reruns started {started:.2f} s after the change"
     for page in pages:
         page.get_by_text(texts.SESSION_ENDED).wait_for(timeout=5_000)
         expect(logged_in(page)).to_have_count(0)
