@@ -170,6 +170,10 @@ class AuthgateSettings(BaseSettings):
     """Client URIs the API's provider flow may return to (exact match)."""
     password_login: bool = True
     """False hides the password form: a provider-only app."""
+    gc_freeze: bool = True
+    """Freeze the Streamlit process's long-lived objects after its first gate run, so
+    Streamlit's full collection after every run stops delaying each run's messages
+    (``authgate.streamlit.gc_freeze``); false leaves the garbage collector alone."""
 
     # Demo (refused in production: its accounts' passwords are public)
     demo_mode: bool = False

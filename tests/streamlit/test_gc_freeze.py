@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import sys
 from typing import Any
 
 import pytest
@@ -32,3 +33,12 @@ def test_a_gate_run_freezes(calls: list[str], app_test: Any, set_cookie: Any) ->
     assert calls == ["collect", "freeze"]
     at.run()
     assert calls == ["collect", "freeze"]
+
+
+def test_the_setting_turns_it_off(calls: list[str], app_test: Any, set_cookie: Any) -> None:
+    """``AUTHGATE_GC_FREEZE=false``: an app that manages the collector itself keeps it."""
+    hooks = sys.modules["authgate_gate_test_hooks"]
+    hooks.settings = hooks.settings.model_copy(update={"gc_freeze": False})
+    at = app_test().run()
+    assert not at.exception
+    assert calls == []

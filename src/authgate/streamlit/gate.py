@@ -290,7 +290,8 @@ class Gate:
             finish_sync_run()
         # Once per process, everything imported and built by now is kept out of
         # the full collection Streamlit runs after every script run (gc_freeze).
-        freeze_once()
+        if self.settings.gc_freeze:
+            freeze_once()
 
     @staticmethod
     def _must_enrol(backend: AuthBackend, user: AuthUser) -> bool:
