@@ -34,13 +34,26 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from bench_browser_login import ARGS, CHROMIUM, KINDS, PASSWORD, USER, LoginKind, Server, _settle
+from bench_browser_login import (
+    ARGS,
+    CHROMIUM,
+    KINDS,
+    MARKS,
+    PASSWORD,
+    USER,
+    LoginKind,
+    Server,
+    _settle,
+)
 from bench_browser_login import _start_servers as start_servers
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-TRACE_JS = """
-window.__ws = []; window.__long = []; window.__clickAt = null; window.__contentAt = null;
-window.__formAt = null;
+# The websocket and long-task recorders, then the same click / form / content
+# marks as the benchmark (``MARKS``: it sets its own ``__clickAt``, ``__formAt``
+# and ``__contentAt``).
+TRACE_JS = (
+    """
+window.__ws = []; window.__long = [];
 const __Native = window.WebSocket;
 window.WebSocket = function (...args) {
   const socket = new __Native(...args);
@@ -57,27 +70,9 @@ try {
     for (const e of list.getEntries()) { window.__long.push([e.startTime, e.duration]); }
   }).observe({ type: 'longtask', buffered: true });
 } catch (e) {}
-document.addEventListener('click', (e) => {
-  if (window.__clickAt === null && e.target.closest && e.target.closest('button')) {
-    window.__clickAt = performance.now();
-  }
-}, true);
-const __mark = () => {
-  if (window.__formAt === null && document.querySelector('input[type="password"]')) {
-    window.__formAt = performance.now();
-  }
-  if (window.__contentAt === null) {
-    for (const h of document.querySelectorAll('h1')) {
-      if (h.textContent.includes('Authenticated content')) {
-        window.__contentAt = performance.now();
-        break;
-      }
-    }
-  }
-};
-new MutationObserver(__mark).observe(
-  document, { subtree: true, childList: true, characterData: true });
 """
+    + MARKS
+)
 
 
 def describe(payload: bytes) -> str:
