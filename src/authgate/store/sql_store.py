@@ -103,7 +103,7 @@ class SqlTransaction:
         db, self.db = self.db, None
         assert db is not None, "SqlTransaction entered once, exited once"
         try:
-            if error is None and self.writes and db.in_transaction():
+            if error is None and self.writes:  # no statement, no transaction: a no-op
                 db.commit()
         except Exception as failure:
             error = failure

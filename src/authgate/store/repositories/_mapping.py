@@ -15,7 +15,16 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import Connection, Executable, Label, Table, func, literal_column, select
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    Executable,
+    Label,
+    Table,
+    func,
+    literal_column,
+    select,
+)
 from sqlalchemy.exc import IntegrityError
 
 from authgate.core.ports.store import DuplicateRecord
@@ -26,6 +35,7 @@ __all__ = [
     "SESSION_COLUMNS",
     "USER_COLUMNS",
     "apply",
+    "inserted_id",
     "is_duplicate",
     "roles_column",
     "table_of",
@@ -142,6 +152,18 @@ def to_audit(row: Any) -> AuditRecord:
 def table_of(model: type[Any]) -> Table:
     """The Core table of a mapped class: statements on it skip the ORM's bulk-write layer."""
     return cast(Table, model.__table__)
+
+
+def inserted_id(result: CursorResult[Any]) -> int:
+    """The integer primary key a single-row INSERT just created.
+
+    Core types it as optional (a statement that was no INSERT has none);
+    here it always is one, so a missing key is a bug, said as one.
+    """
+    key = result.inserted_primary_key
+    if key is None:
+        raise AssertionError("inserted_id needs the result of a single-row INSERT")
+    return int(key[0])
 
 
 def apply(db: Connection, statement: Executable) -> int:

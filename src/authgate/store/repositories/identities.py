@@ -10,7 +10,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from authgate.core.ports.identities import LinkedIdentity, NewIdentity
 from authgate.store.models import Identity
-from authgate.store.repositories._mapping import apply, unique_keys
+from authgate.store.repositories._mapping import apply, inserted_id, unique_keys
 
 __all__ = ["SqlIdentityRepository"]
 
@@ -68,7 +68,7 @@ class SqlIdentityRepository:
                     last_used_at=new.linked_at,
                 )
             )
-        identity_id = int(result.inserted_primary_key[0])  # type: ignore[index]  # None only without an INSERT
+        identity_id = inserted_id(result)
         return LinkedIdentity(id=identity_id, last_used_at=new.linked_at, **asdict(new))
 
     def touch(self, identity_id: int, *, email: str | None, now: datetime) -> None:

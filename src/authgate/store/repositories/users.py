@@ -34,6 +34,7 @@ from authgate.store.models import Role, User, UserRole
 from authgate.store.repositories._mapping import (
     USER_COLUMNS,
     apply,
+    inserted_id,
     roles_column,
     table_of,
     to_user,
@@ -168,7 +169,7 @@ class SqlUserRepository:
                     last_login_at=None,
                 )
             )
-        user_id = int(result.inserted_primary_key[0])  # type: ignore[index]  # None only without an INSERT
+        user_id = inserted_id(result)
         self._grant(user_id, set(new.roles), now=new.created_at)
         return self._require(user_id)
 
@@ -300,7 +301,7 @@ class SqlUserRepository:
         try:
             with self.db.begin_nested():
                 result = self.db.execute(insert(Role).values(name=name, created_at=now))
-            return int(result.inserted_primary_key[0])  # type: ignore[index]  # None only without an INSERT
+            return inserted_id(result)
         except IntegrityError:
             # Another transaction created it between our SELECT and INSERT.
             found = self.db.scalar(select(Role.id).where(Role.name == name))
