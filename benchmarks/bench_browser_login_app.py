@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 import authgate.streamlit.gate as gate_module
+import authgate.streamlit.ui.landing as landing_module
 import authgate.streamlit.ui.login as login_module
 from authgate.streamlit import gate_routes
 
@@ -35,7 +36,7 @@ _trace.wrap(gc, "collect", "gc.collect")
 _trace.count_objects()
 _trace.wrap(login_module, "_log_in", "callback _log_in")
 _trace.wrap(login_module, "sign_in")
-_trace.wrap(login_module, "_land_from_callback")
+_trace.wrap(landing_module, "land_from_callback")
 
 
 async def runs(request: Request) -> JSONResponse:

@@ -11,6 +11,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
 from api_server import free_port
 from authgate.config import AuthgateSettings
 from authgate.root import Authgate
@@ -85,6 +87,39 @@ def settled(page: Any) -> None:
 
 def heading(page: Any, text: str) -> Any:
     return page.get_by_role("heading", name=text, exact=True)
+
+
+class Runs:
+    """The script-run messages the page received over its websocket, in order."""
+
+    def __init__(self, page: Any) -> None:
+        self.messages: list[str] = []
+        self.recording = False
+        page.on("websocket", self._watch)
+
+    def _watch(self, socket: Any) -> None:
+        socket.on("framereceived", self._received)
+
+    def _received(self, payload: bytes | str) -> None:
+        if not self.recording or isinstance(payload, str):
+            return
+        message = ForwardMsg.FromString(payload)
+        kind = message.WhichOneof("type")
+        if kind == "script_finished":
+            status = ForwardMsg.ScriptFinishedStatus.Name(message.script_finished)
+            self.messages.append(f"finished:{status}")
+        elif kind in {"new_session", "delta"}:
+            self.messages.append(kind)
+
+    def runs(self) -> list[list[str]]:
+        """The runs recorded, each the messages from its ``new_session`` to its end."""
+        runs: list[list[str]] = []
+        for message in self.messages:
+            if message == "new_session":
+                runs.append([])
+            elif runs:
+                runs[-1].append(message)
+        return runs
 
 
 class DemoServer:

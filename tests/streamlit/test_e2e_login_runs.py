@@ -12,47 +12,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from e2e_helpers import WATCH_PASSWORD_INPUT, heading, logged_in, settled, wait_for_cookie
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from e2e_helpers import WATCH_PASSWORD_INPUT, Runs, heading, logged_in, settled, wait_for_cookie
 
 from authgate.streamlit import texts
 
 pytestmark = pytest.mark.browser
 
 ALICE = ("alice", "wonderland-2026")
-
-
-class Runs:
-    """The script-run messages the page received over its websocket, in order."""
-
-    def __init__(self, page: Any) -> None:
-        self.messages: list[str] = []
-        self.recording = False
-        page.on("websocket", self._watch)
-
-    def _watch(self, socket: Any) -> None:
-        socket.on("framereceived", self._received)
-
-    def _received(self, payload: bytes | str) -> None:
-        if not self.recording or isinstance(payload, str):
-            return
-        message = ForwardMsg.FromString(payload)
-        kind = message.WhichOneof("type")
-        if kind == "script_finished":
-            status = ForwardMsg.ScriptFinishedStatus.Name(message.script_finished)
-            self.messages.append(f"finished:{status}")
-        elif kind in {"new_session", "delta"}:
-            self.messages.append(kind)
-
-    def runs(self) -> list[list[str]]:
-        """The runs recorded, each the messages from its ``new_session`` to its end."""
-        runs: list[list[str]] = []
-        for message in self.messages:
-            if message == "new_session":
-                runs.append([])
-            elif runs:
-                runs[-1].append(message)
-        return runs
 
 
 def _fill_and_click(page: Any, runs: Runs) -> None:

@@ -45,7 +45,8 @@ from authgate.streamlit.ui.admin import render_admin
 from authgate.streamlit.ui.debug_panel import render_debug_panel
 from authgate.streamlit.ui.feedback import show_flash, show_unavailable
 from authgate.streamlit.ui.forgot import render_forgot
-from authgate.streamlit.ui.login import land_after_login, render_login_form
+from authgate.streamlit.ui.landing import land_after_login
+from authgate.streamlit.ui.login import render_login_form
 from authgate.streamlit.ui.register import render_register
 from authgate.streamlit.ui.reset import render_reset
 from authgate.streamlit.ui.sidebar import render_user_sidebar

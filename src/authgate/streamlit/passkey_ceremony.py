@@ -15,7 +15,9 @@ are fixed and nonces are hex, never raw tokens.
 
 from __future__ import annotations
 
+import functools
 import secrets
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Final, Literal
@@ -104,8 +106,34 @@ def start_ceremony(ceremony: Ceremony) -> None:
     st.session_state[_PENDING] = ceremony
 
 
-def run_ceremony(purposes: tuple[str, ...], *, key: str) -> CeremonyResult | None:
-    """Mount the component for a pending ceremony of ``purposes``; its result once answered."""
+def run_ceremony(
+    purposes: tuple[str, ...],
+    *,
+    key: str,
+    on_result: Callable[[CeremonyResult], None] | None = None,
+) -> CeremonyResult | None:
+    """Mount the component for a pending ceremony of ``purposes``; its result once answered.
+
+    With ``on_result``, the answer goes there instead, in the component's
+    callback: before the script body of the run the answer causes, so a
+    login decided there makes that very run the logged-in one (as the
+    password form's callback does); this call then returns ``None``.
+    """
+    pending = _pending(purposes)
+    if pending is None:
+        return None
+    # The options as the JSON text they are: a dict would make Streamlit check
+    # it for a dataframe, importing pandas and pyarrow (see cookie_sync).
+    data = {"nonce": pending.nonce, "mode": pending.mode, "options": pending.options}
+    callback = (
+        _noop if on_result is None else functools.partial(_answered, purposes, key, on_result)
+    )
+    result: Any = _component(key=key, data=data, on_done_change=callback)
+    return _take_result(pending, result.get("done") if result is not None else None)
+
+
+def _pending(purposes: tuple[str, ...]) -> Ceremony | None:
+    """This tab's ceremony of ``purposes`` still waiting for its answer, if any."""
     pending = st.session_state.get(_PENDING)
     if not isinstance(pending, Ceremony) or pending.purpose not in purposes:
         return None
@@ -113,17 +141,29 @@ def run_ceremony(purposes: tuple[str, ...], *, key: str) -> CeremonyResult | Non
         # Never unanswered, now useless: a reload must not pop up a prompt nobody asked for.
         del st.session_state[_PENDING]
         return None
-    # The options as the JSON text they are: a dict would make Streamlit check
-    # it for a dataframe, importing pandas and pyarrow (see cookie_sync).
-    data = {"nonce": pending.nonce, "mode": pending.mode, "options": pending.options}
-    result: Any = _component(key=key, data=data, on_done_change=_noop)
-    done = result.get("done") if result is not None else None
-    if not isinstance(done, dict) or done.get("nonce") != pending.nonce:
+    return pending
+
+
+def _take_result(pending: Ceremony, done: object) -> CeremonyResult | None:
+    """The answer to ``pending`` in the component's ``done`` value; the ceremony is over then."""
+    if not isinstance(done, Mapping) or done.get("nonce") != pending.nonce:
         return None
     del st.session_state[_PENDING]
     credential = done.get("credential") if done.get("ok") else None
     error = None if isinstance(credential, dict) else str(done.get("error") or "Error")
     return CeremonyResult(pending, credential if isinstance(credential, dict) else None, error)
+
+
+def _answered(
+    purposes: tuple[str, ...], key: str, on_result: Callable[[CeremonyResult], None]
+) -> None:
+    """The component's callback with ``on_result``: hand the answer over, once."""
+    pending = _pending(purposes)
+    state = st.session_state.get(key)
+    done = state.get("done") if isinstance(state, Mapping) else getattr(state, "done", None)
+    result = _take_result(pending, done) if pending is not None else None
+    if result is not None:
+        on_result(result)
 
 
 def _noop() -> None:

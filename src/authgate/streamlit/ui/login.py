@@ -24,19 +24,16 @@ from authgate.core.records import SessionContext
 from authgate.errors import AuthgateError, InvalidToken, MfaRequired
 from authgate.streamlit import texts
 from authgate.streamlit.navigation import GateRun, running
-from authgate.streamlit.state import FLASH, MFA_TICKET, NEXT_PAGE, Flash
-from authgate.streamlit.tab_session import request_meta, sign_in
+from authgate.streamlit.state import FLASH, MFA_TICKET, Flash
+from authgate.streamlit.tab_session import request_meta
 from authgate.streamlit.ui.feedback import attempt_quietly
-from authgate.streamlit.ui.oidc import (
-    complete_pending_link,
-    prepare_provider_step,
-    render_provider_buttons,
-)
+from authgate.streamlit.ui.landing import refuse, show_refusal, signed_in_from_callback
+from authgate.streamlit.ui.oidc import prepare_provider_step, render_provider_buttons
 from authgate.streamlit.ui.passkeys import render_passkey_login, render_passkey_second_step
 from authgate.streamlit.ui.widgets import cancel_button, code_input, password_input
 from authgate.streamlit.visitors import tab_visitor_token
 
-__all__ = ["is_recovery_code", "land_after_login", "render_code_step", "render_login_form"]
+__all__ = ["is_recovery_code", "render_code_step", "render_login_form"]
 
 _FORM = "authgate_login_form"
 _USERNAME = "authgate_login_username"
@@ -44,8 +41,6 @@ _PASSWORD = "authgate_login_password"  # noqa: S105 - a widget key
 _REMEMBER = "authgate_login_remember"
 _MFA_FORM = "authgate_mfa_form"
 _MFA_CODE = "authgate_mfa_code"
-_REFUSAL = "authgate.login_refusal"
-"""Why the callback refused the login, for the run to draw under the form."""
 
 
 @dataclass(frozen=True)
@@ -53,60 +48,6 @@ class _NeedsCode:
     """The password was right and the account has MFA: the second step comes next."""
 
     ticket: str
-
-
-def land_after_login(run: GateRun, *, current_url: str | None = None) -> None:
-    """Rerun on the page first asked for; the new navigation now holds the real page."""
-    target = st.session_state.pop(NEXT_PAGE, None) or current_url
-    page = run.page(target) if target is not None else None
-    if page is None or target in run.builtin_urls():
-        page = run.page(run.default_url)
-    if page is None:
-        st.rerun()
-    st.switch_page(page)
-
-
-def _land_from_callback(run: GateRun, current_url: str | None) -> None:
-    """Where the run after a login in a callback goes: the page first asked for.
-
-    ``run`` is the (anonymous) run that drew the form, whose navigation
-    Streamlit still holds: its page at the target URL is the stand-in, with
-    the real page's URL path. On that very URL nothing is to be done (the
-    coming run resolves it to the real page); elsewhere ``st.switch_page``
-    raised in a callback makes Streamlit restart the run on the target before
-    the script body runs.
-    """
-    target = st.session_state.pop(NEXT_PAGE, None)
-    if target is None:
-        target = current_url
-    page = run.page(target)
-    if page is None or target in run.builtin_urls():
-        page = run.page(run.default_url)
-    if page is None or (current_url is not None and page.url_path == current_url):
-        return
-    st.switch_page(page)
-
-
-def _refuse(message: str) -> None:
-    st.session_state[_REFUSAL] = message
-
-
-def _show_refusal() -> None:
-    refusal = st.session_state.pop(_REFUSAL, None)
-    if isinstance(refusal, str):
-        st.error(refusal)
-
-
-def _signed_in_from_callback(
-    run: GateRun, context: SessionContext, current_url: str | None
-) -> None:
-    """Make ``context`` this tab's session (cookie queued) and pick the landing page."""
-    ok, _, refusal = attempt_quietly(lambda: sign_in(run.backend, context))
-    if not ok:
-        _refuse(refusal or texts.UNEXPECTED)
-        return
-    complete_pending_link(run, context)
-    _land_from_callback(run, current_url)
 
 
 def _verify_code(run: GateRun, ticket: str, current_url: str | None) -> None:
@@ -119,7 +60,7 @@ def _verify_code_in_run(run: GateRun, ticket: str, current_url: str | None) -> N
     code = st.session_state.get(_MFA_CODE)
     typed = code.strip() if isinstance(code, str) else ""
     if not typed:
-        _refuse(texts.MFA_CODE_MISSING)
+        refuse(texts.MFA_CODE_MISSING)
         return
     meta = request_meta()
 
@@ -134,12 +75,12 @@ def _verify_code_in_run(run: GateRun, ticket: str, current_url: str | None) -> N
 
     ok, context, refusal = attempt_quietly(verify)
     if not ok or context is None:
-        _refuse(refusal or texts.UNEXPECTED)
+        refuse(refusal or texts.UNEXPECTED)
         return
     st.session_state.pop(MFA_TICKET, None)
     if is_recovery_code(typed):
         _tell_codes_left(run, context)
-    _signed_in_from_callback(run, context, current_url)
+    signed_in_from_callback(run, context, current_url)
 
 
 def render_code_step(run: GateRun, ticket: str, *, current_url: str | None = None) -> None:
@@ -153,7 +94,7 @@ def render_code_step(run: GateRun, ticket: str, *, current_url: str | None = Non
             on_click=_verify_code,
             args=(run, ticket, current_url),
         )
-    _show_refusal()
+    show_refusal()
     cancel_button(texts.MFA_CANCEL, "authgate_mfa_cancel", forget=MFA_TICKET)
     render_passkey_second_step(run, ticket, current_url=current_url)
 
@@ -191,7 +132,7 @@ def _log_in_in_run(run: GateRun, current_url: str | None) -> None:
     if not isinstance(login, str) or not isinstance(password, str):
         return
     if not login.strip() or not password:
-        _refuse(texts.MISSING_CREDENTIALS)
+        refuse(texts.MISSING_CREDENTIALS)
         return
     meta = request_meta()
 
@@ -207,11 +148,11 @@ def _log_in_in_run(run: GateRun, current_url: str | None) -> None:
 
     ok, answer, refusal = attempt_quietly(log_in)
     if not ok or answer is None:
-        _refuse(refusal or texts.UNEXPECTED)
+        refuse(refusal or texts.UNEXPECTED)
     elif isinstance(answer, _NeedsCode):
         st.session_state[MFA_TICKET] = answer.ticket
     else:
-        _signed_in_from_callback(run, answer, current_url)
+        signed_in_from_callback(run, answer, current_url)
 
 
 def render_login_form(run: GateRun, *, current_url: str | None = None) -> None:
@@ -245,4 +186,4 @@ def render_login_form(run: GateRun, *, current_url: str | None = None) -> None:
     if forgot is not None:
         links[1].page_link(forgot, label=texts.FORGOT_LINK)
     render_passkey_login(run, current_url=current_url)
-    _show_refusal()
+    show_refusal()

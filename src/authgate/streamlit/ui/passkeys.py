@@ -9,9 +9,10 @@ tab's state for its ten minutes.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Final, TypeVar
+from typing import TYPE_CHECKING, Final, Literal, TypeVar
 
 import streamlit as st
 
@@ -20,7 +21,8 @@ from authgate.core.ports.passkeys import PasskeyRecord
 from authgate.core.records import AuthUser, SessionContext
 from authgate.errors import ReauthenticationRequired
 from authgate.streamlit import passkey_texts as t
-from authgate.streamlit.navigation import GateRun
+from authgate.streamlit import texts
+from authgate.streamlit.navigation import GateRun, running
 from authgate.streamlit.passkey_access import passkey_root
 from authgate.streamlit.passkey_ceremony import (
     Ceremony,
@@ -29,8 +31,9 @@ from authgate.streamlit.passkey_ceremony import (
     start_ceremony,
 )
 from authgate.streamlit.state import MFA_TICKET
-from authgate.streamlit.tab_session import request_meta, sign_in
-from authgate.streamlit.ui.feedback import attempt
+from authgate.streamlit.tab_session import request_meta
+from authgate.streamlit.ui.feedback import attempt, attempt_quietly
+from authgate.streamlit.ui.landing import refuse, signed_in_from_callback
 from authgate.streamlit.ui.widgets import password_input
 from authgate.streamlit.visitors import tab_visitor_token
 
@@ -52,44 +55,62 @@ def _when(value: datetime) -> str:
     return value.strftime("%Y-%m-%d %H:%M UTC")
 
 
+def _browser_failure(result: CeremonyResult) -> tuple[Literal["error", "warning"], str] | None:
+    """Why the browser gave no credential, and how loudly to say it; None when it gave one."""
+    if result.credential is not None:
+        return None
+    if result.error in {"NotAllowedError", "AbortError"}:
+        return "warning", t.PASSKEY_CANCELLED
+    if result.error == "NotSupportedError":
+        return "error", t.PASSKEY_UNSUPPORTED
+    return "error", t.PASSKEY_FAILED.format(error=result.error)
+
+
 def _browser_failed(result: CeremonyResult) -> bool:
     """Show why the browser gave no credential; True when it gave none."""
-    if result.credential is not None:
+    failure = _browser_failure(result)
+    if failure is None:
         return False
-    if result.error in {"NotAllowedError", "AbortError"}:
-        st.warning(t.PASSKEY_CANCELLED)
-    elif result.error == "NotSupportedError":
-        st.error(t.PASSKEY_UNSUPPORTED)
-    else:
-        st.error(t.PASSKEY_FAILED.format(error=result.error))
+    kind, message = failure
+    (st.warning if kind == "warning" else st.error)(message)
     return True
 
 
 # -- logging in ------------------------------------------------------------------
 
 
-def _finish_login(
-    run: GateRun, auth: Authgate, result: CeremonyResult, current_url: str | None
+def _log_in_from_callback(
+    run: GateRun, auth: Authgate, current_url: str | None, result: CeremonyResult
 ) -> None:
-    from authgate.streamlit.ui.login import land_after_login
+    """The ceremony's callback: log in with the browser's answer before the script runs.
 
-    ticket = result.ceremony.detail.get("ticket")
-    method = "passkey_second_factor" if ticket else "passkey"
-    credentials = passkey_credentials(
-        result.ceremony.challenge_id, result.credential, ticket=ticket
-    )
+    Like the password form's callback (``ui/login.py``), so the run the
+    answer causes is already the logged-in one; a refusal is kept for that
+    run to draw under the form.
+    """
+    with running(run):
+        failure = _browser_failure(result)
+        if failure is not None:
+            kind, message = failure
+            refuse(message, kind=kind)
+            return
+        ticket = result.ceremony.detail.get("ticket")
+        method = "passkey_second_factor" if ticket else "passkey"
+        credentials = passkey_credentials(
+            result.ceremony.challenge_id, result.credential, ticket=ticket
+        )
 
-    def log_in() -> SessionContext:
-        done = auth.logins.login(method, credentials, visitor=tab_visitor_token(), **request_meta())
-        return SessionContext(user=done.user, session=done.session)
+        def log_in() -> SessionContext:
+            meta = request_meta()
+            done = auth.logins.login(method, credentials, visitor=tab_visitor_token(), **meta)
+            return SessionContext(user=done.user, session=done.session)
 
-    ok, context = attempt(log_in)
-    if not ok or context is None:
-        return
-    st.session_state.pop(MFA_TICKET, None)
-    signed, _ = attempt(lambda: sign_in(run.backend, context))
-    if signed:
-        land_after_login(run, current_url=current_url)
+        ok, context, refusal = attempt_quietly(log_in)
+        if not ok or context is None:
+            refuse(refusal or texts.UNEXPECTED)
+            return
+        st.session_state.pop(MFA_TICKET, None)
+        signed_in_from_callback(run, context, current_url)
 
 
 def _login_button(
@@ -103,9 +124,8 @@ def _login_button(
         if ok and issued is not None:
             detail = {"ticket": ticket} if ticket else {}
             start_ceremony(Ceremony.of("login", "get", issued, detail))
-    result = run_ceremony(("login",), key=f"{key}_ceremony")
-    if result is not None and not _browser_failed(result):
-        _finish_login(run, auth, result, current_url)
+    answered = functools.partial(_log_in_from_callback, run, auth, current_url)
+    run_ceremony(("login",), key=f"{key}_ceremony", on_result=answered)
 
 
 def render_passkey_login(run: GateRun, *, current_url: str | None = None) -> None:

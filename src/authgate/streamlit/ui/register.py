@@ -19,7 +19,7 @@ from authgate.streamlit.navigation import GateRun
 from authgate.streamlit.state import FLASH, Flash
 from authgate.streamlit.tab_session import request_meta, sign_in
 from authgate.streamlit.ui.feedback import attempt
-from authgate.streamlit.ui.login import land_after_login
+from authgate.streamlit.ui.landing import land_after_login
 from authgate.streamlit.ui.sidebar import escape_markdown
 from authgate.streamlit.ui.widgets import password_input
 from authgate.streamlit.visitors import tab_visitor_token
