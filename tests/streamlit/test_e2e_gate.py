@@ -13,6 +13,7 @@ import pytest
 from e2e_helpers import (
     COOKIE,
     WATCH_PASSWORD_INPUT,
+    Runs,
     heading,
     log_in,
     logged_in,
@@ -197,6 +198,7 @@ def test_wrong_password_is_a_message(demo_server: Any, context: Any) -> None:
 
 def test_register_logs_the_new_user_in(demo_server: Any, context: Any) -> None:
     page = context.new_page()
+    runs = Runs(page)
     page.goto(f"{demo_server.url}/register")
     heading(page, texts.REGISTER_TITLE).wait_for()
     page.get_by_role("textbox", name=texts.USERNAME, exact=True).fill("newcomer")
@@ -205,10 +207,18 @@ def test_register_logs_the_new_user_in(demo_server: Any, context: Any) -> None:
     page.get_by_role("textbox", name=texts.PASSWORD, exact=True).fill("a-long-and-fresh-passphrase")
     confirm = page.get_by_role("textbox", name=texts.CONFIRM_PASSWORD, exact=True)
     confirm.fill("a-long-and-fresh-passphrase")
+    settled(page)
+    runs.recording = True
     page.get_by_role("button", name=texts.CREATE_ACCOUNT).click()
     logged_in(page).wait_for()
     page.get_by_text("New Comer").first.wait_for()
     wait_for_cookie(context)
+    settled(page)
+    # Registered and logged in in the button's callback: the run the click
+    # causes restarts on the landing page before its body, drawn once.
+    recorded = runs.runs()
+    assert [run for run in recorded if "delta" in run] == recorded[-1:], recorded
+    assert recorded[-1][-1] == "finished:FINISHED_SUCCESSFULLY", recorded
 
 
 def test_chat_history_belongs_to_its_user(demo_server: Any, browser: Any, context: Any) -> None:
