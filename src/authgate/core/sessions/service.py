@@ -13,7 +13,13 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from authgate.core.clock import Clock
-from authgate.core.events import LoggedOut, LoginSucceeded, SessionRevokedEvent, SessionsRevoked
+from authgate.core.events import (
+    AuthEvent,
+    LoggedOut,
+    LoginSucceeded,
+    SessionRevokedEvent,
+    SessionsRevoked,
+)
 from authgate.core.ports.sessions import SessionView
 from authgate.core.ports.store import Repositories
 from authgate.core.records import AuthUser, Client, LoginResult, SessionContext, SessionRecord
@@ -169,17 +175,11 @@ class SessionService:
         """End one session (by token or id); False if it was already gone."""
         with self.uow.write() as work:
             view = _lookup(work, token=token or None, session_id=session_id)
-            if view is None or work.sessions.delete(view.session.id) is None:
+            if view is None:
                 return False
-            work.emit(
-                LoggedOut(
-                    user=view.user,
-                    client=Client(ip=ip, user_agent=user_agent),
-                    session_id=view.session.id,
-                )
-            )
-            work.mark_stale()
-        return True
+            client = Client(ip=ip, user_agent=user_agent)
+            ended = LoggedOut(user=view.user, client=client, session_id=view.session.id)
+            return _end(work, view.session.id, ended)
 
     def revoke(
         self,
@@ -214,19 +214,14 @@ class SessionService:
         actor_id: int | None = None,
     ) -> bool:
         """End a session inside the caller's transaction, audited as ``session.revoked``."""
-        if work.sessions.delete(session_id) is None:
-            return False
-        work.emit(
-            SessionRevokedEvent(
-                user_id=user_id,
-                username=username,
-                actor_id=actor_id,
-                session_id=session_id,
-                reason=reason,
-            )
+        revoked = SessionRevokedEvent(
+            user_id=user_id,
+            username=username,
+            actor_id=actor_id,
+            session_id=session_id,
+            reason=reason,
         )
-        work.mark_stale()
-        return True
+        return _end(work, session_id, revoked)
 
     def revoke_all(
         self,
@@ -328,6 +323,20 @@ class SessionService:
             if deleted < batch_size:
                 break
         return total
+
+
+def _end(work: Work, session_id: str, event: AuthEvent) -> bool:
+    """Delete one session, audit it and drop every cached check; False if it was already gone.
+
+    A logout and a revocation differ only in the event they record: both must
+    mark the store stale, or another tab or replica would keep trusting the
+    session until its cache expired.
+    """
+    if work.sessions.delete(session_id) is None:
+        return False
+    work.emit(event)
+    work.mark_stale()
+    return True
 
 
 def _lookup(
