@@ -103,6 +103,12 @@ def build_oidc_routes(
             secure=cookie.is_secure(request),
         )
 
+    def step_page(request: Request, step: str, **query: str) -> Response:
+        """The Login page, with the step's single-use ticket in the five-minute step cookie."""
+        response = page("login", **query)
+        set_temporary(response, request, STEP_COOKIE, step, path=cookie.path, seconds=_STEP_SECONDS)
+        return response
+
     def clear_temporary(response: Response, request: Request, name: str, *, path: str) -> None:
         response.set_cookie(
             name,
@@ -169,8 +175,7 @@ def build_oidc_routes(
                 oidc.finish, name, params, binding=request.cookies.get(binding_name), client=client
             )
         except AuthgateError as error:
-            reason = error.reason if isinstance(error, OidcFailed) else error.code
-            response = page("login", oidc_error=reason, provider=name)
+            response = page("login", oidc_error=_reason(error), provider=name)
             clear_temporary(response, request, binding_name, path=flow_path)
             return response
         answer: Response
@@ -196,8 +201,7 @@ def build_oidc_routes(
         try:
             await run_in_threadpool(oidc.link, assertion, context.user.id, client)
         except AuthgateError as error:
-            reason = error.reason if isinstance(error, OidcFailed) else error.code
-            return page("account", oidc_error=reason, provider=name)
+            return page("account", oidc_error=_reason(error), provider=name)
         return page("account", oidc_linked=name)
 
     async def _log_in(
@@ -212,30 +216,11 @@ def build_oidc_routes(
             visitor = request.cookies.get(visitor_cookie.name) if visitor_cookie else None
             result = await run_in_threadpool(oidc.log_in, assertion, client, visitor)
         except MfaRequired as step:
-            response = page("login", **next_query)
-            set_temporary(
-                response,
-                request,
-                STEP_COOKIE,
-                f"mfa.{step.ticket}",
-                path=cookie.path,
-                seconds=_STEP_SECONDS,
-            )
-            return response
+            return step_page(request, f"mfa.{step.ticket}", **next_query)
         except OidcLinkRequired as step:
-            response = page("login", oidc_link=name, **next_query)
-            set_temporary(
-                response,
-                request,
-                STEP_COOKIE,
-                f"link.{step.ticket}",
-                path=cookie.path,
-                seconds=_STEP_SECONDS,
-            )
-            return response
+            return step_page(request, f"link.{step.ticket}", oidc_link=name, **next_query)
         except AuthgateError as error:
-            reason = error.reason if isinstance(error, OidcFailed) else error.code
-            return page("login", oidc_error=reason, provider=name)
+            return page("login", oidc_error=_reason(error), provider=name)
         response = page(assertion.next_path)
         context = SessionContext(user=result.user, session=result.session)
         cookie.write(response, request, result.token, context)
@@ -252,6 +237,11 @@ def build_oidc_routes(
             name="authgate_oidc_callback",
         ),
     ]
+
+
+def _reason(error: AuthgateError) -> str:
+    """The reason code a failure page shows: a provider failure's own, else the error's code."""
+    return error.reason if isinstance(error, OidcFailed) else error.code
 
 
 async def _session(
