@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from authgate.api.errors import error_responses
+from authgate.core.login.options import RequestMeta
 from authgate.core.tokens.service import TokenContext, TokenService
 from authgate.errors import NotAuthenticated
 from authgate.proxies import TrustedProxies
@@ -34,6 +35,7 @@ __all__ = [
     "client_ip",
     "context_of",
     "no_store",
+    "request_meta",
     "secret_route",
     "user_agent",
 ]
@@ -100,6 +102,11 @@ def client_ip(request: Request) -> str | None:
 def user_agent(request: Request) -> str | None:
     value = request.headers.get("user-agent")
     return value[:_MAX_USER_AGENT] if value else None
+
+
+def request_meta(request: Request) -> RequestMeta:
+    """Where a request comes from, as every service call that audits or opens a session takes it."""
+    return {"ip": client_ip(request), "user_agent": user_agent(request)}
 
 
 async def no_store(response: Response) -> None:

@@ -19,7 +19,7 @@ from authgate.api.schemas import (
     UserOut,
 )
 from authgate.api.schemas_oidc import MeOut
-from authgate.api.security import GetAuth, build_authenticate, client_ip, user_agent
+from authgate.api.security import GetAuth, build_authenticate, request_meta
 from authgate.core.records import AuthUser
 from authgate.core.tokens.service import TokenContext
 from authgate.root import Authgate
@@ -51,9 +51,7 @@ def build_account_router(
         new account (the application's hook) and the visitor ends.
         """
         # The link is sent by core's registration, as for every self-registration.
-        user = await register_from(
-            pool, auth, body, ip=client_ip(request), user_agent=user_agent(request)
-        )
+        user = await register_from(pool, auth, body, **request_meta(request))
         if body.visitor_token:
             await run_in_threadpool(auth.visitors.adopt, body.visitor_token, user)
         return UserOut.of(user)
@@ -83,8 +81,7 @@ def build_account_router(
             body.current_password,
             body.new_password,
             keep_session_id=caller.claims.sid,
-            ip=client_ip(request),
-            user_agent=user_agent(request),
+            **request_meta(request),
         )
         return PasswordChangeResponse(sessions_ended=ended)
 

@@ -14,7 +14,7 @@ With MFA on, a correct password gives no tokens: the login answers 401
 """
 
 from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, Unpack
 
 from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.responses import JSONResponse
@@ -38,9 +38,11 @@ from authgate.api.security import (
     GetAuth,
     bearer_scheme,
     client_ip,
+    request_meta,
     secret_route,
     user_agent,
 )
+from authgate.core.login.options import VisitorOption
 from authgate.errors import MfaRequired, NotAuthenticated
 from authgate.root import Authgate
 
@@ -142,9 +144,7 @@ async def password_step(
     keywords for the audit trail.
     """
     try:
-        return await pool.run(
-            login, *args, ip=client_ip(request), user_agent=user_agent(request), **options
-        )
+        return await pool.run(login, *args, **request_meta(request), **options)
     except MfaRequired as required:
         return mfa_step_answer(required)
 
@@ -171,19 +171,9 @@ def token_login(
     password: str,
     *,
     remember: bool,
-    ip: str | None,
-    user_agent: str | None,
     client_id: str | None = None,
-    visitor: str | None = None,
+    **meta: Unpack[VisitorOption],
 ) -> TokenResponse:
     """A password login that answers with a token pair (run in the password pool)."""
-    pair = auth.tokens.login(
-        username,
-        password,
-        remember=remember,
-        ip=ip,
-        user_agent=user_agent,
-        client_id=client_id,
-        visitor=visitor,
-    )
+    pair = auth.tokens.login(username, password, remember=remember, client_id=client_id, **meta)
     return TokenResponse.of(pair, auth.clock.now())

@@ -64,9 +64,8 @@ from authgate.api.security import (
     GetAuth,
     bearer_scheme,
     build_authenticate,
-    client_ip,
+    request_meta,
     secret_route,
-    user_agent,
 )
 from authgate.core.login.flow import password_credentials, second_factor_credentials
 from authgate.core.records import LoginResult, SessionContext
@@ -121,8 +120,7 @@ def build_gate_router(
             _GateSessionTokens(auth.tokens),
             "second_factor",
             second_factor_credentials(body.ticket, body.code),
-            ip=client_ip(request),
-            user_agent=user_agent(request),
+            **request_meta(request),
             visitor=body.visitor_token,
         )
         return _login_answer(auth, opened)
@@ -193,8 +191,7 @@ def build_gate_router(
             caller.user.id,
             **changes,
             actor_id=caller.user.id,
-            ip=client_ip(request),
-            user_agent=user_agent(request),
+            **request_meta(request),
         )
         return UserOut.of(user)
 

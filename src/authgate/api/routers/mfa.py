@@ -30,9 +30,8 @@ from authgate.api.schemas_mfa import (
 from authgate.api.security import (
     GetAuth,
     build_authenticate,
-    client_ip,
+    request_meta,
     secret_route,
-    user_agent,
 )
 from authgate.core.tokens.service import TokenContext
 from authgate.root import Authgate
@@ -60,8 +59,7 @@ def build_mfa_router(
         pair = auth.tokens.complete_mfa_login(
             body.ticket,
             body.code,
-            ip=client_ip(request),
-            user_agent=user_agent(request),
+            **request_meta(request),
             visitor=body.visitor_token,
         )
         return TokenResponse.of(pair, auth.clock.now())
@@ -113,8 +111,7 @@ def build_mfa_router(
             caller.user.id,
             body.password,
             body.code,
-            ip=client_ip(request),
-            user_agent=user_agent(request),
+            **request_meta(request),
         )
         return MfaStatusOut.of(await run_in_threadpool(auth.mfa.status, caller.user.id))
 
@@ -125,5 +122,5 @@ def _new_codes(
     check: Callable[..., list[str]], caller: TokenContext, body: MfaCodeRequest, request: Request
 ) -> RecoveryCodesOut:
     """The recovery codes ``check`` answers once it has accepted the caller's code."""
-    codes = check(caller.user.id, body.code, ip=client_ip(request), user_agent=user_agent(request))
+    codes = check(caller.user.id, body.code, **request_meta(request))
     return RecoveryCodesOut(recovery_codes=codes)

@@ -56,9 +56,8 @@ from authgate.api.security import (
     NO_STORE,
     GetAuth,
     bearer_scheme,
-    client_ip,
     context_of,
-    user_agent,
+    request_meta,
 )
 from authgate.core.tokens.clients import OAuthClient
 from authgate.errors import InvalidClient, InvalidToken, NotAuthenticated
@@ -116,8 +115,7 @@ def build_oauth_router(
                 form.username,
                 form.password,
                 remember=True,
-                ip=client_ip(request),
-                user_agent=user_agent(request),
+                **request_meta(request),
                 client_id=client.client_id,
             )
         if form.grant_type == "refresh_token":
@@ -145,8 +143,7 @@ def build_oauth_router(
         await run_in_threadpool(
             auth.introspection.revoke,
             form.token,
-            ip=client_ip(request),
-            user_agent=user_agent(request),
+            **request_meta(request),
         )
         return Response(status_code=200)
 

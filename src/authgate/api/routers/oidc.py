@@ -26,7 +26,7 @@ from authgate.api.errors import error_responses
 from authgate.api.routers.auth import mfa_step_answer
 from authgate.api.schemas import TokenResponse
 from authgate.api.schemas_oidc import OidcExchangeRequest, ProviderOut
-from authgate.api.security import GetAuth, client_ip, secret_route, user_agent
+from authgate.api.security import GetAuth, client_ip, request_meta, secret_route, user_agent
 from authgate.core.oidc.api_codes import issue_api_code, redeem_api_code
 from authgate.core.oidc.login import oidc_credentials
 from authgate.errors import InvalidInput, MfaRequired, OidcFailed
@@ -113,8 +113,7 @@ def build_oidc_router(get_auth: GetAuth, *, prefix: str) -> APIRouter:
                 name,
                 params,
                 binding=request.cookies.get(cookie),
-                ip=client_ip(request),
-                user_agent=user_agent(request),
+                **request_meta(request),
             )
         except OidcFailed as failure:
             if failure.return_to is None:

@@ -31,7 +31,14 @@ from authgate.api.schemas_passkeys import (
     ReauthOut,
     ReauthPasswordRequest,
 )
-from authgate.api.security import GetAuth, build_authenticate, client_ip, secret_route, user_agent
+from authgate.api.security import (
+    GetAuth,
+    build_authenticate,
+    client_ip,
+    request_meta,
+    secret_route,
+    user_agent,
+)
 from authgate.core.login.passkey import passkey_credentials
 from authgate.core.records import Client
 from authgate.core.tokens.service import TokenContext
@@ -76,8 +83,7 @@ def build_passkeys_router(get_auth: GetAuth, *, token_url: str) -> APIRouter:
             body.challenge_id,
             body.credential,
             name=body.name,
-            ip=client_ip(request),
-            user_agent=user_agent(request),
+            **request_meta(request),
         )
         return PasskeyOut.of(added)
 
@@ -104,8 +110,7 @@ def build_passkeys_router(get_auth: GetAuth, *, token_url: str) -> APIRouter:
             caller.claims.sid,
             passkey_id,
             reauth_token=x_reauth_token,
-            ip=client_ip(request),
-            user_agent=user_agent(request),
+            **request_meta(request),
         )
         return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -130,8 +135,7 @@ def build_passkeys_router(get_auth: GetAuth, *, token_url: str) -> APIRouter:
             method,
             credentials,
             remember=body.remember,
-            ip=client_ip(request),
-            user_agent=user_agent(request),
+            **request_meta(request),
             visitor=body.visitor_token,
         )
         return TokenResponse.of(pair, auth.clock.now())

@@ -34,7 +34,7 @@ from authgate.api.schemas_mfa import (
     VerificationSentResponse,
     VerifyEmailRequest,
 )
-from authgate.api.security import GetAuth, build_authenticate, client_ip, user_agent
+from authgate.api.security import GetAuth, build_authenticate, request_meta
 from authgate.core.recovery.deferred import run_job
 from authgate.core.recovery.password_reset import AccountRecovery
 from authgate.core.tokens.service import TokenContext
@@ -115,8 +115,7 @@ def build_recovery_router(
             body.token,
             body.new_password,
             code=body.code,
-            ip=client_ip(request),
-            user_agent=user_agent(request),
+            **request_meta(request),
         )
         return PasswordResetDone(username=user.username)
 
@@ -127,9 +126,7 @@ def build_recovery_router(
         body: VerifyEmailRequest, request: Request, auth: Auth
     ) -> EmailVerifiedResponse:
         """Mark an address verified from the emailed link (which is then spent)."""
-        user = auth.verification.verify_email(
-            body.token, ip=client_ip(request), user_agent=user_agent(request)
-        )
+        user = auth.verification.verify_email(body.token, **request_meta(request))
         return EmailVerifiedResponse.from_record(user)
 
     @router.post(
@@ -179,6 +176,6 @@ def _mail_if_any(
             "Self-service recovery is not available here: "
             "ask an administrator to reset your password.",
         )
-    job = partial(send, to, ip=client_ip(request), user_agent=user_agent(request))
+    job = partial(send, to, **request_meta(request))
     later.add_task(run_job, job)  # logged, not raised: the answer has gone out
     return AcceptedResponse(message=message)
