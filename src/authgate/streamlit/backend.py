@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol, TypedDict, Unpack, runtime_checkable
 
+from authgate.core.login.options import LoginOptions, RequestMeta, VisitorOption
 from authgate.core.mfa.service import MfaStatus
 from authgate.core.mfa.totp import MfaEnrollment
 from authgate.core.ports.visitors import VisitorRecord
@@ -46,25 +47,6 @@ __all__ = [
     "RequestMeta",
     "VisitorOption",
 ]
-
-
-class RequestMeta(TypedDict, total=False):
-    """Where a request comes from, for sessions and audit rows (each ``None`` when unknown)."""
-
-    ip: str | None
-    user_agent: str | None
-
-
-class VisitorOption(RequestMeta, total=False):
-    """``visitor``: the tab's anonymous visitor token, handed to the user by a full login."""
-
-    visitor: str | None
-
-
-class LoginOptions(VisitorOption, total=False):
-    """The keyword arguments of ``login``; ``remember`` defaults to False."""
-
-    remember: bool
 
 
 class RegisterDetails(RequestMeta, total=False):
