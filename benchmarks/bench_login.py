@@ -23,6 +23,15 @@ The peer, fastapi-users 15.0.5's example (``benchmarks/fastapi_users_app.py``,
 ``FU_PYTHON``), is measured in the same run the same way: its CPU per login
 and its own hash's (pwdlib's Argon2 defaults) ``process_time`` in its venv.
 Each round records the 1-minute load average before it.
+
+``--decompose`` adds, in every round, two more servers of the same command
+whose password check is replaced (``benchmarks/_hash_stub``, loaded through
+``PYTHONPATH`` into those servers only): with **no hash** at all, the CPU
+per login is what the login path itself costs with the caches warm; with a
+plain **memory pass** over a buffer of the hash's size instead of the hash,
+the CPU per login minus that pass shows what a pass of that size costs the
+code that runs after it (caches refilled). Together they say how much of
+"beyond the hash" is authgate's code and how much the hash's memory traffic.
 """
 
 from __future__ import annotations
@@ -49,7 +58,7 @@ from authgate.core.passwords.service import PasswordService
 
 HOST = "127.0.0.1"
 POOL_NICE = 10  # authgate.api._password_pool.PasswordWorkPool's default
-AUTHGATE_PORT, FU_PORT = 8111, 8112
+AUTHGATE_PORT, FU_PORT, STUB_PORT = 8111, 8112, 8113
 FU_EMAIL = "bench@example.com"
 PEER_HASH = """
 import json, sys, time
@@ -165,12 +174,16 @@ def peer_hash_cpu_ms(count: int) -> float:
     return float(json.loads(out.stdout)["ms"])
 
 
-def _authgate_login(client: httpx.Client) -> None:
+def _authgate_login(client: httpx.Client, port: int = AUTHGATE_PORT) -> None:
     answer = client.post(
-        f"http://{HOST}:{AUTHGATE_PORT}/api/auth/login",
+        f"http://{HOST}:{port}/api/auth/login",
         json={"username": USER, "password": PASSWORD},
     )
     answer.raise_for_status()
+
+
+def _stub_login(client: httpx.Client) -> None:
+    _authgate_login(client, STUB_PORT)
 
 
 def _peer_login(client: httpx.Client) -> None:
@@ -196,6 +209,11 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk round")
     parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
     parser.add_argument("--no-peer", action="store_true", help="skip fastapi-users")
+    parser.add_argument(
+        "--decompose",
+        action="store_true",
+        help="also measure servers with no hash and with a plain memory pass instead",
+    )
     args = parser.parse_args()
     settings = AuthgateSettings()
     authgate = str(Path(sys.executable).with_name("authgate"))
@@ -279,6 +297,9 @@ def main() -> None:
                             duration=args.duration,
                             script=fu_lua,
                         )["rps"]
+                    if args.decompose:
+                        stub_cmd = [authgate, "api", "--port", str(STUB_PORT)]
+                        row["decomposed"] = decomposed(stub_cmd, env, tmp, len(results["rounds"]))
                     results["rounds"].append(row)
                     print(json.dumps(row), file=sys.stderr)
     results["loadavg_after"] = os.getloadavg()
@@ -292,9 +313,65 @@ def main() -> None:
         "hash_share": _spread([r["hash_share"] for r in rounds]),
         "throughput_ratio": _spread([r["throughput_ratio"] for r in rounds]),
     }
+    if args.decompose:
+        for name in ("own_cpu_ms", "memory_pass_ms", "beyond_memory_pass_ms"):
+            values = [r["decomposed"][name] for r in rounds]
+            results["summary"][name] = _spread(values)
     if not args.no_peer:
         results["summary"]["peer_hash_share"] = _spread([r["peer_hash_share"] for r in rounds])
     print(json.dumps(results, indent=2))
+
+
+def decomposed(
+    command: list[str], env: dict[str, str], tmp: Path, number: int, logins: int = 300
+) -> dict[str, float]:
+    """CPU per login of ``command`` (on ``STUB_PORT``) with the hash stubbed out (``_hash_stub``).
+
+    On PostgreSQL the stub servers share the benchmark's database (the user
+    exists already); on SQLite each gets a file of its own.
+    """
+    found: dict[str, float] = {}
+    for mode in ("none", "memory"):
+        spent = tmp / f"stub-{mode}-{number}.txt"
+        stub_env = {
+            **env,
+            "AUTHGATE_DATABASE_URL": f"sqlite:///{tmp / f'stub-{mode}-{number}.db'}",
+            "PYTHONPATH": os.pathsep.join(
+                p for p in (str(HERE / "_hash_stub"), os.environ.get("PYTHONPATH")) if p
+            ),
+            "AUTHGATE_BENCH_HASH_STUB": mode,
+            "AUTHGATE_BENCH_HASH_STUB_PASSWORD": PASSWORD,
+            "AUTHGATE_BENCH_HASH_STUB_FILE": str(spent),
+        }
+        if env.get("AUTHGATE_DATABASE_URL", "").startswith("postgresql"):
+            stub_env["AUTHGATE_DATABASE_URL"] = env["AUTHGATE_DATABASE_URL"]
+        base = f"http://{HOST}:{STUB_PORT}"
+        with started(command, env=stub_env, cwd=tmp, probe=f"{base}/api/auth/health") as pid:
+            answer = httpx.post(
+                f"{base}/api/auth/register",
+                json={"username": USER, "password": PASSWORD, "email": FU_EMAIL},
+            )
+            if answer.status_code != 409:  # the PostgreSQL database keeps the user
+                answer.raise_for_status()
+            before = _stub_spent(spent)
+            measured = cpu_per_login(pid, _stub_login, logins)
+            after = _stub_spent(spent)
+        if mode == "none":
+            found["own_cpu_ms"] = measured["cpu_ms_per_login"]
+        else:
+            pass_ms = (after[0] - before[0]) * 1000 / max(1, after[1] - before[1])
+            found["memory_pass_ms"] = pass_ms
+            found["beyond_memory_pass_ms"] = measured["cpu_ms_per_login"] - pass_ms
+    return found
+
+
+def _stub_spent(path: Path) -> tuple[float, int]:
+    """(seconds, passes) the memory stub recorded so far."""
+    try:
+        seconds, count = path.read_text().split()
+    except (OSError, ValueError):
+        return 0.0, 0
+    return float(seconds), int(count)
 
 
 @contextmanager
