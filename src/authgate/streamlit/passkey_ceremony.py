@@ -159,8 +159,8 @@ def _answered(
 ) -> None:
     """The component's callback with ``on_result``: hand the answer over, once."""
     pending = _pending(purposes)
-    state = st.session_state.get(key)
-    done = state.get("done") if isinstance(state, Mapping) else getattr(state, "done", None)
+    state = st.session_state.get(key)  # Streamlit presents a component's state as a dict
+    done = state.get("done") if isinstance(state, Mapping) else None
     result = _take_result(pending, done) if pending is not None else None
     if result is not None:
         on_result(result)

@@ -96,10 +96,7 @@ def _register(run: GateRun) -> None:
 
 
 def _register_in_run(run: GateRun) -> None:
-    typed = {key: st.session_state.get(key) for key in _FIELDS}
-    username, email, display_name, password, confirm = (
-        value if isinstance(value, str) else "" for value in typed.values()
-    )
+    username, email, display_name, password, confirm = (_typed(key) for key in _FIELDS)
     if password != confirm:
         refuse(texts.PASSWORDS_DIFFER)
         return
@@ -132,3 +129,9 @@ def _register_in_run(run: GateRun) -> None:
     welcome = texts.WELCOME.format(label=escape_markdown(user.label))  # shown as Markdown
     st.session_state[FLASH] = Flash("success", welcome)
     land_from_callback(run, None)
+
+
+def _typed(key: str) -> str:
+    """What the form sent in the field ``key`` ("" if nothing)."""
+    value = st.session_state.get(key)
+    return value if isinstance(value, str) else ""
