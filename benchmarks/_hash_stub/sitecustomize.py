@@ -39,10 +39,10 @@ if _MODE in {"none", "memory"}:
             for _ in range(3):
                 _buffer[: len(_pattern)] = _pattern
                 _buffer.count(b"\x07\x08")
-            _spent[0] += time.thread_time() - started
             _spent[1] += 1
-            with open(_FILE, "w", encoding="utf-8") as out:
-                out.write(f"{_spent[0]} {_spent[1]}")
+            with open(_FILE, "w", encoding="utf-8") as out:  # the record counts as the pass's
+                out.write(f"{_spent[0] + time.thread_time() - started} {_spent[1]}")
+            _spent[0] += time.thread_time() - started
         return password == _PASSWORD, None
 
     PasswordService.verify = _stub_verify  # type: ignore[method-assign,assignment]
