@@ -194,6 +194,36 @@ def test_wrong_password_is_a_message(demo_server: Any, context: Any) -> None:
     page.get_by_role("button", name=texts.LOG_IN, exact=True).click()
     page.get_by_text("Incorrect username or password.").wait_for()
     assert page.get_by_text("Traceback").count() == 0
+    # The typed name stays for another try; the password went with the form, once.
+    username = page.get_by_role("textbox", name="Username", exact=True)
+    password = page.get_by_role("textbox", name="Password", exact=True)
+    assert username.input_value() == "nobody"
+    assert password.input_value() == ""
+
+
+def test_the_form_is_one_html_form_password_managers_can_read(
+    demo_server: Any, context: Any
+) -> None:
+    page = context.new_page()
+    page.goto(f"{demo_server.url}/login")
+    form = page.locator("form.authgate-login")
+    form.wait_for()
+    assert form.locator('input[autocomplete="username"]').count() == 1
+    assert form.locator('input[type="password"][autocomplete="current-password"]').count() == 1
+    # The show-password toggle shows what was typed, and hides it again.
+    field = page.get_by_role("textbox", name="Password", exact=True)
+    field.fill("whatever-it-is")
+    toggle = page.get_by_role("button", name=texts.SHOW_PASSWORD, exact=True)
+    toggle.click()
+    assert field.get_attribute("type") == "text"
+    assert toggle.get_attribute("aria-pressed") == "true"
+    toggle.click()
+    assert field.get_attribute("type") == "password"
+    # Enter in the password field sends the form, as the button does.
+    page.get_by_role("textbox", name="Username", exact=True).fill("nobody")
+    page.get_by_role("textbox", name="Password", exact=True).fill("whatever-it-is")
+    page.get_by_role("textbox", name="Password", exact=True).press("Enter")
+    page.get_by_text("Incorrect username or password.").wait_for()
 
 
 def test_register_logs_the_new_user_in(demo_server: Any, context: Any) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from login_form import field_labels, form_texts, login_form, submit_login
 from streamlit.util import calc_hash
 
 from authgate.errors import InvalidCredentials
@@ -28,10 +29,7 @@ def _goto(at: Any, url_path: str) -> Any:
 
 
 def _log_in(at: Any, login: str, password: str) -> Any:
-    at.text_input(key="authgate_login_username").input(login)
-    at.text_input(key="authgate_login_password").input(password)
-    at.button(key="FormSubmitter:authgate_login_form-Log in").click()
-    return at.run()
+    return submit_login(at, login, password)
 
 
 def test_anonymous_sees_public_page_and_login_links(app_test: Any, set_cookie: Any) -> None:
@@ -49,8 +47,8 @@ def test_protected_url_shows_login_form_and_never_the_page(app_test: Any, set_co
     shown = _texts(at)
     assert "Secret page" not in shown
     assert texts.LOGIN_REQUIRED in shown
-    assert [w.label for w in at.text_input] == [texts.USERNAME, texts.PASSWORD]
-    assert at.checkbox[0].label == texts.REMEMBER_ME
+    assert field_labels(at) == [texts.USERNAME, texts.PASSWORD]
+    assert form_texts(at)["remember"] == texts.REMEMBER_ME
     assert at.session_state[NEXT_PAGE] == "secret"
 
 
@@ -120,7 +118,8 @@ def test_cookie_resolves_the_user_on_the_first_run(
     assert not at.exception
     assert "secret for alice" in _texts(at)
     assert spy_backend.calls["validate_session"] == 1
-    assert [w.label for w in at.text_input] == []
+    assert login_form(at) is None
+    assert list(at.text_input) == []
 
 
 def test_reruns_use_the_cached_validation(
@@ -162,7 +161,7 @@ def test_expired_session_shows_login_with_expiry_message(
     at.run()
     assert not at.exception
     assert texts.SESSION_EXPIRED in _texts(at)
-    assert [w.label for w in at.text_input] == [texts.USERNAME, texts.PASSWORD]
+    assert field_labels(at) == [texts.USERNAME, texts.PASSWORD]
 
 
 def test_expired_cookie_on_reload_says_so(

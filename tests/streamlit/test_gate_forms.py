@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 import pyotp
+from login_form import submit_login
 from streamlit.util import calc_hash
 
 from authgate.core.clock import FrozenClock
@@ -168,10 +169,7 @@ def test_a_recovery_code_login_says_how_many_are_left(
     )
     assert is_recovery_code(codes[0]) and not is_recovery_code("123456")
     at = _goto(app_test(), "secret").run()
-    at.text_input(key="authgate_login_username").input("alice")
-    at.text_input(key="authgate_login_password").input("wonderland-2026")
-    at.button(key="FormSubmitter:authgate_login_form-Log in").click()
-    at.run()
+    at = submit_login(at, "alice", "wonderland-2026")
     at.text_input(key="authgate_mfa_code").input(codes[0])
     at.button(key="FormSubmitter:authgate_mfa_form-Verify").click()
     at.run()

@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from login_form import submit_login
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
@@ -32,10 +33,7 @@ def _goto(at: Any, url_path: str) -> Any:
 
 
 def _submit(at: Any, login: str, password: str) -> Any:
-    at.text_input(key="authgate_login_username").input(login)
-    at.text_input(key="authgate_login_password").input(password)
-    at.button(key="FormSubmitter:authgate_login_form-Log in").click()
-    return at.run()
+    return submit_login(at, login, password)
 
 
 def _in_order(node: Any) -> list[str]:
@@ -117,7 +115,7 @@ def test_a_refusal_is_drawn_under_the_form_once(app_test: Any, set_cookie: Any) 
     _submit(at, "alice", "not-the-password")
     assert [e.value for e in at.error] == ["Incorrect username or password."]
     kinds = _in_order(at.main)
-    assert kinds.index("form") < kinds.index("error")  # under the form, not above the page
+    assert kinds.index("bidi_component") < kinds.index("error")  # under the form, not above
     at.run()
     assert [e.value for e in at.error] == []
     assert AUTH not in at.session_state

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pyotp
+from login_form import field_labels, submit_login
 from streamlit.util import calc_hash
 
 from auth_support import with_mailer
@@ -71,10 +72,7 @@ def _next_step(service: Authgate) -> None:
 
 def _password_step(at: Any) -> Any:
     _goto(at, "secret").run()
-    at.text_input(key="authgate_login_username").input("alice")
-    at.text_input(key="authgate_login_password").input("wonderland-2026")
-    at.button(key="FormSubmitter:authgate_login_form-Log in").click()
-    return at.run()
+    return submit_login(at, "alice", "wonderland-2026")
 
 
 def _verify(at: Any, code: str) -> Any:
@@ -123,7 +121,7 @@ def test_recovery_code_works_once_and_cancel_returns_to_the_form(
     again.button(key="authgate_mfa_cancel").click()
     again.run()
     assert MFA_TICKET not in again.session_state
-    assert [w.label for w in again.text_input][:2] == [texts.USERNAME, texts.PASSWORD]
+    assert field_labels(again) == [texts.USERNAME, texts.PASSWORD]
 
 
 def test_account_enrolment_shows_secret_then_codes_once(

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from login_form import login_form
 from streamlit.testing.v1 import AppTest
 
 from authgate.config import AuthgateSettings
@@ -71,13 +72,15 @@ def test_one_button_per_provider_above_the_password_form(gate_app: Callable[...,
     body = html_of(at)
     assert "Continue with Corp SSO" in body
     assert 'href="/_authgate/oidc/corp/login"' in body
-    assert [t.key for t in at.text_input] == ["authgate_login_username", "authgate_login_password"]
+    assert login_form(at) is not None
+    assert list(at.text_input) == []  # no code step
 
 
 def test_a_provider_only_app_has_no_password_form(gate_app: Callable[..., AppTest]) -> None:
     at = login_page(gate_app(password_login=False))
     assert not at.exception
     assert "Continue with Corp SSO" in html_of(at)
+    assert login_form(at) is None
     assert list(at.text_input) == []
 
 
@@ -125,6 +128,7 @@ def test_the_mfa_step_cookie_opens_the_code_step(
     at = login_page(at)
     assert at.session_state[MFA_TICKET] == ticket
     assert [t.key for t in at.text_input] == ["authgate_mfa_code"]
+    assert login_form(at) is None
 
 
 def test_a_spent_or_unknown_mfa_ticket_in_the_cookie_starts_nothing(
@@ -134,4 +138,5 @@ def test_a_spent_or_unknown_mfa_ticket_in_the_cookie_starts_nothing(
     monkeypatch.setattr("authgate.streamlit.ui.oidc._step_cookie", lambda: "mfa.not-a-ticket")
     at = login_page(at)
     assert MFA_TICKET not in at.session_state
-    assert [t.key for t in at.text_input] == ["authgate_login_username", "authgate_login_password"]
+    assert login_form(at) is not None
+    assert list(at.text_input) == []  # no code step

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from login_form import field_labels, submit_login
 from streamlit.util import calc_hash
 
 import authgate.streamlit
@@ -231,11 +232,8 @@ def test_the_german_login_page_says_a_wrong_password_in_german(
     at.run()
     assert not at.exception
     assert "Bitte melden Sie sich an, um diese Seite zu sehen." in _texts(at)
-    assert [w.label for w in at.text_input] == ["Benutzername", "Passwort"]
-    at.text_input(key="authgate_login_username").input("alice")
-    at.text_input(key="authgate_login_password").input("not-the-password")
-    at.button(key="FormSubmitter:authgate_login_form-Anmelden").click()
-    at.run()
+    assert field_labels(at) == ["Benutzername", "Passwort"]
+    at = submit_login(at, "alice", "not-the-password")
     assert "Benutzername oder Passwort ist falsch." in _texts(at)
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from login_form import submit_login
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
@@ -106,10 +107,7 @@ def test_logging_in_hands_the_visitor_to_the_user_and_ends_it(
     visitor = at.session_state[VISITOR]
     at._page_hash = calc_hash("account")
     at.run()
-    at.text_input(key="authgate_login_username").input("alice")
-    at.text_input(key="authgate_login_password").input("wonderland-2026")
-    at.button(key="FormSubmitter:authgate_login_form-Log in").click()
-    at.run()
+    at = submit_login(at, "alice", "wonderland-2026")
     assert not at.exception
     alice = gate_service.accounts.find_user("alice")
     assert alice is not None

@@ -14,6 +14,7 @@ TEXTS: dict[str, str | tuple[str, ...]] = {
     "PASSWORD": "Passwort",
     "REMEMBER_ME": "Angemeldet bleiben",
     "REMEMBER_ME_HELP": "In diesem Browser länger angemeldet bleiben.",
+    "SHOW_PASSWORD": "Passwort anzeigen",
     "LOG_IN": "Anmelden",
     "REGISTER_LINK": "Registrieren",
     "FORGOT_LINK": "Passwort vergessen?",

@@ -14,6 +14,7 @@ TEXTS: dict[str, str | tuple[str, ...]] = {
     "PASSWORD": "Contraseña",
     "REMEMBER_ME": "Recordarme",
     "REMEMBER_ME_HELP": "Mantener la sesión iniciada más tiempo en este navegador.",
+    "SHOW_PASSWORD": "Mostrar la contraseña",
     "LOG_IN": "Iniciar sesión",
     "REGISTER_LINK": "Registrarse",
     "FORGOT_LINK": "¿Olvidó su contraseña?",

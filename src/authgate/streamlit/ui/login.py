@@ -1,7 +1,8 @@
 """The login form, shown on the Login page and in place of pages that need a login.
 
-The form is a ``st.form``: nothing reaches the server until "Log in" is
-pressed, so a half-typed password never triggers a rerun. The login itself
+The password form is plain HTML drawn by a component (``login_fields``,
+which says why): like a ``st.form``, nothing reaches the server until "Log
+in" is pressed, so a half-typed password never triggers a rerun. The login itself
 runs in the button's callback, before the script reruns: the run that the
 click causes already knows the user, draws the logged-in navigation and the
 page, and queues the cookie, all in one script run. Logging in on the
@@ -15,6 +16,7 @@ leaves the ticket for the code step, drawn by that same run.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import streamlit as st
@@ -28,17 +30,20 @@ from authgate.streamlit.state import FLASH, MFA_TICKET, Flash
 from authgate.streamlit.tab_session import request_meta
 from authgate.streamlit.ui.feedback import attempt_quietly
 from authgate.streamlit.ui.landing import refuse, show_refusal, signed_in_from_callback
+from authgate.streamlit.ui.login_fields import (
+    LoginFieldLabels,
+    SubmittedLogin,
+    login_fields,
+    submitted_login,
+)
 from authgate.streamlit.ui.oidc import prepare_provider_step, render_provider_buttons
 from authgate.streamlit.ui.passkeys import render_passkey_login, render_passkey_second_step
-from authgate.streamlit.ui.widgets import cancel_button, code_input, password_input
+from authgate.streamlit.ui.widgets import cancel_button, code_input
 from authgate.streamlit.visitors import tab_visitor_token
 
 __all__ = ["is_recovery_code", "render_code_step", "render_login_form"]
 
 _FORM = "authgate_login_form"
-_USERNAME = "authgate_login_username"
-_PASSWORD = "authgate_login_password"  # noqa: S105 - a widget key
-_REMEMBER = "authgate_login_remember"
 _MFA_FORM = "authgate_mfa_form"
 _MFA_CODE = "authgate_mfa_code"
 
@@ -126,11 +131,8 @@ def _log_in(run: GateRun, current_url: str | None) -> None:
 
 
 def _log_in_in_run(run: GateRun, current_url: str | None) -> None:
-    login = st.session_state.get(_USERNAME)
-    password = st.session_state.get(_PASSWORD)
-    remember = bool(st.session_state.get(_REMEMBER))
-    if not isinstance(login, str) or not isinstance(password, str):
-        return
+    sent = submitted_login(_FORM) or SubmittedLogin(login="")
+    login, password, remember = sent.login, sent.password, sent.remember
     if not login.strip() or not password:
         refuse(texts.MISSING_CREDENTIALS)
         return
@@ -156,7 +158,7 @@ def _log_in_in_run(run: GateRun, current_url: str | None) -> None:
 
 
 def render_login_form(run: GateRun, *, current_url: str | None = None) -> None:
-    """Draw the form with its Register and Forgot-password links; log in on submit.
+    """Draw the form with its Register and Forgot-password links; log in when it is sent.
 
     When the password step answers ``MfaRequired``, the ticket is kept in
     this tab's state and the code step replaces the form until it succeeds
@@ -169,15 +171,19 @@ def render_login_form(run: GateRun, *, current_url: str | None = None) -> None:
         return
     if not render_provider_buttons(run, current_url=current_url):
         return
-    with st.form(_FORM, clear_on_submit=False, enter_to_submit=True):
-        st.text_input(
-            texts.USERNAME, key=_USERNAME, help=texts.USERNAME_HELP, autocomplete="username"
-        )
-        password_input(texts.PASSWORD, _PASSWORD)
-        st.checkbox(texts.REMEMBER_ME, key=_REMEMBER, help=texts.REMEMBER_ME_HELP)
-        st.form_submit_button(
-            texts.LOG_IN, type="primary", on_click=_log_in, args=(run, current_url)
-        )
+    login_fields(
+        _FORM,
+        LoginFieldLabels(
+            username=texts.USERNAME,
+            username_help=texts.USERNAME_HELP,
+            password=texts.PASSWORD,
+            remember=texts.REMEMBER_ME,
+            remember_help=texts.REMEMBER_ME_HELP,
+            show_password=texts.SHOW_PASSWORD,
+            submit=texts.LOG_IN,
+        ),
+        on_submit=functools.partial(_log_in, run, current_url),
+    )
     register = run.builtin.get("register")
     forgot = run.builtin.get("forgot")
     links = st.columns(2)
