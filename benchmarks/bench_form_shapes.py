@@ -1,6 +1,7 @@
 """What a login form costs a cold tab, by shape, against a heading (issue 13 item 2).
 
-    .venv/bin/python benchmarks/bench_form_shapes.py [--rounds 3] [--loads 15]
+    .venv/bin/python benchmarks/bench_form_shapes.py [--rounds 3] [--loads 15] [--authgate]
+        [--shapes full,minimal,component]
 
 Asks whether the login form's *shape* decides how much later than a public
 page's heading it appears to an anonymous visitor, or whether any form of text
@@ -70,12 +71,14 @@ def _quartiles(values: list[float]) -> dict[str, float]:
     return {"median": round(median, 1), "p25": round(q1, 1), "p75": round(q3, 1), "n": len(values)}
 
 
-def run(rounds: int, loads: int, with_authgate: bool) -> dict[str, Any]:
+def run(
+    rounds: int, loads: int, with_authgate: bool, shapes: tuple[str, ...] = SHAPES
+) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-form-shapes-"))
     shapes_server = Server("bench_form_shapes_app.py", workdir, {})
-    targets = {shape: (f"{shapes_server.url}/?shape={shape}", _mark(shape)) for shape in SHAPES}
+    targets = {shape: (f"{shapes_server.url}/?shape={shape}", _mark(shape)) for shape in shapes}
     servers = [shapes_server]
     if with_authgate:
         common = {"BENCH_USER": USER, "BENCH_PASSWORD": PASSWORD}
@@ -149,9 +152,18 @@ def main() -> None:
     parser.add_argument(
         "--authgate", action="store_true", help="measure authgate's gated page in the same rounds"
     )
+    parser.add_argument(
+        "--shapes",
+        default=",".join(SHAPES),
+        help="which shapes, comma-separated (public is always measured)",
+    )
     options = parser.parse_args()
+    shapes = ("public", *(s for s in options.shapes.split(",") if s and s != "public"))
+    unknown = set(shapes) - set(SHAPES)
+    if unknown:
+        parser.error(f"unknown shapes: {', '.join(sorted(unknown))}")
     started = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
-    results = run(options.rounds, options.loads, options.authgate)
+    results = run(options.rounds, options.loads, options.authgate, shapes)
     results["started"] = started
     results["finished"] = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
     print(json.dumps(results, indent=2))
