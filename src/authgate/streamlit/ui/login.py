@@ -30,12 +30,7 @@ from authgate.streamlit.state import FLASH, MFA_TICKET, Flash
 from authgate.streamlit.tab_session import request_meta
 from authgate.streamlit.ui.feedback import attempt_quietly
 from authgate.streamlit.ui.landing import refuse, show_refusal, signed_in_from_callback
-from authgate.streamlit.ui.login_fields import (
-    LoginFieldLabels,
-    SubmittedLogin,
-    login_fields,
-    submitted_login,
-)
+from authgate.streamlit.ui.login_fields import LoginFieldLabels, login_fields, submitted_login
 from authgate.streamlit.ui.oidc import prepare_provider_step, render_provider_buttons
 from authgate.streamlit.ui.passkeys import render_passkey_login, render_passkey_second_step
 from authgate.streamlit.ui.widgets import cancel_button, code_input
@@ -131,9 +126,8 @@ def _log_in(run: GateRun, current_url: str | None) -> None:
 
 
 def _log_in_in_run(run: GateRun, current_url: str | None) -> None:
-    sent = submitted_login(_FORM) or SubmittedLogin(login="")
-    login, password, remember = sent.login, sent.password, sent.remember
-    if not login.strip() or not password:
+    sent = submitted_login(_FORM)
+    if sent is None or not sent.login.strip() or not sent.password:
         refuse(texts.MISSING_CREDENTIALS)
         return
     meta = request_meta()
@@ -141,7 +135,11 @@ def _log_in_in_run(run: GateRun, current_url: str | None) -> None:
     def log_in() -> SessionContext | _NeedsCode:
         try:
             return run.backend.login(
-                login, password, remember=remember, visitor=tab_visitor_token(), **meta
+                sent.login,
+                sent.password,
+                remember=sent.remember,
+                visitor=tab_visitor_token(),
+                **meta,
             )
         except MfaRequired as error:
             if error.ticket is None:

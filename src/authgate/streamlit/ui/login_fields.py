@@ -21,7 +21,7 @@ the ``--st-*`` variables Streamlit gives components.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any, Final
 
 import streamlit as st
@@ -131,15 +131,7 @@ class LoginFieldLabels:
     submit: str
 
     def as_data(self) -> dict[str, str]:
-        return {
-            "username": self.username,
-            "username_help": self.username_help,
-            "password": self.password,
-            "remember": self.remember,
-            "remember_help": self.remember_help,
-            "show_password": self.show_password,
-            "submit": self.submit,
-        }
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -147,11 +139,8 @@ class SubmittedLogin:
     """What the visitor sent: checked for type here, for content by the login."""
 
     login: str
-    password: str = ""
-    remember: bool = False
-
-    def __repr__(self) -> str:  # never the password, in a log or a traceback
-        return f"SubmittedLogin(login={self.login!r}, remember={self.remember})"
+    password: str = field(repr=False)  # never in a log or a traceback
+    remember: bool
 
 
 def login_fields(key: str, labels: LoginFieldLabels, *, on_submit: Callable[[], None]) -> None:
